@@ -1,0 +1,44 @@
+package dev.cohort.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.cohort.contracts.Required;
+import java.time.Instant;
+
+/** Progress of a running attempt: its phase and the tokens generated so far. */
+@JsonTypeName("agent.progress")
+public record AgentProgress(
+        String eventId,
+        String taskId,
+        Instant occurredAt,
+        int schemaVersion,
+        String subtaskId,
+        int attempt,
+        String leaseToken,
+        String agentId,
+        String phase,
+        long tokens) implements AgentEvent {
+
+    public AgentProgress {
+        Required.field(eventId, "eventId");
+        Required.field(taskId, "taskId");
+        Required.field(occurredAt, "occurredAt");
+        schemaVersion = Events.version(schemaVersion);
+        Required.field(subtaskId, "subtaskId");
+        Required.positive(attempt, "attempt");
+        Required.field(leaseToken, "leaseToken");
+        Required.field(agentId, "agentId");
+        Required.field(phase, "phase");
+    }
+
+    /** A new event with a fresh id, the current time and the current schema version. */
+    public AgentProgress(String taskId,
+                          String subtaskId,
+                          int attempt,
+                          String leaseToken,
+                          String agentId,
+                          String phase,
+                          long tokens) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtaskId, attempt,
+                leaseToken, agentId, phase, tokens);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cohort.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.cohort.contracts.Required;
+import java.time.Instant;
+
+/** A person approved the plan, as proposed or edited. */
+@JsonTypeName("task.approved")
+public record TaskApproved(
+        String eventId,
+        String taskId,
+        Instant occurredAt,
+        int schemaVersion,
+        String approvedBy,
+        boolean edited) implements TaskEvent {
+
+    public TaskApproved {
+        Required.field(eventId, "eventId");
+        Required.field(taskId, "taskId");
+        Required.field(occurredAt, "occurredAt");
+        schemaVersion = Events.version(schemaVersion);
+        Required.field(approvedBy, "approvedBy");
+    }
+
+    /** A new event with a fresh id, the current time and the current schema version. */
+    public TaskApproved(String taskId, String approvedBy, boolean edited) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, approvedBy, edited);
+    }
+}

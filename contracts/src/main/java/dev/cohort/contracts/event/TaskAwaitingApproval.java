@@ -1,0 +1,34 @@
+package dev.cohort.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.cohort.contracts.Required;
+import dev.cohort.contracts.model.Estimate;
+import dev.cohort.contracts.model.PlannedSubtask;
+import java.time.Instant;
+import java.util.List;
+
+/** The plan waits for a person, with what it is expected to cost. */
+@JsonTypeName("task.awaiting-approval")
+public record TaskAwaitingApproval(
+        String eventId,
+        String taskId,
+        Instant occurredAt,
+        int schemaVersion,
+        List<PlannedSubtask> subtasks,
+        Estimate estimate) implements TaskEvent {
+
+    public TaskAwaitingApproval {
+        Required.field(eventId, "eventId");
+        Required.field(taskId, "taskId");
+        Required.field(occurredAt, "occurredAt");
+        schemaVersion = Events.version(schemaVersion);
+        subtasks = Required.list(subtasks);
+    }
+
+    /** A new event with a fresh id, the current time and the current schema version. */
+    public TaskAwaitingApproval(String taskId,
+                                 List<PlannedSubtask> subtasks,
+                                 Estimate estimate) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtasks, estimate);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cohort.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.cohort.contracts.Required;
+import java.time.Instant;
+
+/** A person rejected the plan; the task ends. */
+@JsonTypeName("task.rejected")
+public record TaskRejected(
+        String eventId,
+        String taskId,
+        Instant occurredAt,
+        int schemaVersion,
+        String rejectedBy,
+        String reason) implements TaskEvent {
+
+    public TaskRejected {
+        Required.field(eventId, "eventId");
+        Required.field(taskId, "taskId");
+        Required.field(occurredAt, "occurredAt");
+        schemaVersion = Events.version(schemaVersion);
+        Required.field(rejectedBy, "rejectedBy");
+    }
+
+    /** A new event with a fresh id, the current time and the current schema version. */
+    public TaskRejected(String taskId, String rejectedBy, String reason) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, rejectedBy, reason);
+    }
+}

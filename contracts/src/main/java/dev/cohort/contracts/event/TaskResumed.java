@@ -1,0 +1,27 @@
+package dev.cohort.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.cohort.contracts.Required;
+import java.time.Instant;
+
+/** A paused task dispatches again. */
+@JsonTypeName("task.resumed")
+public record TaskResumed(
+        String eventId,
+        String taskId,
+        Instant occurredAt,
+        int schemaVersion,
+        String resumedBy) implements TaskEvent {
+
+    public TaskResumed {
+        Required.field(eventId, "eventId");
+        Required.field(taskId, "taskId");
+        Required.field(occurredAt, "occurredAt");
+        schemaVersion = Events.version(schemaVersion);
+    }
+
+    /** A new event with a fresh id, the current time and the current schema version. */
+    public TaskResumed(String taskId, String resumedBy) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, resumedBy);
+    }
+}
