@@ -1,0 +1,74 @@
+package dev.cohort.dashboard.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.TaskPaused;
+import dev.cohort.contracts.event.TaskResumed;
+import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class EventFeedListenerTest {
+
+    @Test
+    void eventsAreServedInOrderAndAPoisonRecordIsDeadLetteredWithoutStoppingTheStream() throws Exception {
+        String taskId = UUID.randomUUID().toString();
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId,
+                    EventCodec.encode(new TaskPaused(taskId, "budget reached")))).get();
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId, "{\"type\":\"task.paused\",\"taskId\":\"" + taskId
+                    + "\"}")).get();
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId,
+                    EventCodec.encode(new TaskResumed(taskId, "alice")))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().queryParam("taskId", taskId).when().get("/api/events").then().statusCode(200)
+                        .body("type", contains("task.paused", "task.resumed"))
+                        .body("[0].id", startsWith(Topics.TASK_EVENTS + ":"))
+                        .body("[1].event.resumedBy", equalTo("alice")));
+
+        List<ConsumerRecord<String, String>> dead = TopicReader.read(Topics.DEAD_LETTER,
+                read -> read.stream().anyMatch(r -> taskId.equals(r.key())), Duration.ofSeconds(30), Duration.ZERO)
+                .stream().filter(r -> taskId.equals(r.key())).toList();
+        assertEquals(1, dead.size());
+        String reason = new String(dead.get(0).headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER).value(),
+                StandardCharsets.UTF_8);
+        assertTrue(reason.contains("missing required field 'eventId'"), reason);
+    }
+
+    @Test
+    void aBadLimitIsRefusedWithAReason() {
+        given().queryParam("limit", 0).when().get("/api/events").then().statusCode(400);
+        given().queryParam("limit", 5).when().get("/api/events").then().statusCode(200);
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+}

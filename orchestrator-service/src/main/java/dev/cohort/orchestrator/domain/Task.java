@@ -1,0 +1,70 @@
+package dev.cohort.orchestrator.domain;
+
+import dev.cohort.contracts.model.ApprovalMode;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.TaskStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** A task as the orchestrator stores it. */
+@Entity
+@Table(name = "task")
+public class Task {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String title;
+
+    @Column(nullable = false)
+    public String description;
+
+    /** Role ids, comma-separated; empty means the whole default team. */
+    @Column(nullable = false)
+    public String roles = "";
+
+    @Column(name = "approval_mode", nullable = false)
+    public String approvalMode;
+
+    @Column(name = "budget_usd")
+    public BigDecimal budgetUsd;
+
+    public String template;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "status_reason")
+    public String statusReason;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public List<Role> roleList() {
+        return roles.isBlank() ? List.of() : Arrays.stream(roles.split(",")).map(Role::fromId).toList();
+    }
+
+    public void roleList(List<Role> value) {
+        roles = value.stream().map(Role::id).collect(Collectors.joining(","));
+    }
+
+    public TaskStatus statusValue() {
+        return TaskStatus.fromId(status);
+    }
+
+    public ApprovalMode approvalModeValue() {
+        return ApprovalMode.fromId(approvalMode);
+    }
+}

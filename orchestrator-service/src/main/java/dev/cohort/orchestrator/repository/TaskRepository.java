@@ -1,0 +1,23 @@
+package dev.cohort.orchestrator.repository;
+
+import dev.cohort.orchestrator.domain.Task;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+@WithSession
+public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
+
+    /** Newest first, optionally only tasks in one status. */
+    public Uni<List<Task>> page(String status, int page, int size) {
+        Sort newestFirst = Sort.descending("createdAt");
+        var query = status == null ? findAll(newestFirst) : find("status", newestFirst, status);
+        return query.page(Page.of(page, size)).list();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cohort.orchestrator.rest;
+
+import dev.cohort.contracts.model.TaskStatus;
+import dev.cohort.orchestrator.messaging.OutboxRelay;
+import dev.cohort.orchestrator.repository.TaskRepository;
+import dev.cohort.orchestrator.service.TaskService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks", description = "Submit tasks to a Cohort team and follow them")
+public class TaskResource {
+
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final TaskService service;
+    private final TaskRepository tasks;
+    private final TaskRequests requests;
+    private final OutboxRelay relay;
+
+    public TaskResource(TaskService service, TaskRepository tasks, TaskRequests requests, OutboxRelay relay) {
+        this.service = service;
+        this.tasks = tasks;
+        this.requests = requests;
+        this.relay = relay;
+    }
+
+    @POST
+    @Operation(summary = "Submit a task", description = "Stores the task and announces it with a task.submitted event")
+    public Uni<Response> submit(SubmitTaskRequest request) {
+        var submission = requests.validate(request);
+        return service.submit(submission)
+                .invoke(relay::kick)
+                .map(task -> Response.created(URI.create("/api/tasks/" + task.id)).entity(TaskView.of(task)).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get one task")
+    public Uni<TaskView> get(@PathParam("id") String id) {
+        UUID taskId = parseId(id);
+        return tasks.findById(taskId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("no task with id " + id))
+                .map(TaskView::of);
+    }
+
+    @GET
+    @Operation(summary = "List tasks, newest first")
+    public Uni<List<TaskView>> list(@QueryParam("status") String status,
+                                    @QueryParam("page") @DefaultValue("0") int page,
+                                    @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw ApiException.badRequest("'page' must be 0 or more and 'size' between 1 and " + MAX_PAGE_SIZE);
+        }
+        String statusId = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                statusId = TaskStatus.fromId(status).id();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'status': " + e.getMessage());
+            }
+        }
+        return tasks.page(statusId, page, size).map(list -> list.stream().map(TaskView::of).toList());
+    }
+
+    static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("no task with id " + id + " (task ids are UUIDs)");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.cohort.orchestrator.service;
+
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.TaskSubmitted;
+import dev.cohort.contracts.model.TaskStatus;
+import dev.cohort.orchestrator.domain.Task;
+import dev.cohort.orchestrator.repository.OutboxRepository;
+import dev.cohort.orchestrator.repository.TaskRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Task state changes. Each one writes its event to the outbox in the same transaction. */
+@ApplicationScoped
+public class TaskService {
+
+    private final TaskRepository tasks;
+    private final OutboxRepository outbox;
+
+    public TaskService(TaskRepository tasks, OutboxRepository outbox) {
+        this.tasks = tasks;
+        this.outbox = outbox;
+    }
+
+    @WithTransaction
+    public Uni<Task> submit(TaskSubmission submission) {
+        Task task = new Task();
+        task.id = UUID.randomUUID();
+        task.title = submission.title();
+        task.description = submission.description();
+        task.roleList(submission.roles());
+        task.approvalMode = submission.approvalMode().id();
+        task.budgetUsd = submission.budgetUsd();
+        task.template = submission.template();
+        task.status = TaskStatus.SUBMITTED.id();
+        task.createdAt = Instant.now();
+        task.updatedAt = task.createdAt;
+        TaskSubmitted event = new TaskSubmitted(task.id.toString(), task.title, task.description,
+                submission.roles(), submission.approvalMode(), task.budgetUsd, task.template);
+        return tasks.persist(task)
+                .call(() -> outbox.add(Topics.TASK_EVENTS, task.id.toString(), event));
+    }
+}

@@ -1,0 +1,154 @@
+package dev.cohort.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged Cohort service ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, as in production,
+ * with its output in {@code target/system-logs/<name>.log}. For tests that need several services at once, or that
+ * kill one mid-task.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private ServiceProcess(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts a service module's packaged application with the given environment and waits until it is ready.
+     *
+     * @param module the module directory name, e.g. {@code orchestrator-service}
+     * @param name   a name for this instance, used for its log file
+     * @param env    configuration as environment variables, e.g. {@code KAFKA_BOOTSTRAP_SERVERS}
+     */
+    public static ServiceProcess start(String module, String name, Map<String, String> env) {
+        Path root = Path.of(System.getProperty("cohort.root", "..")).toAbsolutePath().normalize();
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + module + " first (mvn package)");
+        }
+        int port = Ports.free();
+        Path logDir = Path.of("target", "system-logs");
+        Path log = logDir.resolve(name + ".log");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().putAll(environment);
+        try {
+            ServiceProcess service = new ServiceProcess(name, port, builder.start(), log);
+            service.awaitReady(Duration.ofSeconds(120));
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + module, e);
+        }
+    }
+
+    /** The environment that points a service at the tests' broker and, if given, a fresh database. */
+    public static Map<String, String> infraEnv(CohortInfra.Database db) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", CohortInfra.kafkaBootstrapServers());
+        if (db != null) {
+            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.reactiveUrl());
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
+            env.put("QUARKUS_DATASOURCE_USERNAME", db.user());
+            env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
+        }
+        return env;
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Ends the process at once, as a crash or {@code kill -9} would: no shutdown hooks, nothing acknowledged. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** Asks the process to shut down cleanly. */
+    @Override
+    public void close() {
+        process.destroy();
+        if (!waitFor()) {
+            kill();
+        }
+    }
+
+    private boolean waitFor() {
+        try {
+            return process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log.toAbsolutePath());
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }
+        kill();
+        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log.toAbsolutePath());
+    }
+}
