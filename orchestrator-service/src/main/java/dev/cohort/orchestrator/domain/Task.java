@@ -46,8 +46,25 @@ public class Task {
     @Column(name = "status_reason")
     public String statusReason;
 
+    @Column(name = "plan_attempts", nullable = false)
+    public int planAttempts;
+
+    public String summary;
+
+    @Column(name = "prompt_tokens", nullable = false)
+    public long promptTokens;
+
+    @Column(name = "completion_tokens", nullable = false)
+    public long completionTokens;
+
+    @Column(name = "cost_usd", nullable = false)
+    public BigDecimal costUsd = BigDecimal.ZERO;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
@@ -58,6 +75,20 @@ public class Task {
 
     public void roleList(List<Role> value) {
         roles = value.stream().map(Role::id).collect(Collectors.joining(","));
+    }
+
+    public void status(TaskStatus value, String reason) {
+        status = value.id();
+        statusReason = reason;
+        updatedAt = Instant.now();
+        if (value == TaskStatus.COMPLETED || value == TaskStatus.FAILED || value == TaskStatus.CANCELLED) {
+            finishedAt = updatedAt;
+        }
+    }
+
+    public boolean finished() {
+        TaskStatus s = statusValue();
+        return s == TaskStatus.COMPLETED || s == TaskStatus.FAILED || s == TaskStatus.CANCELLED;
     }
 
     public TaskStatus statusValue() {

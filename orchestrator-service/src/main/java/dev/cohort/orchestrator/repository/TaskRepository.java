@@ -7,12 +7,18 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
 @WithSession
 public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
+
+    /** The task, locked until the end of the transaction: every change to a task's graph goes through this. */
+    public Uni<Task> lock(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
 
     /** Newest first, optionally only tasks in one status. */
     public Uni<List<Task>> page(String status, int page, int size) {

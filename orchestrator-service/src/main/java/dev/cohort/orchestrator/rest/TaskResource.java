@@ -2,7 +2,11 @@ package dev.cohort.orchestrator.rest;
 
 import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
+import dev.cohort.orchestrator.repository.AttemptRepository;
+import dev.cohort.orchestrator.repository.SubtaskRepository;
 import dev.cohort.orchestrator.repository.TaskRepository;
+import dev.cohort.orchestrator.service.OrchestrationService;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import dev.cohort.orchestrator.service.TaskService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
@@ -17,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,12 +36,19 @@ public class TaskResource {
     private final TaskRepository tasks;
     private final TaskRequests requests;
     private final OutboxRelay relay;
+    private final SubtaskRepository subtasks;
+    private final AttemptRepository attempts;
+    private final OrchestrationService orchestration;
 
-    public TaskResource(TaskService service, TaskRepository tasks, TaskRequests requests, OutboxRelay relay) {
+    public TaskResource(TaskService service, TaskRepository tasks, TaskRequests requests, OutboxRelay relay,
+                        SubtaskRepository subtasks, AttemptRepository attempts, OrchestrationService orchestration) {
         this.service = service;
         this.tasks = tasks;
         this.requests = requests;
         this.relay = relay;
+        this.subtasks = subtasks;
+        this.attempts = attempts;
+        this.orchestration = orchestration;
     }
 
     @POST
@@ -50,11 +62,26 @@ public class TaskResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get one task")
+    @Operation(summary = "Get one task with its subtasks, attempts, tokens, cost and timings")
+    @WithSession
     public Uni<TaskView> get(@PathParam("id") String id) {
         UUID taskId = parseId(id);
         return tasks.findById(taskId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("no task with id " + id))
+                .flatMap(task -> subtasks.byTask(taskId).flatMap(list -> attempts
+                        .ofSubtasks(list.stream().map(s -> s.id).toList())
+                        .map(all -> TaskView.of(task, list, all.stream()
+                                .collect(Collectors.groupingBy(a -> a.key.subtaskId()))))));
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a task", description = "Stops dispatching; in-flight attempts are cancelled")
+    public Uni<TaskView> cancel(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by) {
+        UUID taskId = parseId(id);
+        return orchestration.cancel(taskId, by, null)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("no task with id " + id))
+                .invoke(relay::kick)
                 .map(TaskView::of);
     }
 

@@ -18,10 +18,12 @@ public class TaskService {
 
     private final TaskRepository tasks;
     private final OutboxRepository outbox;
+    private final OrchestrationService orchestration;
 
-    public TaskService(TaskRepository tasks, OutboxRepository outbox) {
+    public TaskService(TaskRepository tasks, OutboxRepository outbox, OrchestrationService orchestration) {
         this.tasks = tasks;
         this.outbox = outbox;
+        this.orchestration = orchestration;
     }
 
     @WithTransaction
@@ -40,6 +42,7 @@ public class TaskService {
         TaskSubmitted event = new TaskSubmitted(task.id.toString(), task.title, task.description,
                 submission.roles(), submission.approvalMode(), task.budgetUsd, task.template);
         return tasks.persist(task)
-                .call(() -> outbox.add(Topics.TASK_EVENTS, task.id.toString(), event));
+                .call(() -> outbox.add(Topics.TASK_EVENTS, task.id.toString(), event))
+                .call(() -> orchestration.startPlanning(task));
     }
 }

@@ -1,0 +1,179 @@
+package dev.cohort.orchestrator.domain;
+
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.contracts.model.SubtaskStatus;
+import dev.cohort.contracts.model.Usage;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One node of a task's graph. {@code attempt} and {@code leaseToken} name the one attempt whose results count;
+ * anything reported for another attempt is stale and ignored.
+ */
+@Entity
+@Table(name = "subtask")
+public class Subtask {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "task_id", nullable = false)
+    public UUID taskId;
+
+    /** The id the plan gave it, e.g. {@code backend}; unique within the task. */
+    @Column(name = "plan_key", nullable = false)
+    public String planKey;
+
+    @Column(nullable = false)
+    public String role;
+
+    @Column(nullable = false)
+    public String kind;
+
+    @Column(nullable = false)
+    public String title;
+
+    @Column(nullable = false)
+    public String instructions = "";
+
+    @Column(name = "depends_on", nullable = false)
+    public String dependsOn = "";
+
+    @Column(nullable = false)
+    public String reads = "";
+
+    @Column(nullable = false)
+    public String writes = "";
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(nullable = false)
+    public int attempt;
+
+    @Column(name = "max_attempts", nullable = false)
+    public int maxAttempts;
+
+    @Column(name = "lease_token")
+    public String leaseToken;
+
+    @Column(name = "lease_expires_at")
+    public Instant leaseExpiresAt;
+
+    @Column(name = "retry_at")
+    public Instant retryAt;
+
+    @Column(name = "agent_id")
+    public String agentId;
+
+    public String provider;
+
+    public String model;
+
+    @Column(name = "summary_json")
+    public String summaryJson;
+
+    public String output;
+
+    /** Artifact keys with versions the last attempt wrote, as {@code key@version}. */
+    @Column(nullable = false)
+    public String artifacts = "";
+
+    @Column(name = "failure_reason")
+    public String failureReason;
+
+    @Column(name = "prompt_tokens", nullable = false)
+    public long promptTokens;
+
+    @Column(name = "completion_tokens", nullable = false)
+    public long completionTokens;
+
+    @Column(name = "cost_usd", nullable = false)
+    public BigDecimal costUsd = BigDecimal.ZERO;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    public Role roleValue() {
+        return Role.fromId(role);
+    }
+
+    public SubtaskKind kindValue() {
+        return SubtaskKind.fromId(kind);
+    }
+
+    public SubtaskStatus statusValue() {
+        return SubtaskStatus.fromId(status);
+    }
+
+    public void status(SubtaskStatus value) {
+        status = value.id();
+    }
+
+    public boolean finished() {
+        SubtaskStatus s = statusValue();
+        return s == SubtaskStatus.DONE || s == SubtaskStatus.FAILED || s == SubtaskStatus.SKIPPED
+                || s == SubtaskStatus.CANCELLED;
+    }
+
+    /** Dispatched or running: an attempt is out with a worker. */
+    public boolean inFlight() {
+        SubtaskStatus s = statusValue();
+        return s == SubtaskStatus.DISPATCHED || s == SubtaskStatus.RUNNING;
+    }
+
+    public List<String> dependsOnKeys() {
+        return Csv.split(dependsOn);
+    }
+
+    public void dependsOnKeys(List<String> keys) {
+        dependsOn = Csv.join(keys);
+    }
+
+    public List<String> readKeys() {
+        return Csv.split(reads);
+    }
+
+    public void readKeys(List<String> keys) {
+        reads = Csv.join(keys);
+    }
+
+    public List<String> writeKeys() {
+        return Csv.split(writes);
+    }
+
+    public void writeKeys(List<String> keys) {
+        writes = Csv.join(keys);
+    }
+
+    public List<String> artifactRefs() {
+        return Csv.split(artifacts);
+    }
+
+    public void artifactRefs(List<String> refs) {
+        artifacts = Csv.join(refs);
+    }
+
+    public void addUsage(Usage usage) {
+        if (usage != null) {
+            promptTokens += usage.promptTokens();
+            completionTokens += usage.completionTokens();
+            if (usage.costUsd() != null) {
+                costUsd = costUsd.add(usage.costUsd());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.cohort.orchestrator.repository;
+
+import dev.cohort.orchestrator.domain.Subtask;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
+
+    public Uni<List<Subtask>> byTask(UUID taskId) {
+        return list("taskId", Sort.ascending("createdAt", "planKey"), taskId);
+    }
+
+    /** Tasks with an attempt whose lease ran out. */
+    public Uni<List<UUID>> tasksWithExpiredLeases(Instant now, int limit) {
+        return find("select distinct s.taskId from Subtask s where s.status in ('dispatched', 'running') "
+                + "and s.leaseExpiresAt < :now", Parameters.with("now", now))
+                .project(UUID.class).page(0, limit).list();
+    }
+
+    /** Tasks with a retry whose back-off has passed. */
+    public Uni<List<UUID>> tasksWithDueRetries(Instant now, int limit) {
+        return find("select distinct s.taskId from Subtask s where s.status = 'pending' and s.retryAt <= :now",
+                Parameters.with("now", now))
+                .project(UUID.class).page(0, limit).list();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.cohort.orchestrator.service;
+
+import dev.cohort.orchestrator.messaging.OutboxRelay;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Periodically reclaims expired leases and starts due retries. Safe to run on every orchestrator replica. */
+@ApplicationScoped
+public class LeaseSweeper {
+
+    private final OrchestrationService orchestration;
+    private final OutboxRelay relay;
+
+    public LeaseSweeper(OrchestrationService orchestration, OutboxRelay relay) {
+        this.orchestration = orchestration;
+        this.relay = relay;
+    }
+
+    @Scheduled(every = "${cohort.orchestrator.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return orchestration.sweep()
+                .invoke(relay::kick)
+                .onFailure().invoke(e -> Log.warnf("Lease sweep failed, will run again: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+}

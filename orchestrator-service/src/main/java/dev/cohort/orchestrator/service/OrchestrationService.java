@@ -1,0 +1,488 @@
+package dev.cohort.orchestrator.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.event.AgentEvent;
+import dev.cohort.contracts.event.AgentFailed;
+import dev.cohort.contracts.event.AgentHeartbeat;
+import dev.cohort.contracts.event.AgentProgress;
+import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.TaskAwaitingApproval;
+import dev.cohort.contracts.event.TaskCancelled;
+import dev.cohort.contracts.event.TaskCompleted;
+import dev.cohort.contracts.event.TaskFailed;
+import dev.cohort.contracts.event.TaskPlanned;
+import dev.cohort.contracts.model.ApprovalMode;
+import dev.cohort.contracts.model.FailureKind;
+import dev.cohort.contracts.model.PlannedSubtask;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.StructuredSummary;
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.contracts.model.SubtaskStatus;
+import dev.cohort.contracts.model.TaskStatus;
+import dev.cohort.contracts.model.Usage;
+import dev.cohort.orchestrator.config.OrchestratorConfig;
+import dev.cohort.orchestrator.domain.Attempt;
+import dev.cohort.orchestrator.domain.Subtask;
+import dev.cohort.orchestrator.domain.Task;
+import dev.cohort.orchestrator.repository.AttemptRepository;
+import dev.cohort.orchestrator.repository.ProcessedEventRepository;
+import dev.cohort.orchestrator.repository.SubtaskRepository;
+import dev.cohort.orchestrator.repository.TaskRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The task state machine. Every change happens in one transaction that locks the task row, so agent events,
+ * lease sweeps and people's commands on the same task never interleave; each change writes its events to the
+ * outbox in that transaction. Agent events are applied at most once (by event id) and only for the current
+ * attempt of a subtask (by attempt number and lease token).
+ */
+@ApplicationScoped
+public class OrchestrationService {
+
+    static final String PLAN_KEY = "plan";
+    static final String SUMMARY_KEY = "summary";
+
+    private final TaskRepository tasks;
+    private final SubtaskRepository subtasks;
+    private final AttemptRepository attempts;
+    private final ProcessedEventRepository processed;
+    private final Dispatcher dispatcher;
+    private final TaskEvents events;
+    private final OrchestratorConfig config;
+
+    public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
+                                ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
+                                OrchestratorConfig config) {
+        this.tasks = tasks;
+        this.subtasks = subtasks;
+        this.attempts = attempts;
+        this.processed = processed;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.config = config;
+    }
+
+    /** Starts a new task: its lead plans first. Call inside the transaction that stored the task. */
+    public Uni<Void> startPlanning(Task task) {
+        task.status(TaskStatus.PLANNING, null);
+        Subtask plan = newSubtask(task, PLAN_KEY, Role.LEAD, SubtaskKind.PLAN, "Plan the task",
+                planInstructions(task, List.of()), List.of());
+        TaskGraph graph = new TaskGraph(task, List.of(plan));
+        return subtasks.persist(plan).chain(() -> dispatcher.dispatch(graph, plan, "planning"));
+    }
+
+    /** Applies an agent event once. Heartbeats and progress only renew the lease of the current attempt. */
+    public Uni<Void> onAgentEvent(AgentEvent event) {
+        UUID taskId = UUID.fromString(event.taskId());
+        if (event instanceof AgentHeartbeat || event instanceof AgentProgress) {
+            // Renewing a lease twice is harmless, so these frequent events are not recorded as processed.
+            return Panache.withTransaction(() -> withGraph(taskId, graph -> apply(graph, event)));
+        }
+        return Panache.withTransaction(() -> processed.markProcessed(event.eventId()).flatMap(first -> {
+            if (!first) {
+                Log.debugf("Ignoring %s %s: already applied", event.type(), event.eventId());
+                return Uni.createFrom().voidItem();
+            }
+            return withGraph(taskId, graph -> apply(graph, event));
+        }));
+    }
+
+    /** Reclaims attempts whose lease expired and dispatches retries whose back-off has passed. */
+    public Uni<Void> sweep() {
+        Instant now = Instant.now();
+        return Panache.withSession(() -> subtasks.tasksWithExpiredLeases(now, 100)
+                        .flatMap(expired -> subtasks.tasksWithDueRetries(now, 100)
+                                .map(due -> java.util.stream.Stream.concat(expired.stream(), due.stream())
+                                        .distinct().toList())))
+                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                .onItem().transformToUniAndConcatenate(taskId ->
+                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, Instant.now()))))
+                .collect().last().replaceWithVoid();
+    }
+
+    public Uni<Task> cancel(UUID taskId, String by, String reason) {
+        return Panache.withTransaction(() -> tasks.lock(taskId).flatMap(task -> {
+            if (task == null || task.finished()) {
+                return Uni.createFrom().item(task);
+            }
+            return subtasks.byTask(taskId)
+                    .flatMap(list -> finishOpenSubtasks(new TaskGraph(task, list), SubtaskStatus.CANCELLED, "task cancelled"))
+                    .invoke(() -> task.status(TaskStatus.CANCELLED, reason == null ? "cancelled by " + by : reason))
+                    .call(() -> events.publish(new TaskCancelled(task.id.toString(), by, reason)))
+                    .replaceWith(task);
+        }));
+    }
+
+    /** Fails the task a dead-lettered record belonged to, if its key names one that is still open. */
+    public Uni<Void> failForDeadLetter(String key, String deadLetter, String reason) {
+        UUID taskId;
+        try {
+            taskId = key == null ? null : UUID.fromString(key);
+        } catch (IllegalArgumentException e) {
+            taskId = null;
+        }
+        if (taskId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID id = taskId;
+        return Panache.withTransaction(() -> withGraph(id, graph -> {
+            if (graph.task().finished()) {
+                return Uni.createFrom().voidItem();
+            }
+            String why = "an event of this task could not be read and was dead-lettered (" + deadLetter + "): " + reason;
+            graph.task().status(TaskStatus.FAILED, why);
+            return finishOpenSubtasks(graph, SubtaskStatus.SKIPPED, "task failed")
+                    .call(() -> events.publish(new TaskFailed(graph.task().id.toString(), why, deadLetter)));
+        }));
+    }
+
+    private Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
+        return tasks.lock(taskId).flatMap(task -> {
+            if (task == null) {
+                Log.warnf("Ignoring an event for unknown task %s", taskId);
+                return Uni.createFrom().voidItem();
+            }
+            return subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)));
+        });
+    }
+
+    private Uni<Void> apply(TaskGraph graph, AgentEvent event) {
+        Subtask subtask = graph.byId(UUID.fromString(event.subtaskId())).orElse(null);
+        if (subtask == null) {
+            Log.warnf("Ignoring %s for unknown subtask %s of task %s", event.type(), event.subtaskId(), event.taskId());
+            return Uni.createFrom().voidItem();
+        }
+        String leaseToken = leaseToken(event);
+        boolean current = subtask.inFlight() && subtask.attempt == event.attempt()
+                && (leaseToken == null || leaseToken.equals(subtask.leaseToken));
+        if (!current || graph.task().finished()) {
+            return stale(graph, subtask, event);
+        }
+        if (event instanceof AgentStarted started) {
+            return started(subtask, started);
+        } else if (event instanceof AgentCompleted completed) {
+            return completed(graph, subtask, completed);
+        } else if (event instanceof AgentFailed failed) {
+            return failed(graph, subtask, failed.failure(), failed.reason(), failed.usage());
+        }
+        return renewLease(subtask);
+    }
+
+    private Uni<Void> started(Subtask subtask, AgentStarted started) {
+        boolean first = subtask.statusValue() == SubtaskStatus.DISPATCHED;
+        subtask.status(SubtaskStatus.RUNNING);
+        subtask.leaseExpiresAt = Instant.now().plus(config.leaseTtl());
+        subtask.agentId = started.agentId();
+        subtask.provider = started.model().provider().id();
+        subtask.model = started.model().model();
+        if (subtask.startedAt == null) {
+            subtask.startedAt = Instant.now();
+        }
+        return attempts.find(subtask.id, subtask.attempt).flatMap(attempt -> {
+            if (attempt != null) {
+                attempt.outcome = "running";
+                attempt.agentId = started.agentId();
+                attempt.provider = subtask.provider;
+                attempt.model = subtask.model;
+                attempt.startedAt = Instant.now();
+            }
+            // A second agent.started for the same attempt is a redelivery to another worker: same state.
+            return first ? events.subtaskChanged(subtask, "running on " + started.model()) : Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Void> renewLease(Subtask subtask) {
+        if (subtask.statusValue() == SubtaskStatus.RUNNING) {
+            subtask.leaseExpiresAt = Instant.now().plus(config.leaseTtl());
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> completed(TaskGraph graph, Subtask subtask, AgentCompleted done) {
+        Task task = graph.task();
+        addUsage(task, subtask, done.usage());
+        subtask.output = done.output();
+        subtask.summaryJson = json(done.summary());
+        subtask.artifactRefs(done.artifacts().stream().map(a -> a.key() + "@" + a.version()).toList());
+        return finishAttempt(subtask, "completed", null, null, done.usage()).call(() -> switch (subtask.kindValue()) {
+            case PLAN -> planned(graph, subtask, done.output());
+            case SUMMARY -> summarised(graph, subtask, done);
+            default -> workDone(graph, subtask);
+        });
+    }
+
+    private Uni<Void> planned(TaskGraph graph, Subtask planSubtask, String planJson) {
+        Task task = graph.task();
+        task.planAttempts++;
+        PlanValidator.Result plan = PlanValidator.validateJson(planJson, task.roleList(), config.maxPlanSubtasks());
+        if (!plan.valid()) {
+            String errors = String.join("; ", plan.errors());
+            if (task.planAttempts <= config.planSendBacks()) {
+                Log.infof("Task %s: plan %d is invalid, sending it back to the lead: %s", task.id, task.planAttempts, errors);
+                planSubtask.instructions = planInstructions(task, plan.errors());
+                return dispatcher.dispatch(graph, planSubtask, "plan sent back: " + errors);
+            }
+            planSubtask.status(SubtaskStatus.FAILED);
+            planSubtask.finishedAt = Instant.now();
+            planSubtask.failureReason = errors;
+            return events.subtaskChanged(planSubtask, errors)
+                    .call(() -> failTask(graph, "the lead's plan was still invalid after " + task.planAttempts
+                            + " tries: " + errors));
+        }
+        planSubtask.status(SubtaskStatus.DONE);
+        planSubtask.finishedAt = Instant.now();
+        List<Subtask> created = plan.subtasks().stream().map(p -> fromPlan(task, p)).toList();
+        created.forEach(graph::add);
+        Uni<Void> persisted = events.subtaskChanged(planSubtask, "plan accepted")
+                .call(() -> subtasks.persist(created))
+                .call(() -> events.publish(new TaskPlanned(task.id.toString(), plan.subtasks(), task.planAttempts)));
+        if (task.approvalModeValue() == ApprovalMode.MANUAL) {
+            task.status(TaskStatus.AWAITING_APPROVAL, "the plan waits for approval");
+            return persisted.call(() -> events.publish(
+                    new TaskAwaitingApproval(task.id.toString(), plan.subtasks(), null)));
+        }
+        task.status(TaskStatus.RUNNING, null);
+        return persisted.call(() -> dispatchReady(graph));
+    }
+
+    private Uni<Void> workDone(TaskGraph graph, Subtask subtask) {
+        subtask.status(SubtaskStatus.DONE);
+        subtask.finishedAt = Instant.now();
+        return events.subtaskChanged(subtask, null).call(() -> dispatchReady(graph));
+    }
+
+    private Uni<Void> summarised(TaskGraph graph, Subtask subtask, AgentCompleted done) {
+        Task task = graph.task();
+        subtask.status(SubtaskStatus.DONE);
+        subtask.finishedAt = Instant.now();
+        task.summary = done.output() != null && !done.output().isBlank() ? done.output()
+                : String.join("\n", done.summary().keyPoints());
+        task.status(TaskStatus.COMPLETED, null);
+        Usage total = new Usage(task.promptTokens, task.completionTokens, task.costUsd, null);
+        return events.subtaskChanged(subtask, null)
+                .call(() -> events.publish(new TaskCompleted(task.id.toString(), task.summary, total)));
+    }
+
+    /** Dispatches every subtask that became ready; once all work is done, the lead's summary. */
+    Uni<Void> dispatchReady(TaskGraph graph) {
+        Task task = graph.task();
+        if (task.statusValue() != TaskStatus.RUNNING) {
+            return Uni.createFrom().voidItem();
+        }
+        if (graph.allWorkDone() && graph.byKey(SUMMARY_KEY).isEmpty()) {
+            List<String> all = graph.work().stream().map(s -> s.planKey).toList();
+            Subtask summary = newSubtask(task, SUMMARY_KEY, Role.LEAD, SubtaskKind.SUMMARY, "Summarise the result",
+                    "Summarise what the team built for this task, for the person who asked: what exists, how to run it, "
+                            + "what is left to do.", all);
+            graph.add(summary);
+            return subtasks.persist(summary).chain(() -> dispatcher.dispatch(graph, summary, "all work done"));
+        }
+        return Multi.createFrom().iterable(graph.ready())
+                .onItem().transformToUniAndConcatenate(s -> dispatcher.dispatch(graph, s, "dependencies done"))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> failed(TaskGraph graph, Subtask subtask, FailureKind kind, String reason, Usage usage) {
+        addUsage(graph.task(), subtask, usage);
+        return finishAttempt(subtask, "failed", kind, reason, usage)
+                .call(() -> retryOrFail(graph, subtask, reason, backoff(subtask.attempt)));
+    }
+
+    private Uni<Void> retryOrFail(TaskGraph graph, Subtask subtask, String reason, Duration wait) {
+        if (subtask.attempt < subtask.maxAttempts && subtask.kindValue() != SubtaskKind.PLAN
+                || subtask.kindValue() == SubtaskKind.PLAN && subtask.attempt < subtask.maxAttempts + config.planSendBacks()) {
+            subtask.status(SubtaskStatus.PENDING);
+            subtask.leaseExpiresAt = null;
+            subtask.retryAt = Instant.now().plus(wait);
+            return events.subtaskChanged(subtask, "attempt " + subtask.attempt + " failed, retrying in "
+                    + wait.toMillis() + " ms: " + reason);
+        }
+        subtask.status(SubtaskStatus.FAILED);
+        subtask.finishedAt = Instant.now();
+        subtask.failureReason = reason;
+        String why = "subtask '" + subtask.planKey + "' (" + subtask.role + ") failed after " + subtask.attempt
+                + " attempts: " + reason;
+        return events.subtaskChanged(subtask, reason).call(() -> failTask(graph, why));
+    }
+
+    private Uni<Void> sweep(TaskGraph graph, Instant now) {
+        if (graph.task().finished()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Subtask subtask : graph.subtasks()) {
+            if (subtask.inFlight() && subtask.leaseExpiresAt != null && subtask.leaseExpiresAt.isBefore(now)) {
+                String reason = "no heartbeat from " + subtask.agentId + " for " + config.leaseTtl().toSeconds()
+                        + " s; lease of attempt " + subtask.attempt + " reclaimed";
+                Log.infof("Task %s: %s", graph.task().id, reason);
+                chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
+                        .call(() -> retryOrFail(graph, subtask, reason, Duration.ZERO));
+            }
+        }
+        return chain.call(() -> {
+            Uni<Void> retries = Uni.createFrom().voidItem();
+            for (Subtask subtask : graph.subtasks()) {
+                if (subtask.statusValue() == SubtaskStatus.PENDING && subtask.retryAt != null
+                        && !subtask.retryAt.isAfter(Instant.now())) {
+                    retries = retries.call(() -> dispatcher.dispatch(graph, subtask, "retry"));
+                }
+            }
+            return retries;
+        });
+    }
+
+    private Uni<Void> failTask(TaskGraph graph, String reason) {
+        Task task = graph.task();
+        task.status(TaskStatus.FAILED, reason);
+        return finishOpenSubtasks(graph, SubtaskStatus.SKIPPED, "task failed")
+                .call(() -> events.publish(new TaskFailed(task.id.toString(), reason, null)));
+    }
+
+    private Uni<Void> finishOpenSubtasks(TaskGraph graph, SubtaskStatus status, String reason) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Subtask s : graph.subtasks()) {
+            if (!s.finished()) {
+                SubtaskStatus next = s.inFlight() ? SubtaskStatus.CANCELLED : status;
+                s.status(next);
+                s.finishedAt = Instant.now();
+                s.leaseExpiresAt = null;
+                s.retryAt = null;
+                chain = chain.call(() -> events.subtaskChanged(s, reason));
+            }
+        }
+        return chain;
+    }
+
+    private Uni<Void> stale(TaskGraph graph, Subtask subtask, AgentEvent event) {
+        // Tokens spent by a stale attempt were spent all the same: they count, the result does not.
+        Usage usage = event instanceof AgentCompleted c ? c.usage() : event instanceof AgentFailed f ? f.usage() : null;
+        if (usage != null) {
+            addUsage(graph.task(), subtask, usage);
+        }
+        if (event instanceof AgentCompleted || event instanceof AgentFailed) {
+            Log.infof("Task %s: ignoring %s of attempt %d of '%s' (current attempt %d, %s)", event.taskId(),
+                    event.type(), event.attempt(), subtask.planKey, subtask.attempt, subtask.status);
+            return attempts.find(subtask.id, event.attempt()).invoke(a -> {
+                if (a != null) {
+                    a.outcome = "stale";
+                    a.reason = "its " + event.type() + " arrived after attempt " + subtask.attempt
+                            + " took over, and was rejected";
+                    if (a.finishedAt == null) {
+                        a.finishedAt = Instant.now();
+                    }
+                }
+            }).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> finishAttempt(Subtask subtask, String outcome, FailureKind kind, String reason, Usage usage) {
+        return attempts.find(subtask.id, subtask.attempt).invoke(a -> {
+            if (a != null) {
+                a.outcome = outcome;
+                a.failureKind = kind == null ? null : kind.id();
+                a.reason = reason;
+                a.finishedAt = Instant.now();
+                if (usage != null) {
+                    a.promptTokens += usage.promptTokens();
+                    a.completionTokens += usage.completionTokens();
+                    if (usage.costUsd() != null) {
+                        a.costUsd = a.costUsd.add(usage.costUsd());
+                    }
+                }
+            }
+        }).replaceWithVoid();
+    }
+
+    private Duration backoff(int attempt) {
+        long base = config.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
+        long capped = Math.min(base, config.maxRetryBackoff().toMillis());
+        long jitter = capped == 0 ? 0 : ThreadLocalRandom.current().nextLong(capped / 4 + 1);
+        return Duration.ofMillis(capped + jitter);
+    }
+
+    private Subtask newSubtask(Task task, String key, Role role, SubtaskKind kind, String title, String instructions,
+                               List<String> dependsOn) {
+        Subtask s = new Subtask();
+        s.id = UUID.randomUUID();
+        s.taskId = task.id;
+        s.planKey = key;
+        s.role = role.id();
+        s.kind = kind.id();
+        s.title = title;
+        s.instructions = instructions;
+        s.dependsOnKeys(dependsOn);
+        s.status(SubtaskStatus.PENDING);
+        s.maxAttempts = config.maxAttempts();
+        s.createdAt = Instant.now();
+        return s;
+    }
+
+    private Subtask fromPlan(Task task, PlannedSubtask p) {
+        Subtask s = newSubtask(task, p.id(), p.role(), SubtaskKind.WORK, p.title(), p.instructions(), p.dependsOn());
+        s.readKeys(p.reads());
+        s.writeKeys(p.writes());
+        return s;
+    }
+
+    private String planInstructions(Task task, List<String> previousErrors) {
+        List<Role> team = task.roleList().isEmpty()
+                ? java.util.Arrays.stream(Role.values()).filter(r -> r != Role.LEAD).toList() : task.roleList();
+        StringBuilder text = new StringBuilder("Break the task into subtasks for your team: ")
+                .append(String.join(", ", team.stream().map(Role::id).toList()))
+                .append(". Give each an id, a role, a title, instructions, the ids it depends on, and the artifact keys "
+                        + "it reads and writes. Subtasks that do not depend on each other run in parallel.");
+        if (!previousErrors.isEmpty()) {
+            text.append("\n\nYour previous plan was rejected. Fix these problems:\n- ")
+                    .append(String.join("\n- ", previousErrors));
+        }
+        return text.toString();
+    }
+
+    private static void addUsage(Task task, Subtask subtask, Usage usage) {
+        if (usage == null) {
+            return;
+        }
+        subtask.addUsage(usage);
+        task.promptTokens += usage.promptTokens();
+        task.completionTokens += usage.completionTokens();
+        if (usage.costUsd() != null) {
+            task.costUsd = task.costUsd.add(usage.costUsd());
+        }
+    }
+
+    private static String leaseToken(AgentEvent event) {
+        if (event instanceof AgentStarted e) {
+            return e.leaseToken();
+        } else if (event instanceof AgentCompleted e) {
+            return e.leaseToken();
+        } else if (event instanceof AgentFailed e) {
+            return e.leaseToken();
+        } else if (event instanceof AgentHeartbeat e) {
+            return e.leaseToken();
+        } else if (event instanceof AgentProgress e) {
+            return e.leaseToken();
+        }
+        return null;
+    }
+
+    private static String json(StructuredSummary summary) {
+        try {
+            return EventCodec.mapper().writeValueAsString(summary);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.cohort.orchestrator.service;
+
+import static dev.cohort.orchestrator.service.ScriptedWorker.completed;
+import static dev.cohort.orchestrator.service.ScriptedWorker.failed;
+import static dev.cohort.orchestrator.service.ScriptedWorker.started;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.event.AgentEvent;
+import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.event.TaskEvent;
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.testsupport.TopicReader;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator's task state machine against the real broker and database, with a scripted worker fleet
+ * answering dispatches over Kafka. The scenario is named in each task's description.
+ */
+@QuarkusTest
+class OrchestrationTest {
+
+    static final String DIAMOND = """
+            {"subtasks": [
+              {"id": "a", "role": "architect", "title": "Design", "instructions": "design it", "dependsOn": []},
+              {"id": "b", "role": "backend", "title": "API", "instructions": "build the API", "dependsOn": ["a"]},
+              {"id": "c", "role": "frontend", "title": "UI", "instructions": "build the UI", "dependsOn": ["a"]},
+              {"id": "d", "role": "tester", "title": "Test", "instructions": "test both", "dependsOn": ["b", "c"]}
+            ]}""";
+    static final String CYCLIC = """
+            {"subtasks": [
+              {"id": "a", "role": "architect", "title": "Design", "instructions": "", "dependsOn": ["b"]},
+              {"id": "b", "role": "backend", "title": "API", "instructions": "", "dependsOn": ["a"]}
+            ]}""";
+
+    static ScriptedWorker worker;
+    /** Completed-events held back by the "stale" scenario, by subtask id. */
+    static final Map<String, AgentCompleted> heldBack = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startWorker() {
+        worker = new ScriptedWorker(OrchestrationTest::script);
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    static List<AgentEvent> script(SubtaskDispatch d) {
+        String scenario = d.taskDescription();
+        List<AgentEvent> events = new ArrayList<>(List.of(started(d)));
+        if (d.kind() == SubtaskKind.PLAN) {
+            boolean cyclic = scenario.equals("always-cyclic") || scenario.equals("cycle-then-fix") && d.attempt() == 1;
+            events.add(completed(d, cyclic ? CYCLIC : DIAMOND));
+            return events;
+        }
+        String key = d.title();
+        switch (scenario) {
+            case "flaky" -> events.add(key.equals("API") && d.attempt() == 1 ? failed(d, "model returned 500") : completed(d, null));
+            case "broken" -> events.add(key.equals("API") ? failed(d, "model returned 500") : completed(d, null));
+            case "lease", "stale" -> {
+                if (key.equals("API") && d.attempt() == 1) {
+                    heldBack.put(d.subtaskId(), completed(d, "late result of attempt 1"));
+                    return events; // the worker "dies": no heartbeat, no result
+                }
+                events.add(completed(d, null));
+            }
+            case "duplicate" -> {
+                AgentCompleted done = completed(d, d.kind() == SubtaskKind.SUMMARY ? "all done" : null);
+                events.add(done);
+                events.add(done);
+            }
+            default -> events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "The team built it." : null));
+        }
+        return events;
+    }
+
+    @Test
+    void aDiamondPlanRunsInDependencyOrderAndCompletesWithTheLeadsSummary() {
+        String id = submit("diamond");
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals("The team built it.", task.getString("summary"));
+        assertEquals(List.of("plan", "a", "b", "c", "d", "summary"), dispatchedKeys(id));
+        SubtaskDispatch d = byTitle(id, "Test");
+        assertEquals(List.of("b", "c"), d.upstream().stream().map(u -> u.subtaskId()).sorted().toList());
+        assertEquals(1, task.getList("subtasks.findAll { it.key == 'a' }.attempts[0]").size());
+        assertEquals(6 * 30, task.getLong("promptTokens") + task.getLong("completionTokens"));
+
+        List<String> events = TopicReader.read(Topics.TASK_EVENTS,
+                        read -> read.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("task.completed")),
+                        Duration.ofSeconds(20), Duration.ZERO).stream()
+                .filter(r -> id.equals(r.key()))
+                .map(r -> EventCodec.decode(r.value(), TaskEvent.class).type())
+                .filter(t -> t.startsWith("task."))
+                .toList();
+        assertEquals(List.of("task.submitted", "task.planned", "task.completed"), events);
+    }
+
+    @Test
+    void aCyclicPlanIsSentBackWithTheCycleNamedAndTheRepairedPlanRuns() {
+        String id = submit("cycle-then-fix");
+        awaitStatus(id, "completed");
+
+        List<SubtaskDispatch> plans = worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.PLAN).toList();
+        assertEquals(2, plans.size());
+        assertTrue(plans.get(1).instructions().contains("cycle: a -> b -> a"), plans.get(1).instructions());
+    }
+
+    @Test
+    void aPlanThatStaysInvalidFailsTheTaskWithTheReason() {
+        String id = submit("always-cyclic");
+        JsonPath task = awaitStatus(id, "failed");
+
+        assertTrue(task.getString("statusReason").contains("still invalid after 3 tries"), task.getString("statusReason"));
+        assertTrue(task.getString("statusReason").contains("cycle"), task.getString("statusReason"));
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedAndTheTaskCompletes() {
+        String id = submit("flaky");
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals(2, task.getInt("subtasks.find { it.key == 'b' }.attempt"));
+        assertEquals("failed", task.getString("subtasks.find { it.key == 'b' }.attempts[0].outcome"));
+        assertEquals("server-error", task.getString("subtasks.find { it.key == 'b' }.attempts[0].failureKind"));
+    }
+
+    @Test
+    void aSubtaskThatKeepsFailingFailsTheTaskAndSkipsItsDependents() {
+        String id = submit("broken");
+        JsonPath task = awaitStatus(id, "failed");
+
+        assertTrue(task.getString("statusReason").contains("'b' (backend) failed after 3 attempts"),
+                task.getString("statusReason"));
+        assertEquals("failed", task.getString("subtasks.find { it.key == 'b' }.status"));
+        assertEquals("skipped", task.getString("subtasks.find { it.key == 'd' }.status"));
+    }
+
+    @Test
+    void anExpiredLeaseIsReclaimedAndTheLateResultOfTheOldAttemptIsRejected() {
+        String id = submit("stale");
+        JsonPath task = awaitStatus(id, "completed");
+        assertEquals("expired", task.getString("subtasks.find { it.key == 'b' }.attempts[0].outcome"));
+        assertEquals("completed", task.getString("subtasks.find { it.key == 'b' }.attempts[1].outcome"));
+
+        String subtaskId = task.getString("subtasks.find { it.key == 'b' }.id");
+        worker.send(heldBack.get(subtaskId));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/tasks/" + id).then()
+                .body("subtasks.find { it.key == 'b' }.attempts[0].outcome", equalTo("stale")));
+        JsonPath after = given().get("/api/tasks/" + id).then().extract().jsonPath();
+        assertEquals("completed", after.getString("status"));
+        assertEquals(2, after.getInt("subtasks.find { it.key == 'b' }.attempt"));
+        assertTrue(after.getString("subtasks.find { it.key == 'b' }.output") == null
+                || !after.getString("subtasks.find { it.key == 'b' }.output").contains("late result"));
+    }
+
+    @Test
+    void aDuplicatedResultEventChangesNothing() {
+        String id = submit("duplicate");
+        JsonPath task = awaitStatus(id, "completed");
+
+        // Every result was delivered twice; each subtask ran once and its tokens count once.
+        assertEquals(List.of("plan", "a", "b", "c", "d", "summary"), dispatchedKeys(id));
+        assertEquals(6 * 30, task.getLong("promptTokens") + task.getLong("completionTokens"));
+        assertEquals(List.of(1, 1, 1, 1, 1, 1), task.getList("subtasks.attempt"));
+    }
+
+    @Test
+    void aCancelledTaskStopsAndSaysWho() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("description", "lease", "approvalMode", "manual"))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        awaitStatus(id, "awaiting-approval");
+
+        given().post("/api/tasks/" + id + "/cancel?by=alice").then().statusCode(200).body("status", equalTo("cancelled"));
+        given().get("/api/tasks/" + id).then().body("statusReason", containsString("alice"));
+        given().post("/api/tasks/00000000-0000-0000-0000-000000000000/cancel").then().statusCode(404);
+    }
+
+    private static String submit(String scenario) {
+        return given().contentType(ContentType.JSON).body(Map.of("title", scenario, "description", scenario))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+    }
+
+    private static JsonPath awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().get("/api/tasks/" + id).then().statusCode(200).body("status", equalTo(status)));
+        return given().get("/api/tasks/" + id).then().extract().jsonPath();
+    }
+
+    private static List<String> dispatchedKeys(String taskId) {
+        Map<String, String> keyByTitle = Map.of("Plan the task", "plan", "Design", "a", "API", "b", "UI", "c",
+                "Test", "d", "Summarise the result", "summary");
+        List<String> keys = worker.receivedFor(taskId).stream().map(d -> keyByTitle.get(d.title())).toList();
+        // b and c become ready together; their relative order does not matter.
+        List<String> normalised = new ArrayList<>(keys);
+        int b = normalised.indexOf("b");
+        int c = normalised.indexOf("c");
+        if (b > c && c >= 0) {
+            normalised.set(c, "b");
+            normalised.set(b, "c");
+        }
+        return normalised;
+    }
+
+    private static SubtaskDispatch byTitle(String taskId, String title) {
+        return worker.receivedFor(taskId).stream().filter(d -> d.title().equals(title)).findFirst().orElseThrow();
+    }
+}
