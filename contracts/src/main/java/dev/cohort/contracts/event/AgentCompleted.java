@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An attempt finished: its summary, the artifact versions it wrote, usage, and structured output where the
- * subtask asked for it.
+ * An attempt finished: its summary, the artifact versions it wrote, usage, structured output where the subtask
+ * asked for it, and the messages its agent sends. The orchestrator applies and publishes those messages with the
+ * result, so a question is never overtaken by the completion it came with.
  */
 @JsonTypeName("agent.completed")
 public record AgentCompleted(
@@ -29,7 +30,8 @@ public record AgentCompleted(
         StructuredSummary summary,
         List<ArtifactRef> artifacts,
         Usage usage,
-        String output) implements AgentEvent {
+        String output,
+        List<AgentMessage> messages) implements AgentEvent {
 
     public AgentCompleted {
         Required.field(eventId, "eventId");
@@ -44,6 +46,7 @@ public record AgentCompleted(
         Required.field(model, "model");
         Required.field(summary, "summary");
         artifacts = Required.list(artifacts);
+        messages = Required.list(messages);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */
@@ -57,8 +60,9 @@ public record AgentCompleted(
                            StructuredSummary summary,
                            List<ArtifactRef> artifacts,
                            Usage usage,
-                           String output) {
+                           String output,
+                           List<AgentMessage> messages) {
         this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtaskId, attempt,
-                leaseToken, agentId, role, model, summary, artifacts, usage, output);
+                leaseToken, agentId, role, model, summary, artifacts, usage, output, messages);
     }
 }

@@ -32,7 +32,11 @@ public record SubtaskDispatch(
         List<String> reads,
         List<String> writes,
         List<UpstreamSummary> upstream,
-        ModelRef model) implements CohortEvent {
+        ModelRef model,
+        boolean escalate,
+        String escalationReason,
+        List<AgentMessage> inbox,
+        String conflictId) implements CohortEvent {
 
     public SubtaskDispatch {
         Required.field(eventId, "eventId");
@@ -48,6 +52,7 @@ public record SubtaskDispatch(
         reads = Required.list(reads);
         writes = Required.list(writes);
         upstream = Required.list(upstream);
+        inbox = Required.list(inbox);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */
@@ -65,9 +70,13 @@ public record SubtaskDispatch(
                             List<String> reads,
                             List<String> writes,
                             List<UpstreamSummary> upstream,
-                            ModelRef model) {
+                            ModelRef model,
+                            boolean escalate,
+                            String escalationReason,
+                            List<AgentMessage> inbox,
+                            String conflictId) {
         this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtaskId, attempt,
                 leaseToken, leaseExpiresAt, role, kind, title, instructions, taskTitle, taskDescription,
-                reads, writes, upstream, model);
+                reads, writes, upstream, model, escalate, escalationReason, inbox, conflictId);
     }
 }

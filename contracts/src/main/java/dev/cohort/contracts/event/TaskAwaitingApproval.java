@@ -6,8 +6,9 @@ import dev.cohort.contracts.model.Estimate;
 import dev.cohort.contracts.model.PlannedSubtask;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** The plan waits for a person, with what it is expected to cost. */
+/** The plan waits for a person, with what it is expected to cost in all and per subtask (by plan id). */
 @JsonTypeName("task.awaiting-approval")
 public record TaskAwaitingApproval(
         String eventId,
@@ -15,7 +16,8 @@ public record TaskAwaitingApproval(
         Instant occurredAt,
         int schemaVersion,
         List<PlannedSubtask> subtasks,
-        Estimate estimate) implements TaskEvent {
+        Estimate estimate,
+        Map<String, Estimate> subtaskEstimates) implements TaskEvent {
 
     public TaskAwaitingApproval {
         Required.field(eventId, "eventId");
@@ -23,12 +25,14 @@ public record TaskAwaitingApproval(
         Required.field(occurredAt, "occurredAt");
         schemaVersion = Events.version(schemaVersion);
         subtasks = Required.list(subtasks);
+        subtaskEstimates = subtaskEstimates == null ? Map.of() : Map.copyOf(subtaskEstimates);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */
     public TaskAwaitingApproval(String taskId,
                                  List<PlannedSubtask> subtasks,
-                                 Estimate estimate) {
-        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtasks, estimate);
+                                 Estimate estimate,
+                                 Map<String, Estimate> subtaskEstimates) {
+        this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtasks, estimate, subtaskEstimates);
     }
 }

@@ -2,7 +2,11 @@ package dev.cohort.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import dev.cohort.contracts.model.Role;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "cohort.orchestrator")
 public interface OrchestratorConfig {
@@ -46,4 +50,45 @@ public interface OrchestratorConfig {
     /** The most subtasks a plan may have. */
     @WithDefault("30")
     int maxPlanSubtasks();
+
+    /** Failed attempts (errors, timeouts, invalid output, expired leases) after which the role's escalation model runs. */
+    @WithDefault("2")
+    int escalateAfter();
+
+    /** Per-role overrides, e.g. {@code cohort.orchestrator.roles.lead.max-attempts=4}. */
+    Map<String, RoleOverrides> roles();
+
+    /** The most messages the agent of one subtask may send. */
+    @WithDefault("5")
+    int maxMessagesPerSubtask();
+
+    /** Tokens a subtask is expected to use when there is no history for its role. */
+    @WithDefault("4000")
+    long estimateTokens();
+
+    /** Seconds a subtask is expected to take when there is no history for its role. */
+    @WithDefault("60")
+    long estimateSeconds();
+
+    /** Price per million tokens for estimates when there is no history with costs; 0 for local models. */
+    @WithDefault("0")
+    BigDecimal estimateUsdPerMillionTokens();
+
+    default int maxAttempts(Role role) {
+        RoleOverrides o = roles().get(role.id());
+        return o == null ? maxAttempts() : o.maxAttempts().orElse(maxAttempts());
+    }
+
+    default int escalateAfter(Role role) {
+        RoleOverrides o = roles().get(role.id());
+        return o == null ? escalateAfter() : o.escalateAfter().orElse(escalateAfter());
+    }
+
+    interface RoleOverrides {
+        /** Attempts before a subtask of this role fails. */
+        Optional<Integer> maxAttempts();
+
+        /** Failed attempts before this role escalates. */
+        Optional<Integer> escalateAfter();
+    }
 }

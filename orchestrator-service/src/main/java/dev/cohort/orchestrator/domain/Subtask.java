@@ -98,6 +98,31 @@ public class Subtask {
     @Column(name = "cost_usd", nullable = false)
     public BigDecimal costUsd = BigDecimal.ZERO;
 
+    /** Attempts that failed, timed out or produced invalid output; drives escalation. */
+    @Column(name = "failed_attempts", nullable = false)
+    public int failedAttempts;
+
+    @Column(name = "last_failure")
+    public String lastFailure;
+
+    /** A model a person chose for this subtask when editing the plan. */
+    @Column(name = "requested_provider")
+    public String requestedProvider;
+
+    @Column(name = "requested_model")
+    public String requestedModel;
+
+    /** For a merge subtask: the context store's conflict and the artifact it is about. */
+    @Column(name = "conflict_id")
+    public String conflictId;
+
+    @Column(name = "artifact_key")
+    public String artifactKey;
+
+    /** For an answering subtask: the question it answers. */
+    @Column(name = "question_id")
+    public UUID questionId;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -2,6 +2,7 @@ package dev.cohort.orchestrator.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.cohort.orchestrator.service.CommandRejected;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -14,6 +15,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        return respond(e.status(), e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response command(CommandRejected e) {
         return respond(e.status(), e.getMessage(), null);
     }
 

@@ -4,6 +4,7 @@ import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.service.TaskSubmission;
+import dev.cohort.orchestrator.service.WorkflowTemplates;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -68,11 +69,15 @@ public class TaskRequests {
                         + request.budgetUsd() + "'");
             }
         }
+        String template = request.template() == null || request.template().isBlank() ? null : request.template().strip();
+        if (template != null && !WorkflowTemplates.known(template)) {
+            problems.add("'template': unknown template '" + template + "'; known: "
+                    + String.join(", ", WorkflowTemplates.names()));
+        }
         if (!problems.isEmpty()) {
             throw ApiException.badRequest(String.join("; ", problems));
         }
-        return new TaskSubmission(title, description, List.copyOf(roles), mode, budget,
-                request.template() == null || request.template().isBlank() ? null : request.template().strip());
+        return new TaskSubmission(title, description, List.copyOf(roles), mode, budget, template);
     }
 
     private static BigDecimal parseBudget(Object raw) {

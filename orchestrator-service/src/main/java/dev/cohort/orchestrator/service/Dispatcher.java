@@ -3,13 +3,20 @@ package dev.cohort.orchestrator.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.ParticipantType;
+import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.UpstreamSummary;
+import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Attempt;
+import dev.cohort.orchestrator.domain.MessageRecord;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.repository.AttemptRepository;
+import dev.cohort.orchestrator.repository.MessageRepository;
 import dev.cohort.orchestrator.repository.OutboxRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,19 +27,28 @@ import java.util.UUID;
 /**
  * Starts a new attempt of a subtask: the next attempt number, a fresh lease token, an attempt row and the dispatch
  * record in the outbox, all in the caller's transaction. Results reported for any earlier attempt are stale from
- * here on.
+ * here on. The dispatch asks for the role's escalation model once the subtask has failed often enough, and carries
+ * the messages addressed to its agent.
  */
 @ApplicationScoped
 public class Dispatcher {
 
+    /** The most messages one dispatch carries, newest kept. */
+    static final int INBOX_LIMIT = 20;
+
     private final OutboxRepository outbox;
     private final AttemptRepository attempts;
+    private final MessageRepository messages;
     private final TaskEvents events;
+    private final OrchestratorConfig config;
 
-    public Dispatcher(OutboxRepository outbox, AttemptRepository attempts, TaskEvents events) {
+    public Dispatcher(OutboxRepository outbox, AttemptRepository attempts, MessageRepository messages,
+                      TaskEvents events, OrchestratorConfig config) {
         this.outbox = outbox;
         this.attempts = attempts;
+        this.messages = messages;
         this.events = events;
+        this.config = config;
     }
 
     public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason) {
@@ -49,14 +65,33 @@ public class Dispatcher {
         attempt.outcome = "dispatched";
         attempt.dispatchedAt = Instant.now();
 
-        SubtaskDispatch dispatch = new SubtaskDispatch(subtask.taskId.toString(), subtask.id.toString(),
-                subtask.attempt, subtask.leaseToken, null, subtask.roleValue(), subtask.kindValue(), subtask.title,
-                subtask.instructions, graph.task().title, graph.task().description, subtask.readKeys(),
-                subtask.writeKeys(), upstream(graph, subtask), null);
-        return attempts.persist(attempt)
-                .call(() -> outbox.add(Topics.dispatch(subtask.roleValue()), subtask.id.toString(), dispatch))
-                .call(() -> events.subtaskChanged(subtask, reason))
-                .replaceWithVoid();
+        boolean escalate = subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
+        String escalationReason = escalate ? subtask.failedAttempts + " failed attempt(s); last: " + subtask.lastFailure
+                : null;
+        ModelRef requested = subtask.requestedModel == null ? null
+                : new ModelRef(Provider.fromId(subtask.requestedProvider), subtask.requestedModel);
+        return messages.byTask(subtask.taskId).flatMap(all -> {
+            SubtaskDispatch dispatch = new SubtaskDispatch(subtask.taskId.toString(), subtask.id.toString(),
+                    subtask.attempt, subtask.leaseToken, null, subtask.roleValue(), subtask.kindValue(), subtask.title,
+                    subtask.instructions, graph.task().title, graph.task().description, subtask.readKeys(),
+                    subtask.writeKeys(), upstream(graph, subtask), requested, escalate, escalationReason,
+                    inbox(subtask, all), subtask.conflictId);
+            return attempts.persist(attempt)
+                    .call(() -> outbox.add(Topics.dispatch(subtask.roleValue()), subtask.id.toString(), dispatch))
+                    .call(() -> events.subtaskChanged(subtask, escalate ? reason + "; escalating" : reason));
+        }).replaceWithVoid();
+    }
+
+    /** Messages to this subtask's role, to the agent that last ran it, to the team, or answers to its questions. */
+    static List<AgentMessage> inbox(Subtask subtask, List<MessageRecord> all) {
+        List<AgentMessage> mine = all.stream()
+                .filter(m -> ParticipantType.TEAM.id().equals(m.toType)
+                        || ParticipantType.ROLE.id().equals(m.toType) && subtask.role.equals(m.toId)
+                        || ParticipantType.AGENT.id().equals(m.toType) && m.toId.equals(subtask.agentId)
+                        || subtask.id.equals(m.subtaskId) && !ParticipantType.AGENT.id().equals(m.fromType))
+                .map(MessageRecord::toEvent)
+                .toList();
+        return mine.size() <= INBOX_LIMIT ? mine : mine.subList(mine.size() - INBOX_LIMIT, mine.size());
     }
 
     private static List<UpstreamSummary> upstream(TaskGraph graph, Subtask subtask) {

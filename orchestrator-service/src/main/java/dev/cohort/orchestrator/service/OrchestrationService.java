@@ -61,10 +61,14 @@ public class OrchestrationService {
     private final Dispatcher dispatcher;
     private final TaskEvents events;
     private final OrchestratorConfig config;
+    private final EstimateService estimates;
+    private final CooperationService cooperation;
 
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
-                                OrchestratorConfig config) {
+                                OrchestratorConfig config, EstimateService estimates, CooperationService cooperation) {
+        this.estimates = estimates;
+        this.cooperation = cooperation;
         this.tasks = tasks;
         this.subtasks = subtasks;
         this.attempts = attempts;
@@ -74,8 +78,15 @@ public class OrchestrationService {
         this.config = config;
     }
 
-    /** Starts a new task: its lead plans first. Call inside the transaction that stored the task. */
+    /**
+     * Starts a new task: its lead plans first, or, for a workflow template, the template's fixed plan is adopted
+     * without a planning call. Call inside the transaction that stored the task.
+     */
     public Uni<Void> startPlanning(Task task) {
+        if (task.template != null) {
+            TaskGraph graph = new TaskGraph(task, List.of());
+            return adoptPlan(graph, WorkflowTemplates.plan(task.template, task.description));
+        }
         task.status(TaskStatus.PLANNING, null);
         Subtask plan = newSubtask(task, PLAN_KEY, Role.LEAD, SubtaskKind.PLAN, "Plan the task",
                 planInstructions(task, List.of()), List.of());
@@ -148,7 +159,7 @@ public class OrchestrationService {
         }));
     }
 
-    private Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
+    Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
         return tasks.lock(taskId).flatMap(task -> {
             if (task == null) {
                 Log.warnf("Ignoring an event for unknown task %s", taskId);
@@ -216,11 +227,14 @@ public class OrchestrationService {
         subtask.output = done.output();
         subtask.summaryJson = json(done.summary());
         subtask.artifactRefs(done.artifacts().stream().map(a -> a.key() + "@" + a.version()).toList());
-        return finishAttempt(subtask, "completed", null, null, done.usage()).call(() -> switch (subtask.kindValue()) {
+        return finishAttempt(subtask, "completed", null, null, done.usage())
+                .call(() -> cooperation.fromAgent(graph, subtask, done.messages()))
+                .call(() -> switch (subtask.kindValue()) {
             case PLAN -> planned(graph, subtask, done.output());
             case SUMMARY -> summarised(graph, subtask, done);
+            case ANSWER -> cooperation.answered(graph, subtask, done).call(() -> workDone(graph, subtask));
             default -> workDone(graph, subtask);
-        });
+        }).call(() -> enforceBudget(graph));
     }
 
     private Uni<Void> planned(TaskGraph graph, Subtask planSubtask, String planJson) {
@@ -229,6 +243,8 @@ public class OrchestrationService {
         PlanValidator.Result plan = PlanValidator.validateJson(planJson, task.roleList(), config.maxPlanSubtasks());
         if (!plan.valid()) {
             String errors = String.join("; ", plan.errors());
+            planSubtask.failedAttempts++;
+            planSubtask.lastFailure = "invalid plan: " + errors;
             if (task.planAttempts <= config.planSendBacks()) {
                 Log.infof("Task %s: plan %d is invalid, sending it back to the lead: %s", task.id, task.planAttempts, errors);
                 planSubtask.instructions = planInstructions(task, plan.errors());
@@ -243,15 +259,20 @@ public class OrchestrationService {
         }
         planSubtask.status(SubtaskStatus.DONE);
         planSubtask.finishedAt = Instant.now();
-        List<Subtask> created = plan.subtasks().stream().map(p -> fromPlan(task, p)).toList();
+        return events.subtaskChanged(planSubtask, "plan accepted").call(() -> adoptPlan(graph, plan.subtasks()));
+    }
+
+    /** Adds the subtasks of an accepted plan; then waits for approval or starts the work. */
+    Uni<Void> adoptPlan(TaskGraph graph, List<PlannedSubtask> plan) {
+        Task task = graph.task();
+        List<Subtask> created = plan.stream().map(p -> fromPlan(task, p)).toList();
         created.forEach(graph::add);
-        Uni<Void> persisted = events.subtaskChanged(planSubtask, "plan accepted")
-                .call(() -> subtasks.persist(created))
-                .call(() -> events.publish(new TaskPlanned(task.id.toString(), plan.subtasks(), task.planAttempts)));
+        Uni<Void> persisted = subtasks.persist(created)
+                .call(() -> events.publish(new TaskPlanned(task.id.toString(), plan, task.planAttempts)));
         if (task.approvalModeValue() == ApprovalMode.MANUAL) {
             task.status(TaskStatus.AWAITING_APPROVAL, "the plan waits for approval");
-            return persisted.call(() -> events.publish(
-                    new TaskAwaitingApproval(task.id.toString(), plan.subtasks(), null)));
+            return persisted.chain(() -> estimates.estimate(plan)).chain(estimate -> events.publish(
+                    new TaskAwaitingApproval(task.id.toString(), plan, estimate.total(), estimate.perSubtask())));
         }
         task.status(TaskStatus.RUNNING, null);
         return persisted.call(() -> dispatchReady(graph));
@@ -297,10 +318,13 @@ public class OrchestrationService {
     private Uni<Void> failed(TaskGraph graph, Subtask subtask, FailureKind kind, String reason, Usage usage) {
         addUsage(graph.task(), subtask, usage);
         return finishAttempt(subtask, "failed", kind, reason, usage)
-                .call(() -> retryOrFail(graph, subtask, reason, backoff(subtask.attempt)));
+                .call(() -> retryOrFail(graph, subtask, reason, backoff(subtask.attempt)))
+                .call(() -> enforceBudget(graph));
     }
 
     private Uni<Void> retryOrFail(TaskGraph graph, Subtask subtask, String reason, Duration wait) {
+        subtask.failedAttempts++;
+        subtask.lastFailure = reason;
         if (subtask.attempt < subtask.maxAttempts && subtask.kindValue() != SubtaskKind.PLAN
                 || subtask.kindValue() == SubtaskKind.PLAN && subtask.attempt < subtask.maxAttempts + config.planSendBacks()) {
             subtask.status(SubtaskStatus.PENDING);
@@ -350,7 +374,7 @@ public class OrchestrationService {
                 .call(() -> events.publish(new TaskFailed(task.id.toString(), reason, null)));
     }
 
-    private Uni<Void> finishOpenSubtasks(TaskGraph graph, SubtaskStatus status, String reason) {
+    Uni<Void> finishOpenSubtasks(TaskGraph graph, SubtaskStatus status, String reason) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Subtask s : graph.subtasks()) {
             if (!s.finished()) {
@@ -388,7 +412,7 @@ public class OrchestrationService {
         return Uni.createFrom().voidItem();
     }
 
-    private Uni<Void> finishAttempt(Subtask subtask, String outcome, FailureKind kind, String reason, Usage usage) {
+    Uni<Void> finishAttempt(Subtask subtask, String outcome, FailureKind kind, String reason, Usage usage) {
         return attempts.find(subtask.id, subtask.attempt).invoke(a -> {
             if (a != null) {
                 a.outcome = outcome;
@@ -413,7 +437,7 @@ public class OrchestrationService {
         return Duration.ofMillis(capped + jitter);
     }
 
-    private Subtask newSubtask(Task task, String key, Role role, SubtaskKind kind, String title, String instructions,
+    Subtask newSubtask(Task task, String key, Role role, SubtaskKind kind, String title, String instructions,
                                List<String> dependsOn) {
         Subtask s = new Subtask();
         s.id = UUID.randomUUID();
@@ -425,12 +449,12 @@ public class OrchestrationService {
         s.instructions = instructions;
         s.dependsOnKeys(dependsOn);
         s.status(SubtaskStatus.PENDING);
-        s.maxAttempts = config.maxAttempts();
+        s.maxAttempts = config.maxAttempts(role);
         s.createdAt = Instant.now();
         return s;
     }
 
-    private Subtask fromPlan(Task task, PlannedSubtask p) {
+    Subtask fromPlan(Task task, PlannedSubtask p) {
         Subtask s = newSubtask(task, p.id(), p.role(), SubtaskKind.WORK, p.title(), p.instructions(), p.dependsOn());
         s.readKeys(p.reads());
         s.writeKeys(p.writes());
@@ -449,6 +473,34 @@ public class OrchestrationService {
                     .append(String.join("\n- ", previousErrors));
         }
         return text.toString();
+    }
+
+    /** Pauses the task when its spending reached its budget; call after adding usage. */
+    Uni<Void> enforceBudget(TaskGraph graph) {
+        Task task = graph.task();
+        if (task.budgetUsd == null || task.costUsd.compareTo(task.budgetUsd) < 0
+                || task.statusValue() != TaskStatus.RUNNING) {
+            return Uni.createFrom().voidItem();
+        }
+        return pause(graph, "budget of $" + task.budgetUsd.stripTrailingZeros().toPlainString() + " reached (spent $"
+                + task.costUsd.stripTrailingZeros().toPlainString() + ")");
+    }
+
+    /** Stops dispatching; attempts in flight are cancelled and run again, without counting as failures, on resume. */
+    Uni<Void> pause(TaskGraph graph, String reason) {
+        Task task = graph.task();
+        task.status(TaskStatus.PAUSED, reason);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Subtask s : graph.subtasks()) {
+            if (s.inFlight()) {
+                s.status(SubtaskStatus.PENDING);
+                s.leaseExpiresAt = null;
+                s.maxAttempts++;
+                chain = chain.call(() -> finishAttempt(s, "cancelled", FailureKind.CANCELLED, "task paused", null))
+                        .call(() -> events.subtaskChanged(s, "task paused"));
+            }
+        }
+        return chain.call(() -> events.publish(new dev.cohort.contracts.event.TaskPaused(task.id.toString(), reason)));
     }
 
     private static void addUsage(Task task, Subtask subtask, Usage usage) {

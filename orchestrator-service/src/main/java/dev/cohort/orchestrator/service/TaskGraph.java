@@ -40,6 +40,10 @@ public final class TaskGraph {
         return Optional.ofNullable(byKey.get(key));
     }
 
+    public void removeAll(List<Subtask> removed) {
+        removed.forEach(s -> byKey.remove(s.planKey));
+    }
+
     public void add(Subtask subtask) {
         byKey.put(subtask.planKey, subtask);
     }

@@ -5,6 +5,7 @@ import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentFailed;
+import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.FailureKind;
@@ -93,7 +94,13 @@ final class ScriptedWorker implements AutoCloseable {
     static AgentCompleted completed(SubtaskDispatch d, String output) {
         return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL,
                 new StructuredSummary("done", List.of(d.title() + " finished"), null), List.of(),
-                new Usage(10, 20, null, null), output);
+                new Usage(10, 20, null, null), output, List.of());
+    }
+
+    static AgentCompleted completed(SubtaskDispatch d, String output, Usage usage, List<AgentMessage> messages) {
+        return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL,
+                new StructuredSummary("done", List.of(d.title() + " finished"), null), List.of(), usage, output,
+                messages);
     }
 
     static AgentFailed failed(SubtaskDispatch d, String reason) {

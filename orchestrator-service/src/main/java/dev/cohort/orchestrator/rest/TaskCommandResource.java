@@ -1,0 +1,211 @@
+package dev.cohort.orchestrator.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.event.AgentMessage;
+import dev.cohort.contracts.model.MessageKind;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Participant;
+import dev.cohort.contracts.model.ParticipantType;
+import dev.cohort.contracts.model.PlannedSubtask;
+import dev.cohort.contracts.model.Provider;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.orchestrator.domain.MessageRecord;
+import dev.cohort.orchestrator.messaging.OutboxRelay;
+import dev.cohort.orchestrator.repository.MessageRepository;
+import dev.cohort.orchestrator.service.TaskControlService;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Commands on one task: plan approval, pause and resume, extra subtasks, messages to agents. */
+@Path("/api/tasks/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Task control", description = "Steer a running team")
+public class TaskCommandResource {
+
+    private final TaskControlService control;
+    private final MessageRepository messages;
+    private final OutboxRelay relay;
+
+    public TaskCommandResource(TaskControlService control, MessageRepository messages, OutboxRelay relay) {
+        this.control = control;
+        this.messages = messages;
+        this.relay = relay;
+    }
+
+    /** An edited plan: the lead's plan shape, each subtask optionally with a model. */
+    public record ApproveRequest(String by, List<EditedSubtask> subtasks) {
+    }
+
+    public record EditedSubtask(String id, String role, String title, String instructions, List<String> dependsOn,
+                                List<String> reads, List<String> writes, ModelChoice model) {
+    }
+
+    public record ModelChoice(String provider, String model) {
+    }
+
+    public record RejectRequest(String by, String reason) {
+    }
+
+    public record SpawnRequest(String role, String title, String instructions, List<String> dependsOn) {
+    }
+
+    public record MessageRequest(String from, Recipient to, String kind, String text) {
+    }
+
+    public record Recipient(String type, String id) {
+    }
+
+    @POST
+    @Path("/approve")
+    @Consumes(MediaType.WILDCARD) // the body is optional: no body approves the plan as proposed
+    @Operation(summary = "Approve the plan, as proposed or edited (roles, models, dependencies, instructions, "
+            + "added or removed subtasks)")
+    public Uni<TaskView> approve(@PathParam("id") String id, String body) throws JsonProcessingException {
+        ApproveRequest request = optionalBody(body, ApproveRequest.class);
+        String by = by(request == null ? null : request.by());
+        List<PlannedSubtask> edit = null;
+        Map<String, ModelRef> models = new HashMap<>();
+        if (request != null && request.subtasks() != null) {
+            edit = new ArrayList<>();
+            for (EditedSubtask s : request.subtasks()) {
+                if (s.id() == null || s.role() == null || s.title() == null) {
+                    throw ApiException.badRequest("every edited subtask needs 'id', 'role' and 'title'");
+                }
+                edit.add(new PlannedSubtask(s.id(), role(s.role()), s.title(), s.instructions(), s.dependsOn(), s.reads(),
+                        s.writes()));
+                if (s.model() != null && s.model().model() != null) {
+                    models.put(s.id(), new ModelRef(provider(s.model().provider()), s.model().model()));
+                }
+            }
+        }
+        return control.approve(TaskResource.parseId(id), by, edit, models).invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/reject")
+    @Consumes(MediaType.WILDCARD) // the body is optional
+    @Operation(summary = "Reject the plan; the task ends")
+    public Uni<TaskView> reject(@PathParam("id") String id, String body) throws JsonProcessingException {
+        RejectRequest request = optionalBody(body, RejectRequest.class);
+        return control.reject(TaskResource.parseId(id), by(request == null ? null : request.by()),
+                request == null ? null : request.reason()).invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/pause")
+    @Operation(summary = "Pause: nothing new is dispatched and attempts in flight are cancelled")
+    public Uni<TaskView> pause(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by) {
+        return control.pause(TaskResource.parseId(id), by).invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/resume")
+    @Operation(summary = "Resume a paused task, optionally with a higher budget")
+    public Uni<TaskView> resume(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by,
+                                @QueryParam("budgetUsd") String budgetUsd) {
+        BigDecimal budget = null;
+        if (budgetUsd != null && !budgetUsd.isBlank()) {
+            try {
+                budget = new BigDecimal(budgetUsd.strip());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("'budgetUsd' must be an amount of US dollars such as 5.00");
+            }
+            if (budget.signum() <= 0) {
+                throw ApiException.badRequest("'budgetUsd' must be positive");
+            }
+        }
+        return control.resume(TaskResource.parseId(id), by, budget).invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/subtasks")
+    @Operation(summary = "Add a subtask for a role, e.g. an extra review")
+    public Uni<TaskView> spawn(@PathParam("id") String id, SpawnRequest request) {
+        if (request == null || request.role() == null || request.title() == null || request.title().isBlank()) {
+            throw ApiException.badRequest("send JSON with 'role' and 'title' (and optionally 'instructions', 'dependsOn')");
+        }
+        return control.spawn(TaskResource.parseId(id), role(request.role()), request.title().strip(),
+                        request.instructions() == null ? "" : request.instructions(),
+                        request.dependsOn() == null ? List.of() : request.dependsOn())
+                .invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/messages")
+    @Operation(summary = "Send a message to an agent, a role or the whole team")
+    public Uni<AgentMessage> message(@PathParam("id") String id, MessageRequest request) {
+        if (request == null || request.to() == null || request.text() == null || request.text().isBlank()) {
+            throw ApiException.badRequest("send JSON with 'to' ({type: role|agent|team, id}) and 'text'");
+        }
+        ParticipantType type = parse(() -> ParticipantType.fromId(request.to().type()), "to.type");
+        if (type == ParticipantType.PERSON) {
+            throw ApiException.badRequest("'to.type' must be role, agent or team");
+        }
+        Participant to = type == ParticipantType.TEAM ? Participant.TEAM
+                : type == ParticipantType.ROLE ? Participant.role(role(request.to().id()))
+                : Participant.agent(require(request.to().id(), "to.id"));
+        MessageKind kind = request.kind() == null ? MessageKind.NOTE : parse(() -> MessageKind.fromId(request.kind()), "kind");
+        UUID taskId = TaskResource.parseId(id);
+        AgentMessage message = new AgentMessage(taskId.toString(), Participant.person(by(request.from())), to, kind,
+                request.text().strip(), null, null);
+        return control.message(taskId, message).invoke(relay::kick);
+    }
+
+    @GET
+    @Path("/messages")
+    @WithSession
+    @Operation(summary = "The task's messages, oldest first")
+    public Uni<List<AgentMessage>> messages(@PathParam("id") String id) {
+        return messages.byTask(TaskResource.parseId(id)).map(list -> list.stream().map(MessageRecord::toEvent).toList());
+    }
+
+    /** Commands whose body is optional read it whatever its content type, so a bare POST works too. */
+    private static <T> T optionalBody(String body, Class<T> type) throws JsonProcessingException {
+        return body == null || body.isBlank() ? null : EventCodec.mapper().readValue(body, type);
+    }
+
+    private static String by(String by) {
+        return by == null || by.isBlank() ? "user" : by.strip();
+    }
+
+    private static Role role(String id) {
+        return parse(() -> Role.fromId(id), "role");
+    }
+
+    private static Provider provider(String id) {
+        return parse(() -> Provider.fromId(id), "model.provider");
+    }
+
+    private static String require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        return value;
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> parser, String field) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'" + field + "': " + e.getMessage());
+        }
+    }
+}
