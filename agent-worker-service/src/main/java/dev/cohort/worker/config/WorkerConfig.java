@@ -1,0 +1,39 @@
+package dev.cohort.worker.config;
+
+import dev.cohort.contracts.model.Role;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "cohort.worker")
+public interface WorkerConfig {
+
+    /** The roles this worker serves; each is a share group that more replicas join to scale that role. */
+    @WithDefault("lead,architect,backend,frontend,reviewer,tester,researcher,optimizer")
+    List<Role> roles();
+
+    /** This worker's name in agent ids ({@code <name>/<role>}); the host name when not set. */
+    Optional<String> name();
+
+    /** Subtasks one role runs at the same time in this process. */
+    @WithDefault("2")
+    int concurrency();
+
+    /** How often a running attempt says it is alive, renewing its lease. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** The shortest gap between two progress events of one attempt. */
+    @WithDefault("500ms")
+    Duration progressInterval();
+
+    /** Share groups are named this prefix plus the role, e.g. {@code cohort-workers-backend}. */
+    @WithDefault("cohort-workers-")
+    String shareGroupPrefix();
+
+    /** The context store's base URL. */
+    @WithDefault("http://localhost:8081")
+    String contextStoreUrl();
+}

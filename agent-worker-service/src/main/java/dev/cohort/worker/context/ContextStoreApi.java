@@ -1,0 +1,36 @@
+package dev.cohort.worker.context;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/** The parts of the context store's REST API a worker uses. */
+@Path("/api/tasks/{taskId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface ContextStoreApi {
+
+    @GET
+    @Path("artifacts/{key: .+}")
+    Response latest(@PathParam("taskId") String taskId, @PathParam("key") String key);
+
+    @POST
+    @Path("artifacts")
+    Response publish(@PathParam("taskId") String taskId, Map<String, Object> request);
+
+    @GET
+    @Path("conflicts/{conflictId}")
+    JsonNode conflict(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId);
+
+    @POST
+    @Path("conflicts/{conflictId}/resolve")
+    Response resolve(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId,
+                     Map<String, Object> request);
+}

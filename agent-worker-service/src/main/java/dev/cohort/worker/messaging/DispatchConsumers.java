@@ -1,0 +1,202 @@
+package dev.cohort.worker.messaging;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.InvalidEventException;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.worker.config.WorkerConfig;
+import dev.cohort.worker.service.SubtaskRunner;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Takes work from the dispatch topics of the roles this worker serves, through one Kafka share group per role, so
+ * any number of replicas share a role's queue. Each slot holds one record at a time: it renews the record's lock
+ * while the attempt runs, and acknowledges it only after the result is on Kafka. If this process dies, the broker
+ * delivers the record again, to another worker.
+ */
+@ApplicationScoped
+public class DispatchConsumers {
+
+    private final WorkerConfig config;
+    private final SubtaskRunner runner;
+    private final String bootstrapServers;
+    private final List<Slot> slots = new ArrayList<>();
+    private ExecutorService threads;
+    private KafkaProducer<String, String> deadLetters;
+
+    public DispatchConsumers(WorkerConfig config, SubtaskRunner runner,
+                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.runner = runner;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent event) {
+        int perRole = Math.max(1, config.concurrency());
+        threads = Executors.newFixedThreadPool(config.roles().size() * perRole * 2, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
+        deadLetters = new KafkaProducer<>(producerConfig());
+        for (Role role : config.roles()) {
+            for (int i = 0; i < perRole; i++) {
+                Slot slot = new Slot(role, i);
+                slots.add(slot);
+                threads.execute(slot);
+            }
+        }
+        Log.infof("Serving roles %s with %d slot(s) each", config.roles(), perRole);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        slots.forEach(Slot::stop);
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+        if (deadLetters != null) {
+            deadLetters.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** True while every slot's consumer is running. */
+    public boolean running() {
+        return !slots.isEmpty() && slots.stream().allMatch(s -> s.alive);
+    }
+
+    public List<Role> roles() {
+        return config.roles();
+    }
+
+    private final class Slot implements Runnable {
+
+        private final Role role;
+        private final String name;
+        private final KafkaShareConsumer<String, String> consumer;
+        private volatile boolean stopped;
+        private volatile boolean alive = true;
+
+        Slot(Role role, int index) {
+            this.role = role;
+            this.name = "dispatch-" + role.id() + "-" + index;
+            this.consumer = new KafkaShareConsumer<>(consumerConfig(role, name));
+        }
+
+        @Override
+        public void run() {
+            Thread.currentThread().setName(name);
+            try {
+                consumer.subscribe(List.of(Topics.dispatch(role)));
+                while (!stopped) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                        consumer.acknowledge(record, handle(record));
+                    }
+                }
+            } catch (WakeupException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                Log.errorf(e, "Dispatch consumer %s stopped", name);
+            } finally {
+                alive = false;
+                try {
+                    consumer.close(Duration.ofSeconds(5));
+                } catch (RuntimeException ignored) {
+                    // closing on the way out
+                }
+            }
+        }
+
+        private AcknowledgeType handle(ConsumerRecord<String, String> record) {
+            SubtaskDispatch dispatch;
+            try {
+                dispatch = EventCodec.decode(record.value(), SubtaskDispatch.class);
+            } catch (InvalidEventException e) {
+                deadLetter(record, e.getMessage());
+                return AcknowledgeType.REJECT;
+            }
+            Future<?> attempt = threads.submit(() -> runner.run(dispatch));
+            long renewEvery = consumer.acquisitionLockTimeoutMs().map(ms -> Math.max(500L, ms / 3)).orElse(5_000L);
+            while (true) {
+                try {
+                    attempt.get(renewEvery, TimeUnit.MILLISECONDS);
+                    return AcknowledgeType.ACCEPT;
+                } catch (TimeoutException e) {
+                    // Still working: keep the record ours, so no other worker starts it.
+                    consumer.acknowledge(record, AcknowledgeType.RENEW);
+                    consumer.commitAsync();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return AcknowledgeType.RELEASE;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // The result could not be reported: let the broker deliver the dispatch again.
+                    Log.warnf("Releasing %s attempt %d of task %s: %s", dispatch.title(), dispatch.attempt(),
+                            dispatch.taskId(), e.getCause());
+                    return AcknowledgeType.RELEASE;
+                }
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            consumer.wakeup();
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, String reason) {
+        String where = record.topic() + ":" + record.partition() + ":" + record.offset();
+        Log.warnf("Dead-lettering unreadable dispatch %s: %s", where, reason);
+        ProducerRecord<String, String> dead = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
+        dead.headers().add(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        dead.headers().add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        dead.headers().add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        deadLetters.send(dead);
+    }
+
+    private Properties consumerConfig(Role role, String clientId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.shareGroupPrefix() + role.id());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        return p;
+    }
+
+    private Properties producerConfig() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cohort.worker.messaging;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.InvalidEventException;
+import dev.cohort.contracts.event.SubtaskStateChanged;
+import dev.cohort.contracts.event.TaskCancelled;
+import dev.cohort.contracts.event.TaskEvent;
+import dev.cohort.contracts.event.TaskFailed;
+import dev.cohort.contracts.event.TaskPaused;
+import dev.cohort.contracts.model.SubtaskStatus;
+import dev.cohort.worker.service.RunningAttempts;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Stops model calls that no longer count: the task was paused, cancelled or failed, or the orchestrator took the
+ * subtask's attempt back. Every worker instance reads the task events (its own consumer group, from the latest).
+ */
+@ApplicationScoped
+public class TaskControlListener {
+
+    public static final String CHANNEL = "task-control";
+
+    private final RunningAttempts running;
+
+    public TaskControlListener(RunningAttempts running) {
+        this.running = running;
+    }
+
+    @Incoming(CHANNEL)
+    public void onTaskEvent(String json) {
+        TaskEvent event;
+        try {
+            event = EventCodec.decode(json, TaskEvent.class);
+        } catch (InvalidEventException e) {
+            return; // task events are the orchestrator's; a record this worker cannot read is not its to stop on
+        }
+        if (event instanceof TaskPaused || event instanceof TaskCancelled || event instanceof TaskFailed) {
+            int n = running.cancelTask(event.taskId(), event.type());
+            if (n > 0) {
+                Log.infof("Stopped %d attempt(s) of task %s: %s", n, event.taskId(), event.type());
+            }
+        } else if (event instanceof SubtaskStateChanged changed
+                && changed.status() != SubtaskStatus.RUNNING && changed.status() != SubtaskStatus.DISPATCHED
+                && changed.status() != SubtaskStatus.DONE) {
+            if (running.cancelAttempt(changed.subtaskId(), changed.attempt(), "subtask " + changed.status().id())) {
+                Log.infof("Stopped attempt %d of subtask %s: %s", changed.attempt(), changed.subtaskId(),
+                        changed.status().id());
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.cohort.worker.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.model.FailureKind;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.worker.config.CohortModelsConfig;
+import dev.cohort.worker.config.RoleProfile;
+import dev.cohort.worker.config.RoleProfiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the worker calls models: builds a role's request from its profile and makes the call, retrying retryable
+ * failures with backoff and jitter (honouring Retry-After) up to the profile's {@code max-attempts}. Escalation to
+ * another model is the orchestrator's decision and arrives as the dispatch's model override.
+ */
+@Singleton
+public class ModelCalls {
+
+    private final ModelProviders providers;
+    private final RoleProfiles profiles;
+    private final RetryPolicy retryPolicy;
+    private final MeterRegistry meters;
+
+    @Inject
+    public ModelCalls(ModelProviders providers, RoleProfiles profiles, CohortModelsConfig config, MeterRegistry meters) {
+        this(providers, profiles, new RetryPolicy(config.retry().initialBackoff(), config.retry().maxBackoff(),
+                config.retry().maxRetryAfter(), config.retry().jitter()), meters);
+    }
+
+    public ModelCalls(ModelProviders providers, RoleProfiles profiles, RetryPolicy retryPolicy) {
+        this(providers, profiles, retryPolicy, Metrics.globalRegistry);
+    }
+
+    public ModelCalls(ModelProviders providers, RoleProfiles profiles, RetryPolicy retryPolicy, MeterRegistry meters) {
+        this.providers = providers;
+        this.profiles = profiles;
+        this.retryPolicy = retryPolicy;
+        this.meters = meters;
+    }
+
+    /**
+     * A streaming request for a role's subtask: the profile's model (or {@code override}), its system prompt under
+     * the {@link PromptHeaders}, temperature and limits; with {@code jsonSchema} the answer must be that JSON.
+     */
+    public ModelRequest request(Role role, SubtaskKind kind, ModelRef override, String userMessage,
+                                JsonNode jsonSchema, Cancellation cancellation) {
+        return request(role, kind, profiles.profile(role).modelFor(override), userMessage, jsonSchema, cancellation,
+                override == null);
+    }
+
+    /**
+     * The request for a dispatched subtask: its role's profile; the dispatch's model override, or the escalation
+     * model when the dispatch says to escalate; the plan schema for a plan subtask.
+     */
+    public ModelRequest request(SubtaskDispatch dispatch, Cancellation cancellation) {
+        return request(dispatch, "", cancellation);
+    }
+
+    /** As {@link #request(SubtaskDispatch, Cancellation)}, with {@code context} (artifact contents) after the prompt. */
+    public ModelRequest request(SubtaskDispatch dispatch, String context, Cancellation cancellation) {
+        RoleProfile profile = profiles.profile(dispatch.role());
+        ModelRef model = profile.modelFor(dispatch.model(), dispatch.escalate());
+        return request(dispatch.role(), dispatch.kind(), model, SubtaskPrompts.userMessage(dispatch) + context,
+                dispatch.kind() == SubtaskKind.PLAN ? PlanSchema.schema() : null, cancellation,
+                model.equals(profile.model()));
+    }
+
+    private ModelRequest request(Role role, SubtaskKind kind, ModelRef model, String userMessage, JsonNode jsonSchema,
+                                 Cancellation cancellation, boolean ownModel) {
+        RoleProfile profile = profiles.profile(role);
+        ModelRequest request = new ModelRequest(model,
+                List.of(ChatMessage.system(PromptHeaders.systemMessage(role, kind, profile.systemPrompt())),
+                        ChatMessage.user(userMessage)),
+                profile.temperature(), profile.maxTokens(), profile.contextTokens(), null, null, true,
+                ownModel ? profile.fallbackModels() : List.of(), cancellation);
+        return jsonSchema == null ? request : request.withJsonSchema(kind.id(), jsonSchema);
+    }
+
+    /** Calls with the retries of the role's profile. */
+    public Uni<ModelResponse> call(Role role, ModelRequest request, TokenListener listener) {
+        return call(request, profiles.profile(role).maxAttempts(), listener);
+    }
+
+    /** Calls up to {@code maxAttempts} times while failures are retryable. */
+    public Uni<ModelResponse> call(ModelRequest request, int maxAttempts, TokenListener listener) {
+        ModelProvider provider = providers.provider(request.model().provider());
+        TokenListener tokens = listener == null ? TokenListener.NONE : listener;
+        return attempt(provider, request, tokens, 1, Math.max(1, maxAttempts));
+    }
+
+    private Uni<ModelResponse> attempt(ModelProvider provider, ModelRequest request, TokenListener listener,
+                                       int attempt, int maxAttempts) {
+        long started = System.nanoTime();
+        return provider.chat(request, listener)
+                .onItem().transform(response -> {
+                    record(request.model(), "ok", started);
+                    meters.counter("cohort.model.tokens", tags(response.answeredBy(), "direction", "input"))
+                            .increment(response.usage().promptTokens());
+                    meters.counter("cohort.model.tokens", tags(response.answeredBy(), "direction", "output"))
+                            .increment(response.usage().completionTokens());
+                    return response.withAttempts(attempt);
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    ModelCallException error = failure instanceof ModelCallException known ? known
+                            : Failures.classify(failure, request.model(), provider.settings(), 0);
+                    record(request.model(), error.kind().id(), started);
+                    if (!error.retryable() || attempt >= maxAttempts || request.cancellation().isCancelled()) {
+                        return Uni.createFrom().failure(error.withAttempts(attempt));
+                    }
+                    Duration delay = retryPolicy.delay(attempt, error.retryAfter());
+                    if (delay == null) {
+                        return Uni.createFrom().failure(new ModelCallException(error.kind(), true,
+                                error.getMessage() + " Not waiting: Retry-After is longer than cohort.retry.max-retry-after.",
+                                error.model(), error.httpStatus(), error.retryAfter(), error).withAttempts(attempt));
+                    }
+                    Log.infof("Model call to %s failed (%s, attempt %d of %d); retrying in %d ms",
+                            request.model(), error.kind().id(), attempt, maxAttempts, delay.toMillis());
+                    listener.onRetry(attempt, error, delay);
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                            .chain(() -> request.cancellation().isCancelled()
+                                    ? Uni.createFrom().failure(ModelCallException.of(FailureKind.CANCELLED, false,
+                                            request.model(), "The call to " + request.model() + " was cancelled: "
+                                                    + request.cancellation().reason()).withAttempts(attempt))
+                                    : attempt(provider, request, listener, attempt + 1, maxAttempts));
+                });
+    }
+
+    /** One HTTP call's outcome and duration, as {@code cohort.model.calls} by provider, model and outcome. */
+    private void record(ModelRef model, String outcome, long startedNanos) {
+        Timer.builder("cohort.model.calls").description("Model calls (one HTTP request each) by outcome")
+                .tags(tags(model, "outcome", outcome)).register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    private static Tags tags(ModelRef model, String key, String value) {
+        return Tags.of("provider", model.provider().id(), "model", model.model(), key, value);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.cohort.worker.model;
+
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Usage;
+import java.time.Duration;
+
+/**
+ * A model's complete answer.
+ *
+ * @param text       the full text
+ * @param usage      tokens and cost of this answer (cost from the provider, else the price table)
+ * @param answeredBy the model that actually answered (OpenRouter may route to a fallback)
+ * @param doneReason why generation stopped: {@code stop}, {@code length}, ...
+ * @param timings    time to first token and in total
+ * @param attempts   calls made, retries included
+ */
+public record ModelResponse(String text, Usage usage, ModelRef answeredBy, String doneReason, Timings timings,
+                            int attempts) {
+
+    /** Durations of the successful attempt; {@code firstToken} is null when nothing was streamed. */
+    public record Timings(Duration firstToken, Duration total) {
+    }
+
+    /** True when the model stopped at the token limit, so the answer is probably cut short. */
+    public boolean truncatedByLimit() {
+        return "length".equals(doneReason);
+    }
+
+    /** The text without the Markdown fence some models put around JSON; parse this for structured output. */
+    public String jsonText() {
+        return ChatStream.stripFence(text);
+    }
+
+    public ModelResponse withAttempts(int count) {
+        return new ModelResponse(text, usage, answeredBy, doneReason, timings, count);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cohort.worker.model;
+
+import dev.cohort.contracts.event.AgentMessage;
+import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.model.UpstreamSummary;
+import java.util.List;
+
+/**
+ * The user message of a subtask: the task, the subtask's instructions, the artifacts it reads and writes, what
+ * the subtasks it depends on reported, and the messages sent to it. The {@code Task:} and {@code Writes:} lines are also what the model
+ * simulator reads to name its files.
+ */
+public final class SubtaskPrompts {
+
+    private SubtaskPrompts() {
+    }
+
+    public static String userMessage(SubtaskDispatch dispatch) {
+        StringBuilder text = new StringBuilder();
+        text.append("Task: ").append(oneLine(dispatch.taskTitle() == null ? dispatch.title() : dispatch.taskTitle()))
+                .append('\n');
+        if (dispatch.taskDescription() != null && !dispatch.taskDescription().isBlank()) {
+            text.append(dispatch.taskDescription().strip()).append('\n');
+        }
+        text.append("\nSubtask: ").append(oneLine(dispatch.title())).append('\n');
+        if (dispatch.instructions() != null && !dispatch.instructions().isBlank()) {
+            text.append(dispatch.instructions().strip()).append('\n');
+        }
+        list(text, "Reads", dispatch.reads());
+        list(text, "Writes", dispatch.writes());
+        if (!dispatch.upstream().isEmpty()) {
+            text.append("\nDone before you:\n");
+            for (UpstreamSummary upstream : dispatch.upstream()) {
+                text.append("- ").append(upstream.subtaskId()).append(" (").append(upstream.role().id()).append(")");
+                if (upstream.title() != null) {
+                    text.append(": ").append(oneLine(upstream.title()));
+                }
+                text.append('\n');
+                for (String point : upstream.summary().keyPoints()) {
+                    text.append("  - ").append(oneLine(point)).append('\n');
+                }
+                if (upstream.summary().recommendation() != null) {
+                    text.append("  - recommendation: ").append(oneLine(upstream.summary().recommendation())).append('\n');
+                }
+            }
+        }
+        if (!dispatch.inbox().isEmpty()) {
+            text.append("\nMessages for you:\n");
+            for (AgentMessage message : dispatch.inbox()) {
+                text.append("- from ").append(message.from().type().id()).append(' ').append(message.from().id())
+                        .append(" (").append(message.kind().id()).append("): ").append(oneLine(message.text()))
+                        .append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private static void list(StringBuilder text, String label, List<String> paths) {
+        if (!paths.isEmpty()) {
+            text.append(label).append(": ").append(String.join(", ", paths)).append('\n');
+        }
+    }
+
+    private static String oneLine(String value) {
+        return value.replaceAll("\\s+", " ").strip();
+    }
+}

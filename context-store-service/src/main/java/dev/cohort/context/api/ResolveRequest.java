@@ -1,0 +1,22 @@
+package dev.cohort.context.api;
+
+import dev.cohort.contracts.model.ArtifactKind;
+import dev.cohort.contracts.model.Provider;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The merged content that resolves a conflict; it becomes the latest version of the key. */
+@Schema(description = "Merged content resolving a conflict")
+public record ResolveRequest(
+        @Schema(required = true) String content,
+        @Schema(description = "Defaults to the conflicting write's kind") ArtifactKind kind,
+        @Schema(description = "Defaults to the conflicting write's media type") String mediaType,
+        @Schema(description = "The latest version the merger read; when given and no longer latest, the merge is refused with 409")
+        Long baseVersion,
+        @Schema(required = true, example = "lead") String role,
+        @Schema(required = true) String agentId,
+        Provider provider,
+        String model,
+        String subtaskId,
+        Integer attempt,
+        String leaseToken) {
+}

@@ -1,0 +1,34 @@
+package dev.cohort.context.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the context store. */
+@ConfigMapping(prefix = "cohort.context")
+public interface ContextStoreConfig {
+
+    /** Largest artifact content accepted, in bytes of UTF-8; larger writes are rejected with 413. */
+    @WithDefault("1048576")
+    int maxContentBytes();
+
+    /** How often the relay looks for events not yet on Kafka (it is also woken after every write). */
+    @WithDefault("1s")
+    Duration relayInterval();
+
+    /** Most events the relay sends to Kafka in one database transaction. */
+    @WithDefault("200")
+    int relayBatchSize();
+
+    /** How long the relay waits for Kafka to acknowledge a batch before retrying it later. */
+    @WithDefault("15s")
+    Duration relaySendTimeout();
+
+    /** How often an SSE subscription looks for new events of its task in the database. */
+    @WithDefault("500ms")
+    Duration subscribePollInterval();
+
+    /** How often an idle SSE subscription gets a comment line, so that proxies do not close it. */
+    @WithDefault("15s")
+    Duration subscribeKeepAlive();
+}

@@ -1,0 +1,94 @@
+package dev.cohort.context.repository;
+
+import dev.cohort.context.model.ArtifactEventEntity;
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The artifact event log. Events are appended through Hibernate in the writer's transaction; the relay and the
+ * SSE feed read it with the plain reactive client, because they run outside any request and hold a transaction
+ * open across the Kafka round trip, which a Hibernate session bound to one Vert.x context cannot do.
+ */
+@ApplicationScoped
+public class ArtifactEventRepository implements PanacheRepository<ArtifactEventEntity> {
+
+    /** Key of the advisory lock that makes one relay at a time publish, across replicas, so order is kept. */
+    static final long RELAY_LOCK = 7_301_937_406_284_915L;
+
+    private final Pool pool;
+
+    public ArtifactEventRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** An event as subscribers see it. */
+    public record StoredEvent(long taskSeq, String type, String key, String payload) {
+    }
+
+    /** An event waiting for Kafka. */
+    public record PendingEvent(long id, String taskId, String payload) {
+    }
+
+    /** The task's events after a sequence number, in order. */
+    public Uni<List<StoredEvent>> findAfter(String taskId, long afterSeq, int limit) {
+        return pool.preparedQuery("select task_seq, event_type, artifact_key, payload from artifact_event"
+                        + " where task_id = $1 and task_seq > $2 order by task_seq limit $3")
+                .execute(Tuple.of(taskId, afterSeq, limit))
+                .map(rows -> {
+                    List<StoredEvent> events = new ArrayList<>();
+                    for (Row row : rows) {
+                        events.add(new StoredEvent(row.getLong("task_seq"), row.getString("event_type"),
+                                row.getString("artifact_key"), row.getString("payload")));
+                    }
+                    return events;
+                });
+    }
+
+    /**
+     * Hands the oldest unpublished events to {@code send} and marks those whose ids it returns as published, all in
+     * one transaction that holds the relay lock. Returns how many were acknowledged, or -1 when another relay
+     * holds the lock. Rows are marked only after {@code send} completed, i.e. after Kafka acknowledged them.
+     */
+    public Uni<Integer> relayPending(int limit, Function<List<PendingEvent>, Uni<List<Long>>> send) {
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_try_advisory_xact_lock($1) as locked")
+                .execute(Tuple.of(RELAY_LOCK))
+                .chain(locked -> {
+                    if (!locked.iterator().next().getBoolean("locked")) {
+                        return Uni.createFrom().item(-1);
+                    }
+                    return conn.preparedQuery("select id, task_id, payload from artifact_event"
+                                    + " where published_at is null order by id limit $1 for update skip locked")
+                            .execute(Tuple.of(limit))
+                            .chain(rows -> {
+                                List<PendingEvent> pending = new ArrayList<>();
+                                for (Row row : rows) {
+                                    pending.add(new PendingEvent(row.getLong("id"), row.getString("task_id"),
+                                            row.getString("payload")));
+                                }
+                                if (pending.isEmpty()) {
+                                    return Uni.createFrom().item(0);
+                                }
+                                return send.apply(pending).chain(acked -> acked.isEmpty()
+                                        ? Uni.createFrom().item(0)
+                                        : conn.preparedQuery("update artifact_event set published_at = now()"
+                                                        + " where id = any($1)")
+                                                .execute(Tuple.of(acked.toArray(new Long[0])))
+                                                .replaceWith(acked.size()));
+                            });
+                }));
+    }
+
+    /** How many events of a task have not reached Kafka yet. */
+    public Uni<Long> countUnpublished(String taskId) {
+        return pool.preparedQuery("select count(*) as n from artifact_event where task_id = $1 and published_at is null")
+                .execute(Tuple.of(taskId))
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+}

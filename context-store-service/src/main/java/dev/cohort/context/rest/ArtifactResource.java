@@ -1,0 +1,153 @@
+package dev.cohort.context.rest;
+
+import dev.cohort.context.api.ArtifactSummaryView;
+import dev.cohort.context.api.ArtifactVersionView;
+import dev.cohort.context.api.PublishRequest;
+import dev.cohort.context.service.ArtifactService;
+import dev.cohort.context.service.ExportService;
+import dev.cohort.context.service.PublishOutcome;
+import dev.cohort.context.service.Views;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/tasks/{taskId}")
+@Tag(name = "Artifacts", description = "Versioned artifacts of a task")
+public class ArtifactResource {
+
+    private final ArtifactService artifacts;
+    private final ExportService export;
+
+    public ArtifactResource(ArtifactService artifacts, ExportService export) {
+        this.artifacts = artifacts;
+        this.export = export;
+    }
+
+    @POST
+    @Path("artifacts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a version",
+            description = "Creates the artifact (no baseVersion) or its next version (baseVersion = the latest). "
+                    + "A stale baseVersion is kept as a pending conflict and answered with 409. "
+                    + "A retry with the same (subtaskId, attempt, key) returns the first answer.")
+    @APIResponse(responseCode = "201", description = "Stored as a new version",
+            content = @Content(schema = @Schema(implementation = ArtifactVersionView.class)))
+    @APIResponse(responseCode = "200", description = "A retry of a write already stored: the same version")
+    @APIResponse(responseCode = "409", description = "The base version is stale; the content is kept as a conflict")
+    @APIResponse(responseCode = "400", description = "Invalid key, field or JSON")
+    @APIResponse(responseCode = "404", description = "The base version does not exist")
+    @APIResponse(responseCode = "413", description = "Content over cohort.context.max-content-bytes")
+    public Uni<Response> publish(@PathParam("taskId") String taskId, PublishRequest request) {
+        return artifacts.publish(taskId, request).map(outcome -> respond(taskId, outcome));
+    }
+
+    @GET
+    @Path("artifacts")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List the task's artifacts (latest versions, without content)")
+    @APIResponse(responseCode = "404", description = "Nothing was stored for the task")
+    public Uni<List<ArtifactSummaryView>> list(
+            @PathParam("taskId") String taskId,
+            @Parameter(description = "Only keys starting with this") @QueryParam("prefix") String prefix,
+            @Parameter(description = "Only keys matching this glob: * within a segment, ** across, ? one character")
+            @QueryParam("glob") String glob,
+            @Parameter(description = "Only these kinds (repeat or comma-separate)") @QueryParam("kind") List<String> kinds,
+            @Parameter(description = "Include deleted artifacts") @QueryParam("includeDeleted") boolean includeDeleted) {
+        return artifacts.list(taskId, prefix, glob, kinds, includeDeleted);
+    }
+
+    @GET
+    @Path("artifacts/{key: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Get the latest version of an artifact, or a given one, with content")
+    @APIResponse(responseCode = "404", description = "Unknown task, artifact or version, or the artifact was deleted")
+    public Uni<ArtifactVersionView> get(@PathParam("taskId") String taskId, @PathParam("key") String key,
+                                        @QueryParam("version") Long version) {
+        return artifacts.get(taskId, key, version);
+    }
+
+    @DELETE
+    @Path("artifacts/{key: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete an artifact as a tombstone version",
+            description = "Needs the version read (baseVersion); a stale one is kept as a conflict and answered with 409.")
+    public Uni<Response> delete(@PathParam("taskId") String taskId, @PathParam("key") String key,
+                                @QueryParam("baseVersion") Long baseVersion,
+                                @QueryParam("role") String role,
+                                @QueryParam("agentId") String agentId,
+                                @QueryParam("subtaskId") String subtaskId,
+                                @QueryParam("attempt") Integer attempt,
+                                @QueryParam("leaseToken") String leaseToken) {
+        return artifacts.delete(taskId, key, baseVersion, role, agentId, subtaskId, attempt, leaseToken)
+                .map(outcome -> respond(taskId, outcome));
+    }
+
+    @GET
+    @Path("history/{key: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every version of an artifact, oldest first, without content")
+    public Uni<List<ArtifactVersionView>> history(@PathParam("taskId") String taskId, @PathParam("key") String key) {
+        return artifacts.history(taskId, key);
+    }
+
+    @GET
+    @Path("diff/{key: .+}")
+    @Produces("text/x-diff")
+    @Operation(summary = "Unified diff between two versions of an artifact")
+    public Uni<String> diff(@PathParam("taskId") String taskId, @PathParam("key") String key,
+                            @QueryParam("from") Long from, @QueryParam("to") Long to) {
+        return artifacts.diff(taskId, key, from, to);
+    }
+
+    @GET
+    @Path("export.zip")
+    @Produces("application/zip")
+    @Operation(summary = "The latest content of every live artifact as a zip, each at its key's path")
+    public Uni<Response> exportZip(@PathParam("taskId") String taskId) {
+        return export.exportZip(taskId).map(bytes -> Response.ok(bytes, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"task-" + taskId + ".zip\"")
+                .build());
+    }
+
+    /** The version's URL, keeping the key's '/' as path separators and encoding everything else. */
+    static URI location(String taskId, String key, long version) {
+        String path = Arrays.stream(key.split("/"))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+        return URI.create("/api/tasks/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/artifacts/" + path
+                + "?version=" + version);
+    }
+
+    private Response respond(String taskId, PublishOutcome outcome) {
+        if (outcome instanceof PublishOutcome.Stored stored) {
+            ArtifactVersionView view = Views.version(stored.version(), false, stored.replayed());
+            if (stored.replayed()) {
+                return Response.ok(view).build();
+            }
+            return Response.created(location(taskId, view.key(), view.version())).entity(view).build();
+        }
+        return ApiErrors.conflict(Views.conflict(((PublishOutcome.Conflicted) outcome).conflict(), null, null,
+                outcome.replayed()));
+    }
+}

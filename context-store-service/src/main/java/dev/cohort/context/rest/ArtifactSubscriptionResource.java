@@ -1,0 +1,58 @@
+package dev.cohort.context.rest;
+
+import dev.cohort.context.config.ContextStoreConfig;
+import dev.cohort.context.service.ArtifactEventFeed;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/tasks/{taskId}/events")
+@Tag(name = "Subscriptions", description = "Live artifact events of a task")
+public class ArtifactSubscriptionResource {
+
+    private final ArtifactEventFeed feed;
+    private final ContextStoreConfig config;
+
+    public ArtifactSubscriptionResource(ArtifactEventFeed feed, ContextStoreConfig config) {
+        this.feed = feed;
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Server-Sent Events of the task's artifact events",
+            description = "Each event's id is its number in the task's event sequence, its name the event type and "
+                    + "its data the event JSON, as on Kafka. Reconnect with Last-Event-ID to get exactly what was "
+                    + "missed. A task with nothing stored yet gives an open, empty stream.")
+    public Multi<OutboundSseEvent> subscribe(
+            @PathParam("taskId") String taskId,
+            @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Parameter(description = "Same as the Last-Event-ID header, for clients that cannot set headers")
+            @QueryParam("lastEventId") String lastEventIdQuery,
+            @Parameter(description = "Only events of keys matching this glob") @QueryParam("key") String keyGlob,
+            @Context Sse sse) {
+        String after = lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdQuery;
+        Multi<OutboundSseEvent> events = feed.follow(taskId, after, keyGlob).map(event -> sse.newEventBuilder()
+                .id(Long.toString(event.taskSeq()))
+                .name(event.type())
+                // the payload is already JSON text; text/plain writes it as is
+                .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                .data(String.class, event.payload())
+                .build());
+        // a comment carries no id, so it does not move the client's Last-Event-ID
+        Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(config.subscribeKeepAlive())
+                .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
+        return Multi.createBy().merging().streams(events, keepAlive);
+    }
+}

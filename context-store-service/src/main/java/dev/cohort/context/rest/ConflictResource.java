@@ -1,0 +1,75 @@
+package dev.cohort.context.rest;
+
+import dev.cohort.context.api.ArtifactVersionView;
+import dev.cohort.context.api.ConflictView;
+import dev.cohort.context.api.ResolveRequest;
+import dev.cohort.context.service.ArtifactService;
+import dev.cohort.context.service.ContextStoreException;
+import dev.cohort.context.service.Views;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/tasks/{taskId}/conflicts")
+@Tag(name = "Conflicts", description = "Writes based on a stale version, kept until merged")
+public class ConflictResource {
+
+    private final ArtifactService artifacts;
+
+    public ConflictResource(ArtifactService artifacts) {
+        this.artifacts = artifacts;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The task's conflicts, optionally only pending or resolved ones, or one key's")
+    public Uni<List<ConflictView>> list(@PathParam("taskId") String taskId, @QueryParam("status") String status,
+                                        @QueryParam("key") String key) {
+        return artifacts.conflicts(taskId, status, key);
+    }
+
+    @GET
+    @Path("{conflictId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One conflict with base, current and conflicting content: the inputs of a three-way merge")
+    public Uni<ConflictView> get(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId) {
+        return artifacts.conflict(taskId, uuid(conflictId));
+    }
+
+    @POST
+    @Path("{conflictId}/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Resolve a conflict with merged content, stored as the latest version")
+    @APIResponse(responseCode = "201", description = "The merged content is the latest version")
+    @APIResponse(responseCode = "200", description = "A retry of a resolution already stored")
+    @APIResponse(responseCode = "409", description = "Already resolved, or the merge is based on a stale version")
+    public Uni<Response> resolve(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId,
+                                 ResolveRequest request) {
+        return artifacts.resolve(taskId, uuid(conflictId), request).map(stored -> {
+            ArtifactVersionView view = Views.version(stored.version(), false, stored.replayed());
+            return Response.status(stored.replayed() ? Response.Status.OK : Response.Status.CREATED)
+                    .entity(view).build();
+        });
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ContextStoreException.notFound("unknown-conflict", "'" + id + "' is not a conflict id (a UUID)");
+        }
+    }
+}

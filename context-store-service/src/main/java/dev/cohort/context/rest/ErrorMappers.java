@@ -1,0 +1,87 @@
+package dev.cohort.context.rest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.cohort.context.service.ContextStoreException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into a JSON error body; a client never sees a stack trace. */
+public class ErrorMappers {
+
+    @ServerExceptionMapper
+    public Response refused(ContextStoreException e) {
+        return ApiErrors.error(e.status(), e.error(), e.getMessage(), e.info());
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        return ApiErrors.error(400, "malformed-json", describe(e), null);
+    }
+
+    /** Declared for this subtype too, so that it takes precedence over the built-in mapper of Quarkus REST. */
+    @ServerExceptionMapper
+    public Response badJsonInput(MismatchedInputException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
+        int status = e.getResponse().getStatus();
+        String path = "/" + uri.getPath().replaceFirst("^/+", "");
+        return switch (status) {
+            case 404 -> ApiErrors.error(404, "not-found", "no resource at " + path + "; see /q/openapi for the API", null);
+            case 405 -> ApiErrors.error(405, "method-not-allowed", "this method is not supported on " + path, null);
+            case 415 -> ApiErrors.error(415, "unsupported-media-type", "send the body as application/json", null);
+            case 406 -> ApiErrors.error(406, "not-acceptable", "this resource cannot produce the requested media type", null);
+            default -> status >= 500 ? unexpected(e)
+                    : ApiErrors.error(status, "bad-request", e.getResponse().getStatusInfo().getReasonPhrase(), null);
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        Log.errorf(e, "unexpected failure, reference %s", reference);
+        return ApiErrors.error(500, "internal-error", "the request failed on our side; quote reference " + reference
+                + " when reporting it", Map.of("reference", reference));
+    }
+
+    static String describe(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return (field.isEmpty() ? "" : "field '" + field + "': ") + cause.getMessage();
+        }
+        if (e instanceof InvalidFormatException invalid && !field.isEmpty()) {
+            return "field '" + field + "' has the value " + invalid.getValue() + ", which is not a valid "
+                    + invalid.getTargetType().getSimpleName();
+        }
+        if (e instanceof MismatchedInputException mismatch && !field.isEmpty()) {
+            return "field '" + field + "' has the wrong type: expected "
+                    + (mismatch.getTargetType() == null ? "another type" : mismatch.getTargetType().getSimpleName());
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return "the request body is not valid JSON" + where + ": " + e.getOriginalMessage();
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+}

@@ -1,0 +1,151 @@
+package dev.cohort.context.service;
+
+import dev.cohort.context.config.ContextStoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks of request input, each failing with a message that says what to change. */
+@ApplicationScoped
+public class ArtifactRules {
+
+    public static final int MAX_KEY_LENGTH = 512;
+    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][\\w.+-]*/[A-Za-z0-9][\\w.+-]*(\\s*;.*)?");
+    private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
+
+    private final int maxContentBytes;
+
+    @Inject
+    public ArtifactRules(ContextStoreConfig config) {
+        this(config.maxContentBytes());
+    }
+
+    ArtifactRules(int maxContentBytes) {
+        this.maxContentBytes = maxContentBytes;
+    }
+
+    public String taskId(String taskId) {
+        if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
+            throw ContextStoreException.invalid("invalid-task-id", "task id '" + printable(taskId)
+                    + "' must be 1-100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+        }
+        return taskId;
+    }
+
+    /** A key is a relative path that stays inside an export directory and prints safely. */
+    public String key(String key) {
+        if (key == null || key.isEmpty()) {
+            throw ContextStoreException.invalid("invalid-key", "field 'key' is required, e.g. 'src/main/java/App.java'");
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw ContextStoreException.invalid("invalid-key",
+                    "key is " + key.length() + " characters; at most " + MAX_KEY_LENGTH + " are allowed");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || c == '\u2028' || c == '\u2029') {
+                throw ContextStoreException.invalid("invalid-key", String.format(
+                        "key contains the control character U+%04X at position %d; use printable characters only", (int) c, i));
+            }
+        }
+        if (key.startsWith("/") || DRIVE.matcher(key).matches()) {
+            throw ContextStoreException.invalid("invalid-key",
+                    "key '" + key + "' is an absolute path; use a relative path such as 'src/App.java'");
+        }
+        if (key.indexOf('\\') >= 0) {
+            throw ContextStoreException.invalid("invalid-key", "key '" + key + "' contains '\\'; separate segments with '/'");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw ContextStoreException.invalid("invalid-key",
+                        "key '" + key + "' contains a '" + segment + "' segment; keys must not navigate the path");
+            }
+            if (segment.isEmpty() || segment.isBlank()) {
+                throw ContextStoreException.invalid("invalid-key",
+                        "key '" + key + "' has an empty segment (a trailing '/' or '//'); remove it");
+            }
+        }
+        return key;
+    }
+
+    public String mediaType(String mediaType, String fallback) {
+        if (mediaType == null || mediaType.isBlank()) {
+            return fallback;
+        }
+        if (mediaType.length() > 255 || !MEDIA_TYPE.matcher(mediaType).matches()) {
+            throw ContextStoreException.invalid("invalid-media-type",
+                    "media type '" + printable(mediaType) + "' is not of the form type/subtype, e.g. 'text/x-java'");
+        }
+        return mediaType;
+    }
+
+    /** The content's size in bytes of UTF-8, refused over the configured limit. */
+    public long contentSize(String content) {
+        int nul = content.indexOf('\u0000');
+        if (nul >= 0) {
+            throw ContextStoreException.invalid("invalid-content", "content has a NUL character (U+0000) at position "
+                    + nul + ", which text artifacts cannot hold; encode binary content, e.g. as base64");
+        }
+        long size = content.getBytes(StandardCharsets.UTF_8).length;
+        int max = maxContentBytes;
+        if (size > max) {
+            throw ContextStoreException.tooLarge("content is " + size + " bytes; the limit is " + max
+                            + " bytes (cohort.context.max-content-bytes). Split the artifact into several keys.",
+                    Map.of("limitBytes", max, "sizeBytes", size));
+        }
+        return size;
+    }
+
+    public String required(String value, String field, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw ContextStoreException.invalid("missing-field", "field '" + field + "' is required");
+        }
+        return optional(value, field, maxLength);
+    }
+
+    public String optional(String value, String field, int maxLength) {
+        if (value != null && value.length() > maxLength) {
+            throw ContextStoreException.invalid("invalid-field",
+                    "field '" + field + "' is " + value.length() + " characters; at most " + maxLength + " are allowed");
+        }
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    public String checkpointName(String name) {
+        if (name == null || !CHECKPOINT_NAME.matcher(name).matches()) {
+            throw ContextStoreException.invalid("invalid-checkpoint-name", "checkpoint name '" + printable(name)
+                    + "' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    public long version(Long version, String field) {
+        if (version == null) {
+            return 0;
+        }
+        if (version < 0) {
+            throw ContextStoreException.invalid("invalid-field", "field '" + field + "' must be 0 or more, was " + version);
+        }
+        return version;
+    }
+
+    private static String printable(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        value.codePoints().limit(120).forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                out.append(String.format("\\u%04X", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,298 @@
+package dev.cohort.context.service;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import dev.cohort.context.api.ArtifactSummaryView;
+import dev.cohort.context.api.ArtifactVersionView;
+import dev.cohort.context.api.ConflictView;
+import dev.cohort.context.api.PublishRequest;
+import dev.cohort.context.api.ResolveRequest;
+import dev.cohort.context.messaging.ArtifactEventRelay;
+import dev.cohort.context.model.ArtifactContent;
+import dev.cohort.context.model.ArtifactVersionEntity;
+import dev.cohort.context.model.ConflictStatus;
+import dev.cohort.context.model.Provenance;
+import dev.cohort.context.repository.ArtifactConflictRepository;
+import dev.cohort.context.repository.ArtifactRepository;
+import dev.cohort.context.repository.ArtifactTaskRepository;
+import dev.cohort.context.repository.ArtifactVersionRepository;
+import dev.cohort.contracts.model.ArtifactKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The context store's operations: validates input before any transaction, delegates changes to
+ * {@link ArtifactWriter}, and wakes the event relay once a change has committed.
+ */
+@ApplicationScoped
+public class ArtifactService {
+
+    private static final int MAX_NAME = 200;
+
+    private final ArtifactRules rules;
+    private final ArtifactWriter writer;
+    private final ArtifactEventRelay relay;
+    private final ArtifactTaskRepository tasks;
+    private final ArtifactRepository artifacts;
+    private final ArtifactVersionRepository versions;
+    private final ArtifactConflictRepository conflicts;
+    private final MeterRegistry metrics;
+
+    public ArtifactService(ArtifactRules rules, ArtifactWriter writer, ArtifactEventRelay relay,
+                           ArtifactTaskRepository tasks, ArtifactRepository artifacts,
+                           ArtifactVersionRepository versions, ArtifactConflictRepository conflicts,
+                           MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.rules = rules;
+        this.writer = writer;
+        this.relay = relay;
+        this.tasks = tasks;
+        this.artifacts = artifacts;
+        this.versions = versions;
+        this.conflicts = conflicts;
+    }
+
+    public Uni<PublishOutcome> publish(String taskId, PublishRequest request) {
+        rules.taskId(taskId);
+        if (request == null) {
+            throw ContextStoreException.invalid("missing-body", "a JSON body with key, kind, content, role, agentId,"
+                    + " subtaskId and attempt is required");
+        }
+        String key = rules.key(request.key());
+        if (request.kind() == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'kind' is required; one of: " + kinds());
+        }
+        if (request.content() == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'content' is required (it may be empty)");
+        }
+        String subtaskId = rules.required(request.subtaskId(), "subtaskId", 100);
+        int attempt = attempt(request.attempt(), true);
+        Provenance provenance = new Provenance(rules.required(request.role(), "role", 100),
+                rules.required(request.agentId(), "agentId", MAX_NAME), request.provider(),
+                rules.optional(request.model(), "model", MAX_NAME), subtaskId, attempt,
+                rules.optional(request.leaseToken(), "leaseToken", MAX_NAME));
+        String mediaType = rules.mediaType(request.mediaType(), "text/plain");
+        rules.contentSize(request.content());
+        WriteCommand cmd = new WriteCommand(taskId, key, ArtifactContent.text(request.kind(), mediaType, request.content()),
+                rules.version(request.baseVersion(), "baseVersion"), provenance);
+        return writer.write(cmd).invoke(this::written);
+    }
+
+    /** Counts the outcome and wakes the relay, now that the write has committed. */
+    private void written(PublishOutcome outcome) {
+        String result = outcome.replayed() ? "replayed"
+                : outcome instanceof PublishOutcome.Stored ? "stored" : "conflict";
+        metrics.counter("cohort.context.writes", "outcome", result).increment();
+        relay.wake();
+    }
+
+    /** Writes a tombstone version; like a publish it needs the base version and is a conflict when that is stale. */
+    public Uni<PublishOutcome> delete(String taskId, String key, Long baseVersion, String role, String agentId,
+                                      String subtaskId, Integer attempt, String leaseToken) {
+        rules.taskId(taskId);
+        rules.key(key);
+        if (baseVersion == null) {
+            throw ContextStoreException.invalid("missing-field",
+                    "query parameter 'baseVersion' is required: the version you read and mean to delete");
+        }
+        Provenance provenance = new Provenance(rules.optional(role, "role", 100),
+                rules.required(agentId, "agentId", MAX_NAME), null, null, rules.optional(subtaskId, "subtaskId", 100),
+                attempt(attempt, false), rules.optional(leaseToken, "leaseToken", MAX_NAME));
+        WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"), provenance);
+        return writer.write(cmd).invoke(this::written);
+    }
+
+    public Uni<PublishOutcome.Stored> resolve(String taskId, UUID conflictId, ResolveRequest request) {
+        rules.taskId(taskId);
+        if (request == null) {
+            throw ContextStoreException.invalid("missing-body", "a JSON body with content, role and agentId is required");
+        }
+        if (request.content() == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'content' is required: the merged content");
+        }
+        Provenance provenance = new Provenance(rules.required(request.role(), "role", 100),
+                rules.required(request.agentId(), "agentId", MAX_NAME), request.provider(),
+                rules.optional(request.model(), "model", MAX_NAME),
+                rules.optional(request.subtaskId(), "subtaskId", 100), attempt(request.attempt(), false),
+                rules.optional(request.leaseToken(), "leaseToken", MAX_NAME));
+        rules.contentSize(request.content());
+        MergeCommand merge = new MergeCommand(request.content(), request.kind(),
+                rules.mediaType(request.mediaType(), null), rules.version(request.baseVersion(), "baseVersion"),
+                provenance);
+        return writer.resolve(taskId, conflictId, merge).invoke(relay::wake);
+    }
+
+    /** The latest version, or a given one; a deleted artifact's latest version is a 404 that names it. */
+    @WithSession
+    public Uni<ArtifactVersionView> get(String taskId, String key, Long version) {
+        rules.taskId(taskId);
+        rules.key(key);
+        return artifacts.findByKey(taskId, key).chain(artifact -> {
+            if (artifact == null) {
+                return unknownArtifact(taskId, key);
+            }
+            if (version == null && artifact.tombstone) {
+                throw ContextStoreException.notFound("artifact-deleted", "artifact '" + key + "' was deleted in version "
+                        + artifact.latestVersion + "; ask for an earlier version with ?version=N",
+                        Map.of("latestVersion", artifact.latestVersion));
+            }
+            long wanted = version == null ? artifact.latestVersion : version;
+            return versions.findVersion(taskId, key, wanted)
+                    .map(v -> {
+                        if (v == null) {
+                            throw unknownVersion(key, wanted, artifact.latestVersion);
+                        }
+                        return Views.version(v, true, null);
+                    });
+        });
+    }
+
+    @WithSession
+    public Uni<List<ArtifactSummaryView>> list(String taskId, String prefix, String glob, List<String> kindIds,
+                                               boolean includeDeleted) {
+        rules.taskId(taskId);
+        Predicate<String> pattern = KeyPattern.of(glob);
+        Set<ArtifactKind> kinds = kindIds == null ? Set.of() : kindIds.stream()
+                .flatMap(k -> Arrays.stream(k.split(",")))
+                .filter(k -> !k.isBlank())
+                .map(ArtifactService::kind)
+                .collect(Collectors.toSet());
+        return requireTask(taskId)
+                .chain(() -> artifacts.listByTask(taskId, prefix, kinds))
+                .map(list -> list.stream()
+                        .filter(a -> includeDeleted || !a.tombstone)
+                        .filter(a -> pattern.test(a.key))
+                        .map(Views::summary)
+                        .toList());
+    }
+
+    @WithSession
+    public Uni<List<ArtifactVersionView>> history(String taskId, String key) {
+        rules.taskId(taskId);
+        rules.key(key);
+        return versions.history(taskId, key).chain(list -> list.isEmpty()
+                ? unknownArtifact(taskId, key)
+                : Uni.createFrom().item(list.stream().map(v -> Views.version(v, false, null)).toList()));
+    }
+
+    /** A unified diff from one version to another; a tombstone counts as empty content. */
+    @WithSession
+    public Uni<String> diff(String taskId, String key, Long from, Long to) {
+        rules.taskId(taskId);
+        rules.key(key);
+        if (from == null || to == null) {
+            throw ContextStoreException.invalid("missing-field", "query parameters 'from' and 'to' (versions) are required");
+        }
+        return artifacts.findByKey(taskId, key).chain(artifact -> {
+            if (artifact == null) {
+                return unknownArtifact(taskId, key);
+            }
+            return versions.findVersion(taskId, key, from).chain(a -> versions.findVersion(taskId, key, to).map(b -> {
+                if (a == null) {
+                    throw unknownVersion(key, from, artifact.latestVersion);
+                }
+                if (b == null) {
+                    throw unknownVersion(key, to, artifact.latestVersion);
+                }
+                return unifiedDiff(a, b);
+            }));
+        });
+    }
+
+    private static String unifiedDiff(ArtifactVersionEntity a, ArtifactVersionEntity b) {
+        List<String> original = lines(a.body.content());
+        List<String> revised = lines(b.body.content());
+        Patch<String> patch = DiffUtils.diff(original, revised);
+        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff(a.key + "@" + a.version, b.key + "@" + b.version,
+                original, patch, 3);
+        return diff.isEmpty() ? "" : String.join("\n", diff) + "\n";
+    }
+
+    private static List<String> lines(String content) {
+        return content == null || content.isEmpty() ? List.of() : Arrays.asList(content.split("\r?\n", -1));
+    }
+
+    @WithSession
+    public Uni<List<ConflictView>> conflicts(String taskId, String status, String key) {
+        rules.taskId(taskId);
+        ConflictStatus wanted;
+        try {
+            wanted = status == null || status.isBlank() ? null : ConflictStatus.fromId(status);
+        } catch (IllegalArgumentException e) {
+            throw ContextStoreException.invalid("invalid-parameter", e.getMessage());
+        }
+        return requireTask(taskId)
+                .chain(() -> conflicts.listByTask(taskId, wanted, key == null || key.isBlank() ? null : key))
+                .map(list -> list.stream().map(c -> Views.conflict(c, null, null, null)).toList());
+    }
+
+    /** One conflict with the three inputs of a merge: base, current (at conflict time) and the conflicting write. */
+    @WithSession
+    public Uni<ConflictView> conflict(String taskId, UUID conflictId) {
+        rules.taskId(taskId);
+        return conflicts.findInTask(taskId, conflictId)
+                .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-conflict",
+                        "task '" + taskId + "' has no conflict " + conflictId))
+                .chain(c -> content(c.taskId, c.key, c.baseVersion)
+                        .chain(base -> content(c.taskId, c.key, c.currentVersion)
+                                .map(current -> Views.conflict(c, base, current, null))));
+    }
+
+    private Uni<String> content(String taskId, String key, long version) {
+        return version == 0 ? Uni.createFrom().nullItem()
+                : versions.findVersion(taskId, key, version).map(v -> v == null ? null : v.body.content());
+    }
+
+    /** Fails with 404 unless something was stored for the task. */
+    public Uni<Void> requireTask(String taskId) {
+        return tasks.findById(taskId)
+                .onItem().ifNull().failWith(() -> ContextStoreException.unknownTask(taskId))
+                .replaceWithVoid();
+    }
+
+    private <T> Uni<T> unknownArtifact(String taskId, String key) {
+        return requireTask(taskId).map(ignored -> {
+            throw ContextStoreException.notFound("unknown-artifact", "task '" + taskId + "' has no artifact '" + key + "'");
+        });
+    }
+
+    private static ContextStoreException unknownVersion(String key, long version, long latest) {
+        return ContextStoreException.notFound("unknown-version", "artifact '" + key + "' has no version " + version
+                + "; versions run from 1 to " + latest, Map.of("latestVersion", latest));
+    }
+
+    private static Integer attempt(Integer attempt, boolean required) {
+        if (attempt == null) {
+            if (required) {
+                throw ContextStoreException.invalid("missing-field", "field 'attempt' is required (1 for the first attempt)");
+            }
+            return null;
+        }
+        if (attempt < 1) {
+            throw ContextStoreException.invalid("invalid-field", "field 'attempt' must be at least 1, was " + attempt);
+        }
+        return attempt;
+    }
+
+    private static ArtifactKind kind(String id) {
+        try {
+            return ArtifactKind.fromId(id);
+        } catch (IllegalArgumentException e) {
+            throw ContextStoreException.invalid("invalid-parameter", e.getMessage());
+        }
+    }
+
+    private static String kinds() {
+        return String.join(", ", Arrays.stream(ArtifactKind.values()).map(ArtifactKind::id).toList());
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cohort.context.service;
+
+import dev.cohort.context.api.CheckpointRequest;
+import dev.cohort.context.api.CheckpointView;
+import dev.cohort.context.api.RollbackRequest;
+import dev.cohort.context.api.RollbackView;
+import dev.cohort.context.messaging.ArtifactEventRelay;
+import dev.cohort.context.model.CheckpointEntity;
+import dev.cohort.context.model.Provenance;
+import dev.cohort.context.repository.CheckpointEntryRepository;
+import dev.cohort.context.repository.CheckpointRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/** Named snapshots of a task's artifact set and rolling back to them. */
+@ApplicationScoped
+public class CheckpointService {
+
+    private final ArtifactRules rules;
+    private final ArtifactWriter writer;
+    private final ArtifactEventRelay relay;
+    private final ArtifactService artifacts;
+    private final CheckpointRepository checkpoints;
+    private final CheckpointEntryRepository entries;
+
+    public CheckpointService(ArtifactRules rules, ArtifactWriter writer, ArtifactEventRelay relay,
+                             ArtifactService artifacts, CheckpointRepository checkpoints,
+                             CheckpointEntryRepository entries) {
+        this.rules = rules;
+        this.writer = writer;
+        this.relay = relay;
+        this.artifacts = artifacts;
+        this.checkpoints = checkpoints;
+        this.entries = entries;
+    }
+
+    public Uni<CheckpointView> create(String taskId, CheckpointRequest request) {
+        rules.taskId(taskId);
+        if (request == null) {
+            throw ContextStoreException.invalid("missing-body", "a JSON body with name and createdBy is required");
+        }
+        return writer.createCheckpoint(taskId, rules.checkpointName(request.name()),
+                rules.optional(request.description(), "description", 1000),
+                rules.required(request.createdBy(), "createdBy", 200));
+    }
+
+    @WithSession
+    public Uni<List<CheckpointView>> list(String taskId) {
+        rules.taskId(taskId);
+        return artifacts.requireTask(taskId)
+                .chain(() -> checkpoints.listByTask(taskId))
+                .map(list -> list.stream().map(c -> view(c, null)).toList());
+    }
+
+    @WithSession
+    public Uni<CheckpointView> get(String taskId, String name) {
+        rules.taskId(taskId);
+        rules.checkpointName(name);
+        return checkpoints.findByName(taskId, name)
+                .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-checkpoint",
+                        "task '" + taskId + "' has no checkpoint named '" + name + "'"))
+                .chain(c -> entries.listByCheckpoint(c.id).map(list -> view(c, list.stream()
+                        .map(e -> new CheckpointView.Entry(e.key, e.version)).toList())));
+    }
+
+    public Uni<RollbackView> rollback(String taskId, String name, RollbackRequest request) {
+        rules.taskId(taskId);
+        rules.checkpointName(name);
+        if (request == null) {
+            throw ContextStoreException.invalid("missing-body", "a JSON body with requestedBy is required");
+        }
+        Provenance by = Provenance.of(rules.optional(request.role(), "role", 100),
+                rules.required(request.requestedBy(), "requestedBy", 200));
+        return writer.rollback(taskId, name, by).invoke(relay::wake);
+    }
+
+    private static CheckpointView view(CheckpointEntity c, List<CheckpointView.Entry> entries) {
+        return new CheckpointView(c.taskId, c.name, c.description, c.createdBy, c.createdAt, c.eventSeq, entries);
+    }
+}

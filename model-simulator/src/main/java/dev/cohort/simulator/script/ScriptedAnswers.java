@@ -1,0 +1,295 @@
+package dev.cohort.simulator.script;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cohort.simulator.service.FaultAction;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The simulator's answers: deterministic functions of the prompt. A plan subtask gets a JSON plan (architect,
+ * then backend and frontend in parallel, then reviewer and tester); every other subtask gets Markdown with each
+ * file in a fenced block whose info string carries its path, and a closing {@code summary} block with a
+ * structured summary.
+ */
+public final class ScriptedAnswers {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private ScriptedAnswers() {
+    }
+
+    /**
+     * The answer to a prompt.
+     *
+     * @param answerTokens minimum length of a Markdown answer; notes are added until it is reached
+     * @param fault        an answer-altering fault ({@code invalid-plan}, {@code cyclic-plan}, {@code not-json}), or null
+     */
+    public static String answer(ChatPrompt prompt, int answerTokens, FaultAction fault) {
+        if (fault == FaultAction.NOT_JSON) {
+            return "Sure! Here is how I would approach " + prompt.slug() + ": first design the API, then build the "
+                    + "backend and the frontend, then review and test everything.";
+        }
+        if (fault == FaultAction.INVALID_PLAN) {
+            return invalidPlan(prompt);
+        }
+        if (fault == FaultAction.CYCLIC_PLAN) {
+            return plan(prompt, true);
+        }
+        return switch (prompt.kind()) {
+            case "plan" -> plan(prompt, false);
+            case "merge" -> pad(merge(prompt), prompt, answerTokens);
+            case "summary" -> pad(finalSummary(prompt), prompt, answerTokens);
+            case "answer" -> pad(reply(prompt), prompt, answerTokens);
+            default -> pad(work(prompt), prompt, answerTokens);
+        };
+    }
+
+    // ---- plans ----
+
+    static String plan(ChatPrompt prompt, boolean cyclic) {
+        String slug = prompt.slug();
+        String entity = prompt.entity();
+        List<String> design = List.of("api/openapi.yaml", "docs/design.md");
+        List<String> backend = List.of(javaMain(slug, entity), javaMain(slug, entity + "Resource"));
+        List<String> frontend = List.of("web/" + slug + ".html", "web/" + slug + ".js");
+        List<String> built = concat(backend, frontend);
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode subtasks = root.putArray("subtasks");
+        subtasks.add(subtask("design", "architect", "Design the " + entity + " API",
+                "Write the OpenAPI contract and a short design note for: " + firstLine(prompt) + ".",
+                cyclic ? List.of("test") : List.of(), List.of(), design));
+        subtasks.add(subtask("backend", "backend", "Implement the " + entity + " service",
+                "Implement the endpoints of api/openapi.yaml with an in-memory store.",
+                List.of("design"), design.subList(0, 1), backend));
+        subtasks.add(subtask("frontend", "frontend", "Build the " + entity + " page",
+                "Build a page that lists, creates and deletes " + slug + " items through the API.",
+                List.of("design"), design.subList(0, 1), frontend));
+        subtasks.add(subtask("review", "reviewer", "Review the " + entity + " implementation",
+                "Review the backend and frontend against the contract; list defects by severity.",
+                List.of("backend", "frontend"), concat(design.subList(0, 1), built),
+                List.of("reviews/" + slug + "-review.md")));
+        subtasks.add(subtask("test", "tester", "Test the " + entity + " API",
+                "Write API tests for every endpoint, including error cases.",
+                List.of("backend", "frontend"), concat(design.subList(0, 1), backend),
+                List.of(javaTest(slug, entity + "ResourceTest"))));
+        return write(root);
+    }
+
+    private static String invalidPlan(ChatPrompt prompt) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode subtasks = root.putArray("subtasks");
+        subtasks.add(subtask("design", "wizard", "", "Conjure the " + prompt.slug() + " design.",
+                List.of("research"), List.of(), List.of("api/openapi.yaml")));
+        subtasks.add(subtask("design", "backend", "Implement everything", "", List.of("design"), List.of(),
+                List.of("src/main/java/App.java")));
+        return write(root);
+    }
+
+    private static ObjectNode subtask(String id, String role, String title, String instructions,
+                                      List<String> dependsOn, List<String> reads, List<String> writes) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", id);
+        node.put("role", role);
+        node.put("title", title);
+        node.put("instructions", instructions);
+        ArrayNode dependsOnNode = node.putArray("dependsOn");
+        dependsOn.forEach(dependsOnNode::add);
+        ArrayNode readsNode = node.putArray("reads");
+        reads.forEach(readsNode::add);
+        ArrayNode writesNode = node.putArray("writes");
+        writes.forEach(writesNode::add);
+        return node;
+    }
+
+    // ---- work ----
+
+    static String work(ChatPrompt prompt) {
+        List<String> paths = prompt.writes().isEmpty() ? defaultFiles(prompt) : prompt.writes();
+        StringBuilder out = new StringBuilder();
+        out.append(intro(prompt)).append("\n\n");
+        for (String path : paths) {
+            fence(out, path, FileContents.of(path, prompt));
+        }
+        return closeWithSummary(out, prompt, List.of(
+                "Wrote " + String.join(", ", paths),
+                rolePoint(prompt),
+                "Kept to the contract in api/openapi.yaml"), recommendation(prompt));
+    }
+
+    static String merge(ChatPrompt prompt) {
+        StringBuilder out = new StringBuilder("Merged both versions; every line either side added is kept.\n\n");
+        List<String> merged = new ArrayList<>();
+        for (Map.Entry<String, List<String>> file : prompt.quotedFiles().entrySet()) {
+            Set<String> lines = new LinkedHashSet<>();
+            List<String> versions = file.getValue();
+            // The last two quoted versions are ours and theirs; an earlier one is the base.
+            for (String version : versions.subList(Math.max(0, versions.size() - 2), versions.size())) {
+                lines.addAll(List.of(version.split("\\R", -1)));
+            }
+            lines.remove("");
+            fence(out, file.getKey(), String.join("\n", lines) + "\n");
+            merged.add(file.getKey());
+        }
+        if (merged.isEmpty()) {
+            out.append("No conflicting files were quoted, so there was nothing to merge.\n\n");
+        }
+        return closeWithSummary(out, prompt, List.of(
+                merged.isEmpty() ? "Nothing to merge" : "Merged " + String.join(", ", merged),
+                "Kept the changes of both writers"), "Re-run the reviewer on the merged files.");
+    }
+
+    static String finalSummary(ChatPrompt prompt) {
+        StringBuilder out = new StringBuilder();
+        out.append("## Summary: ").append(prompt.entity()).append("\n\n")
+                .append("The team designed the ").append(prompt.slug()).append(" API, implemented the backend and ")
+                .append("the page in parallel, then reviewed and tested them.\n\n");
+        if (!prompt.writes().isEmpty()) {
+            for (String path : prompt.writes()) {
+                fence(out, path, FileContents.of(path, prompt));
+            }
+        }
+        return closeWithSummary(out, prompt, List.of("Design, backend, frontend, review and tests are done",
+                "The contract is api/openapi.yaml"), "Ship it after a person reads the review.");
+    }
+
+    static String reply(ChatPrompt prompt) {
+        StringBuilder out = new StringBuilder();
+        out.append("As the ").append(prompt.role()).append(", my answer: the ").append(prompt.slug())
+                .append(" API keeps its contract in api/openapi.yaml; ids are server-generated and errors use ")
+                .append("RFC 9457 problem details.\n\n");
+        return closeWithSummary(out, prompt, List.of("Answered the question", "The contract is the reference"),
+                "Ask again if the contract changes.");
+    }
+
+    private static List<String> defaultFiles(ChatPrompt prompt) {
+        String slug = prompt.slug();
+        String entity = prompt.entity();
+        return switch (prompt.role()) {
+            case "architect" -> List.of("api/openapi.yaml", "docs/design.md");
+            case "backend" -> List.of(javaMain(slug, entity), javaMain(slug, entity + "Resource"));
+            case "frontend" -> List.of("web/" + slug + ".html", "web/" + slug + ".js");
+            case "reviewer" -> List.of("reviews/" + slug + "-review.md");
+            case "tester" -> List.of(javaTest(slug, entity + "ResourceTest"));
+            case "researcher" -> List.of("docs/" + slug + "-research.md");
+            case "optimizer" -> List.of("docs/" + slug + "-performance.md");
+            default -> List.of("docs/" + slug + "-notes.md");
+        };
+    }
+
+    private static String intro(ChatPrompt prompt) {
+        return switch (prompt.role()) {
+            case "architect" -> "Here is the contract and design for the " + prompt.slug() + " API.";
+            case "backend" -> "Here is the " + prompt.entity() + " service, implementing api/openapi.yaml.";
+            case "frontend" -> "Here is the " + prompt.slug() + " page; it talks to the API only.";
+            case "reviewer" -> "Review of the " + prompt.slug() + " implementation against its contract.";
+            case "tester" -> "API tests for the " + prompt.slug() + " endpoints, error cases included.";
+            case "researcher" -> "What I found about building a " + prompt.slug() + " service.";
+            case "optimizer" -> "Where the " + prompt.slug() + " service spends its time, and what to change.";
+            default -> "Notes on the " + prompt.slug() + " task.";
+        };
+    }
+
+    private static String rolePoint(ChatPrompt prompt) {
+        return switch (prompt.role()) {
+            case "architect" -> "Resources: GET/POST /" + prompt.slug() + "s, GET/PUT/DELETE /" + prompt.slug() + "s/{id}";
+            case "backend" -> "In-memory store with server-generated ids";
+            case "frontend" -> "Plain HTML and fetch(), no build step";
+            case "reviewer" -> "No blocking defects; two minor findings";
+            case "tester" -> "Covers create, read, update, delete and 404";
+            case "researcher" -> "Two approaches compared";
+            case "optimizer" -> "The hot path is the list endpoint";
+            default -> "Notes written";
+        };
+    }
+
+    private static String recommendation(ChatPrompt prompt) {
+        return switch (prompt.role()) {
+            case "architect" -> "Implement the backend and the page in parallel against the contract.";
+            case "reviewer" -> "Fix the minor findings before release.";
+            case "tester" -> "Run the tests in CI on every change.";
+            default -> "Review next.";
+        };
+    }
+
+    // ---- shared formatting ----
+
+    private static void fence(StringBuilder out, String path, String content) {
+        out.append("```").append(FileContents.language(path)).append(" path=").append(path).append('\n')
+                .append(content.endsWith("\n") ? content : content + "\n").append("```\n\n");
+    }
+
+    private static String closeWithSummary(StringBuilder out, ChatPrompt prompt, List<String> keyPoints,
+                                           String recommendation) {
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("status", "done");
+        ArrayNode points = summary.putArray("keyPoints");
+        keyPoints.forEach(points::add);
+        summary.put("recommendation", recommendation);
+        return out + "```summary\n" + write(summary) + "\n```\n";
+    }
+
+    /** Adds numbered notes before the summary block until the answer has at least {@code answerTokens} tokens. */
+    static String pad(String answer, ChatPrompt prompt, int answerTokens) {
+        int missing = answerTokens - Tokens.split(answer).size();
+        if (missing <= 0) {
+            return answer;
+        }
+        int cut = answer.lastIndexOf("```summary");
+        StringBuilder notes = new StringBuilder("### Notes\n\n");
+        String[] sentences = {
+                "Inputs are validated at the boundary and rejected with a clear message.",
+                "Every " + prompt.slug() + " has a server-generated id and a version for optimistic updates.",
+                "Errors use problem details with a type, a title and the offending field.",
+                "Lists are paged; the default page size is twenty.",
+                "Timestamps are ISO-8601 in UTC.",
+                "Deleting an unknown id answers 404, never 500.",
+        };
+        int count = 0;
+        while (Tokens.split(notes.toString()).size() < missing + 3) {
+            notes.append(count + 1).append(". ").append(sentences[count % sentences.length]).append('\n');
+            count++;
+        }
+        notes.append('\n');
+        return answer.substring(0, cut) + notes + answer.substring(cut);
+    }
+
+    private static String firstLine(ChatPrompt prompt) {
+        for (String line : prompt.userText().split("\\R")) {
+            String trimmed = line.trim().replaceFirst("^#+\\s*", "").replaceFirst("(?i)^(task|title)\\s*:\\s*", "");
+            if (!trimmed.isEmpty()) {
+                return trimmed.length() > 120 ? trimmed.substring(0, 120) : trimmed;
+            }
+        }
+        return "the task";
+    }
+
+    static String javaMain(String slug, String type) {
+        return "src/main/java/" + slug + "/" + type + ".java";
+    }
+
+    static String javaTest(String slug, String type) {
+        return "src/test/java/" + slug + "/" + type + ".java";
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String write(Object node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

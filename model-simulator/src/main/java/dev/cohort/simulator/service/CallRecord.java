@@ -1,0 +1,136 @@
+package dev.cohort.simulator.service;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+
+/** One chat call as the simulator saw it; filled in as the call progresses. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "protocol", "model", "role", "kind", "stream", "startedAt", "admittedAt", "firstTokenAt",
+        "endedAt", "outcome", "status", "fault", "promptTokens", "completionTokens"})
+public final class CallRecord {
+
+    private final long id;
+    private final long epoch;
+    private final String protocol;
+    private final String model;
+    private final String role;
+    private final String kind;
+    private final boolean stream;
+    private final Instant startedAt;
+    private final long promptTokens;
+    private Instant admittedAt;
+    private Instant firstTokenAt;
+    private Instant endedAt;
+    private String outcome = "running";
+    private Integer status;
+    private String fault;
+    private long completionTokens;
+
+    CallRecord(long id, long epoch, String protocol, String model, String role, String kind, boolean stream, long promptTokens) {
+        this.id = id;
+        this.epoch = epoch;
+        this.protocol = protocol;
+        this.model = model;
+        this.role = role;
+        this.kind = kind;
+        this.stream = stream;
+        this.promptTokens = promptTokens;
+        this.startedAt = Instant.now();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    public long getId() {
+        return id;
+    }
+
+    public String getProtocol() {
+        return protocol;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public String getRole() {
+        return role;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public boolean isStream() {
+        return stream;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public synchronized Instant getAdmittedAt() {
+        return admittedAt;
+    }
+
+    public synchronized Instant getFirstTokenAt() {
+        return firstTokenAt;
+    }
+
+    public synchronized Instant getEndedAt() {
+        return endedAt;
+    }
+
+    /** {@code running}, {@code ok}, {@code length}, {@code busy}, {@code client-closed}, or {@code fault:<action>}. */
+    public synchronized String getOutcome() {
+        return outcome;
+    }
+
+    public synchronized Integer getStatus() {
+        return status;
+    }
+
+    public synchronized String getFault() {
+        return fault;
+    }
+
+    public long getPromptTokens() {
+        return promptTokens;
+    }
+
+    public synchronized long getCompletionTokens() {
+        return completionTokens;
+    }
+
+    synchronized void admitted() {
+        admittedAt = Instant.now();
+    }
+
+    synchronized void fault(String faultId) {
+        fault = faultId;
+    }
+
+    public synchronized void tokens(long count) {
+        if (firstTokenAt == null && count > 0) {
+            firstTokenAt = Instant.now();
+        }
+        completionTokens = count;
+    }
+
+    /** Records the end once; later calls (a close after a normal end) change nothing. */
+    synchronized boolean end(String endOutcome, int httpStatus) {
+        if (endedAt != null) {
+            return false;
+        }
+        endedAt = Instant.now();
+        outcome = endOutcome;
+        status = httpStatus;
+        return true;
+    }
+
+    public synchronized boolean ended() {
+        return endedAt != null;
+    }
+}
