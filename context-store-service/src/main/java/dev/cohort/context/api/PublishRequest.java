@@ -23,6 +23,7 @@ public record PublishRequest(
         @Schema(example = "qwen2.5-coder:7b") String model,
         @Schema(required = true) String subtaskId,
         @Schema(required = true, minimum = "1") Integer attempt,
-        @Schema(description = "The dispatch's lease token; stored now, checked for fencing in a later version")
+        @Schema(description = "The dispatch's lease token. Once the current attempt's writes carried one, another"
+                + " token with the same attempt is refused as stale (409 stale-attempt)")
         String leaseToken) {
 }

@@ -16,7 +16,7 @@ public record ResolveRequest(
         @Schema(required = true) String agentId,
         Provider provider,
         String model,
-        String subtaskId,
-        Integer attempt,
+        @Schema(description = "The merge subtask; its writes are fenced like a publish's") String subtaskId,
+        @Schema(description = "Required with subtaskId", minimum = "1") Integer attempt,
         String leaseToken) {
 }

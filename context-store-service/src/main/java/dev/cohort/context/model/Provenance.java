@@ -5,8 +5,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
 /**
- * Who wrote a version or a conflicting write, with which model, in which attempt of which subtask. The lease token
- * is stored for the fencing of stale attempts.
+ * Who wrote a version or a conflicting write, with which model, in which attempt of which subtask, under which
+ * lease token (see {@link SubtaskFenceEntity}).
  */
 @Embeddable
 public record Provenance(

@@ -54,7 +54,8 @@ public class ArtifactResource {
     @APIResponse(responseCode = "201", description = "Stored as a new version",
             content = @Content(schema = @Schema(implementation = ArtifactVersionView.class)))
     @APIResponse(responseCode = "200", description = "A retry of a write already stored: the same version")
-    @APIResponse(responseCode = "409", description = "The base version is stale; the content is kept as a conflict")
+    @APIResponse(responseCode = "409", description = "The base version is stale; the content is kept as a conflict. "
+            + "Or (error stale-attempt) a newer attempt of the subtask exists, and nothing was stored")
     @APIResponse(responseCode = "400", description = "Invalid key, field or JSON")
     @APIResponse(responseCode = "404", description = "The base version does not exist")
     @APIResponse(responseCode = "413", description = "Content over cohort.context.max-content-bytes")
@@ -91,7 +92,8 @@ public class ArtifactResource {
     @Path("artifacts/{key: .+}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete an artifact as a tombstone version",
-            description = "Needs the version read (baseVersion); a stale one is kept as a conflict and answered with 409.")
+            description = "Needs the version read (baseVersion); a stale one is kept as a conflict and answered with 409."
+                    + " A delete of a stale attempt of its subtask is refused with 409 stale-attempt.")
     public Uni<Response> delete(@PathParam("taskId") String taskId, @PathParam("key") String key,
                                 @QueryParam("baseVersion") Long baseVersion,
                                 @QueryParam("role") String role,

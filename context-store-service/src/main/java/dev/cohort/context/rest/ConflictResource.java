@@ -55,7 +55,8 @@ public class ConflictResource {
     @Operation(summary = "Resolve a conflict with merged content, stored as the latest version")
     @APIResponse(responseCode = "201", description = "The merged content is the latest version")
     @APIResponse(responseCode = "200", description = "A retry of a resolution already stored")
-    @APIResponse(responseCode = "409", description = "Already resolved, or the merge is based on a stale version")
+    @APIResponse(responseCode = "409", description = "Already resolved, the merge is based on a stale version, or "
+            + "it comes from a stale attempt of its subtask (stale-attempt)")
     public Uni<Response> resolve(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId,
                                  ResolveRequest request) {
         return artifacts.resolve(taskId, uuid(conflictId), request).map(stored -> {

@@ -105,9 +105,10 @@ public class ArtifactService {
             throw ContextStoreException.invalid("missing-field",
                     "query parameter 'baseVersion' is required: the version you read and mean to delete");
         }
+        String subtask = rules.optional(subtaskId, "subtaskId", 100);
         Provenance provenance = new Provenance(rules.optional(role, "role", 100),
-                rules.required(agentId, "agentId", MAX_NAME), null, null, rules.optional(subtaskId, "subtaskId", 100),
-                attempt(attempt, false), rules.optional(leaseToken, "leaseToken", MAX_NAME));
+                rules.required(agentId, "agentId", MAX_NAME), null, null, subtask,
+                attempt(attempt, subtask != null), rules.optional(leaseToken, "leaseToken", MAX_NAME));
         WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"), provenance);
         return writer.write(cmd).invoke(this::written);
     }
@@ -120,10 +121,11 @@ public class ArtifactService {
         if (request.content() == null) {
             throw ContextStoreException.invalid("missing-field", "field 'content' is required: the merged content");
         }
+        String subtaskId = rules.optional(request.subtaskId(), "subtaskId", 100);
         Provenance provenance = new Provenance(rules.required(request.role(), "role", 100),
                 rules.required(request.agentId(), "agentId", MAX_NAME), request.provider(),
-                rules.optional(request.model(), "model", MAX_NAME),
-                rules.optional(request.subtaskId(), "subtaskId", 100), attempt(request.attempt(), false),
+                rules.optional(request.model(), "model", MAX_NAME), subtaskId,
+                attempt(request.attempt(), subtaskId != null),
                 rules.optional(request.leaseToken(), "leaseToken", MAX_NAME));
         rules.contentSize(request.content());
         MergeCommand merge = new MergeCommand(request.content(), request.kind(),
@@ -271,10 +273,12 @@ public class ArtifactService {
                 + "; versions run from 1 to " + latest, Map.of("latestVersion", latest));
     }
 
+    /** Required whenever a subtask is named: a subtask's write without its attempt could not be fenced. */
     private static Integer attempt(Integer attempt, boolean required) {
         if (attempt == null) {
             if (required) {
-                throw ContextStoreException.invalid("missing-field", "field 'attempt' is required (1 for the first attempt)");
+                throw ContextStoreException.invalid("missing-field", "field 'attempt' is required with 'subtaskId'"
+                        + " (1 for the first attempt)");
             }
             return null;
         }

@@ -55,10 +55,12 @@ public class ArtifactWriter {
     private final ArtifactEventRepository events;
     private final CheckpointRepository checkpoints;
     private final CheckpointEntryRepository checkpointEntries;
+    private final SubtaskFenceService fences;
 
     public ArtifactWriter(ArtifactTaskRepository tasks, ArtifactRepository artifacts, ArtifactVersionRepository versions,
                           ArtifactConflictRepository conflicts, ArtifactEventRepository events,
-                          CheckpointRepository checkpoints, CheckpointEntryRepository checkpointEntries) {
+                          CheckpointRepository checkpoints, CheckpointEntryRepository checkpointEntries,
+                          SubtaskFenceService fences) {
         this.tasks = tasks;
         this.artifacts = artifacts;
         this.versions = versions;
@@ -66,17 +68,22 @@ public class ArtifactWriter {
         this.events = events;
         this.checkpoints = checkpoints;
         this.checkpointEntries = checkpointEntries;
+        this.fences = fences;
     }
 
-    /** Stores a publish or delete as the next version, or as a conflict when its base is stale. */
+    /**
+     * Stores a publish or delete as the next version, or as a conflict when its base is stale. A write of a stale
+     * attempt is refused before anything else, even a retry of what that attempt stored while it was current.
+     */
     @WithTransaction
     public Uni<PublishOutcome> write(WriteCommand cmd) {
         Uni<ArtifactTaskEntity> task = cmd.delete()
                 ? tasks.lock(cmd.taskId()).onItem().ifNull().failWith(() -> ContextStoreException.unknownTask(cmd.taskId()))
                 : tasks.lockOrCreate(cmd.taskId());
-        return task.chain(t -> replay(cmd).chain(previous -> previous != null
-                ? Uni.createFrom().item(previous)
-                : artifacts.findByKey(cmd.taskId(), cmd.key()).chain(artifact -> decide(t, artifact, cmd))));
+        return task.call(() -> fences.admit(cmd.taskId(), cmd.provenance()))
+                .chain(t -> replay(cmd).chain(previous -> previous != null
+                        ? Uni.createFrom().item(previous)
+                        : artifacts.findByKey(cmd.taskId(), cmd.key()).chain(artifact -> decide(t, artifact, cmd))));
     }
 
     /**
@@ -167,6 +174,7 @@ public class ArtifactWriter {
     public Uni<PublishOutcome.Stored> resolve(String taskId, UUID conflictId, MergeCommand merge) {
         return tasks.lock(taskId)
                 .onItem().ifNull().failWith(() -> ContextStoreException.unknownTask(taskId))
+                .call(() -> fences.admit(taskId, merge.provenance()))
                 .chain(task -> conflicts.findInTask(taskId, conflictId)
                         .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-conflict",
                                 "task '" + taskId + "' has no conflict " + conflictId))
