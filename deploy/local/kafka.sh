@@ -30,6 +30,9 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# A worker holds a dispatch until its result is reported: the lock must outlast a model call.
+group.share.record.lock.duration.ms=300000
+group.share.max.record.lock.duration.ms=3600000
 PROPS
   cat > "$KAFKA_DIR/log4j2.properties" <<'PROPS'
 rootLogger.level=INFO

@@ -117,9 +117,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("share.coordinator.state.topic.num.partitions", "3");
         p.put("group.initial.rebalance.delay.ms", "0");
-        // Short share-group locks so that a record taken by a crashed consumer comes back within seconds in tests.
+        // Share-group locks long enough for a model call in tests, short enough that a record taken by a crashed
+        // consumer comes back within seconds.
         p.put("group.share.min.record.lock.duration.ms", "1000");
-        p.put("group.share.record.lock.duration.ms", "5000");
+        p.put("group.share.record.lock.duration.ms", "15000");
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.putAll(overrides);
         return p;

@@ -47,7 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (mvn package)");
         }
-        int port = Ports.free();
+        int port = env.containsKey("QUARKUS_HTTP_PORT") ? Integer.parseInt(env.get("QUARKUS_HTTP_PORT")) : Ports.free();
         Path logDir = Path.of("target", "system-logs");
         Path log = logDir.resolve(name + ".log");
         try {
@@ -62,7 +62,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);
-        environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(port)); // a given port, or a free one
         builder.environment().putAll(environment);
         try {
             ServiceProcess service = new ServiceProcess(name, port, builder.start(), log);
@@ -84,6 +84,10 @@ public final class ServiceProcess implements AutoCloseable {
             env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
         }
         return env;
+    }
+
+    public String name() {
+        return name;
     }
 
     public String url() {

@@ -33,6 +33,10 @@ public interface WorkerConfig {
     @WithDefault("cohort-workers-")
     String shareGroupPrefix();
 
+    /** The orchestrator's base URL, asked whether a dispatch is still current before it runs. */
+    @WithDefault("http://localhost:8080")
+    String orchestratorUrl();
+
     /** The context store's base URL. */
     @WithDefault("http://localhost:8081")
     String contextStoreUrl();

@@ -29,6 +29,8 @@ public class ContextStoreClient {
                 .baseUri(URI.create(config.contextStoreUrl()))
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
+                // 404 (nothing stored yet) and 409 (a conflict kept for the lead) are answers, not errors.
+                .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(ContextStoreApi.class);
     }
 

@@ -21,7 +21,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +34,7 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,9 +42,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Takes work from the dispatch topics of the roles this worker serves, through one Kafka share group per role, so
- * any number of replicas share a role's queue. Each slot holds one record at a time: it renews the record's lock
- * while the attempt runs, and acknowledges it only after the result is on Kafka. If this process dies, the broker
- * delivers the record again, to another worker.
+ * any number of replicas share a role's queue. Each slot holds one record at a time and acknowledges it only after
+ * the result is on Kafka. If this process dies, the broker delivers the record again, to another worker, once the
+ * record's lock runs out (the share group's record lock duration, set longer than a typical model call); sooner,
+ * the orchestrator reclaims the attempt when its heartbeats stop. Either way the subtask completes elsewhere, and
+ * fencing discards whatever the older attempt still reports.
  */
 @ApplicationScoped
 public class DispatchConsumers {
@@ -65,6 +73,7 @@ public class DispatchConsumers {
             return t;
         });
         deadLetters = new KafkaProducer<>(producerConfig());
+        startGroupsFromEarliest();
         for (Role role : config.roles()) {
             for (int i = 0; i < perRole; i++) {
                 Slot slot = new Slot(role, i);
@@ -78,6 +87,13 @@ public class DispatchConsumers {
     void stop(@Observes ShutdownEvent event) {
         slots.forEach(Slot::stop);
         if (threads != null) {
+            // Let each slot close its consumer (releasing its records to other workers) before the pool goes.
+            threads.shutdown();
+            try {
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             threads.shutdownNow();
         }
         if (deadLetters != null) {
@@ -141,30 +157,45 @@ public class DispatchConsumers {
                 return AcknowledgeType.REJECT;
             }
             Future<?> attempt = threads.submit(() -> runner.run(dispatch));
-            long renewEvery = consumer.acquisitionLockTimeoutMs().map(ms -> Math.max(500L, ms / 3)).orElse(5_000L);
-            while (true) {
-                try {
-                    attempt.get(renewEvery, TimeUnit.MILLISECONDS);
-                    return AcknowledgeType.ACCEPT;
-                } catch (TimeoutException e) {
-                    // Still working: keep the record ours, so no other worker starts it.
-                    consumer.acknowledge(record, AcknowledgeType.RENEW);
-                    consumer.commitAsync();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return AcknowledgeType.RELEASE;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    // The result could not be reported: let the broker deliver the dispatch again.
-                    Log.warnf("Releasing %s attempt %d of task %s: %s", dispatch.title(), dispatch.attempt(),
-                            dispatch.taskId(), e.getCause());
-                    return AcknowledgeType.RELEASE;
-                }
+            try {
+                attempt.get();
+                return AcknowledgeType.ACCEPT;
+            } catch (InterruptedException e) {
+                attempt.cancel(true);
+                Thread.currentThread().interrupt();
+                return AcknowledgeType.RELEASE;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The result could not be reported: let the broker deliver the dispatch again.
+                Log.warnf("Releasing %s attempt %d of task %s: %s", dispatch.title(), dispatch.attempt(),
+                        dispatch.taskId(), e.getCause());
+                return AcknowledgeType.RELEASE;
             }
         }
 
         void stop() {
             stopped = true;
             consumer.wakeup();
+        }
+    }
+
+    /**
+     * A share group starts at the latest record by default, which would skip dispatches sent before the role's first
+     * worker joined. Earlier records that are no longer current are skipped cheaply (see SubtaskRunner).
+     */
+    private void startGroupsFromEarliest() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new HashMap<>();
+            for (Role role : config.roles()) {
+                changes.put(new ConfigResource(ConfigResource.Type.GROUP, config.shareGroupPrefix() + role.id()),
+                        List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"),
+                                AlterConfigOp.OpType.SET)));
+            }
+            admin.incrementalAlterConfigs(changes).all().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Log.warnf("Could not make the share groups start from the earliest dispatch (%s); dispatches sent "
+                    + "before a role's first worker joined may wait for their lease to be reclaimed", e.getMessage());
         }
     }
 

@@ -21,6 +21,7 @@ import dev.cohort.worker.config.RoleProfile;
 import dev.cohort.worker.config.RoleProfiles;
 import dev.cohort.worker.config.WorkerConfig;
 import dev.cohort.worker.context.ContextStoreClient;
+import dev.cohort.worker.context.OrchestratorClient;
 import dev.cohort.worker.context.ContextStoreClient.Stored;
 import dev.cohort.worker.context.ContextStoreClient.Writer;
 import dev.cohort.worker.context.ContextStoreClient.Written;
@@ -65,6 +66,7 @@ public class SubtaskRunner {
     private final AgentEventPublisher events;
     private final RunningAttempts running;
     private final WorkerConfig config;
+    private final OrchestratorClient orchestrator;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "cohort-heartbeats");
         t.setDaemon(true);
@@ -72,7 +74,8 @@ public class SubtaskRunner {
     });
 
     public SubtaskRunner(ModelCalls models, RoleProfiles profiles, ContextStoreClient store, AgentEventPublisher events,
-                         RunningAttempts running, WorkerConfig config) {
+                         RunningAttempts running, WorkerConfig config, OrchestratorClient orchestrator) {
+        this.orchestrator = orchestrator;
         this.models = models;
         this.profiles = profiles;
         this.store = store;
@@ -92,6 +95,11 @@ public class SubtaskRunner {
     /** Runs the attempt and reports its outcome; throws only when the outcome could not be reported. */
     public void run(SubtaskDispatch d) {
         String agentId = agentId(d);
+        if (!orchestrator.stillCurrent(d)) {
+            Log.infof("%s: skipping %s attempt %d of task %s: no longer the current attempt", agentId, d.title(),
+                    d.attempt(), d.taskId());
+            return;
+        }
         Cancellation cancellation = running.register(d.taskId(), d.subtaskId(), d.attempt());
         ModelRef model = null;
         ScheduledFuture<?> heartbeat = null;

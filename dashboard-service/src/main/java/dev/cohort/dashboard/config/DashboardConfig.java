@@ -2,11 +2,44 @@ package dev.cohort.dashboard.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 @ConfigMapping(prefix = "cohort.dashboard")
 public interface DashboardConfig {
 
-    /** How many recent events the dashboard keeps in memory for new browsers. */
+    /** How many recent events the dashboard keeps in memory to serve new and resuming browsers without Kafka. */
     @WithDefault("10000")
     int recentEvents();
+
+    /** How many events may wait for one browser; a browser that falls further behind is dropped and resumes. */
+    @WithDefault("1000")
+    int clientBuffer();
+
+    /** How often an idle stream gets a keep-alive comment. */
+    @WithDefault("15s")
+    Duration keepAlive();
+
+    /** How long a browser waits before it reconnects to an ended stream (the SSE retry field). */
+    @WithDefault("2s")
+    Duration reconnectDelay();
+
+    /** The most events one resuming stream reads back from Kafka before it ends and lets the browser resume again. */
+    @WithDefault("50000")
+    int catchUpLimit();
+
+    /** How long one resuming stream may spend reading back from Kafka. */
+    @WithDefault("20s")
+    Duration catchUpTimeout();
+
+    /** Base URL of the orchestrator's REST API, which receives the page's commands. */
+    @WithDefault("http://localhost:8080")
+    String orchestratorUrl();
+
+    /** Base URL of the context store's REST API, which the page reads artifacts from through this dashboard. */
+    @WithDefault("http://localhost:8081")
+    String contextStoreUrl();
+
+    /** How long a read from the context store may take. */
+    @WithDefault("10s")
+    Duration contextStoreTimeout();
 }

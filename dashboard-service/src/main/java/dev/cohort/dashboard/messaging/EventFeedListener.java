@@ -1,11 +1,7 @@
 package dev.cohort.dashboard.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.InvalidEventException;
-import dev.cohort.contracts.event.CohortEvent;
-import dev.cohort.dashboard.service.EventLog;
-import dev.cohort.dashboard.service.StreamedEvent;
+import dev.cohort.dashboard.service.EventHub;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +18,10 @@ public class EventFeedListener {
 
     public static final String CHANNEL = "events";
 
-    private final EventLog log;
+    private final EventHub hub;
 
-    public EventFeedListener(EventLog log) {
-        this.log = log;
+    public EventFeedListener(EventHub hub) {
+        this.hub = hub;
     }
 
     @Incoming(CHANNEL)
@@ -33,12 +29,12 @@ public class EventFeedListener {
         IncomingKafkaRecordMetadata<?, ?> kafka = message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         String id = kafka.getTopic() + ":" + kafka.getPartition() + ":" + kafka.getOffset();
         try {
-            CohortEvent event = EventCodec.decode(message.getPayload());
-            JsonNode tree = EventCodec.mapper().readTree(message.getPayload());
-            log.add(new StreamedEvent(id, kafka.getTopic(), event.type(), event.taskId(), event.occurredAt(), tree));
+            hub.publish(EventRecords.decode(kafka.getTopic(), kafka.getPartition(), kafka.getOffset(),
+                    message.getPayload()));
             return message.ack();
-        } catch (InvalidEventException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (InvalidEventException e) {
             Log.warnf("Dead-lettering record %s: %s", id, e.getMessage());
+            hub.skip(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
             return message.nack(new InvalidEventException("record " + id + " is not a Cohort event: " + e.getMessage(), e));
         }
     }

@@ -123,6 +123,12 @@ public class Subtask {
     @Column(name = "question_id")
     public UUID questionId;
 
+    /** Tokens generated so far by the running attempt, and what it is doing. */
+    @Column(name = "progress_tokens", nullable = false)
+    public long progressTokens;
+
+    public String phase;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -63,6 +63,7 @@ public class OrchestrationService {
     private final OrchestratorConfig config;
     private final EstimateService estimates;
     private final CooperationService cooperation;
+    private final Instant startedAt = Instant.now();
 
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
@@ -110,16 +111,22 @@ public class OrchestrationService {
         }));
     }
 
-    /** Reclaims attempts whose lease expired and dispatches retries whose back-off has passed. */
+    /**
+     * Reclaims attempts whose lease expired and dispatches retries whose back-off has passed. For one lease TTL
+     * after start-up nothing is reclaimed: heartbeats sent while this orchestrator was down are still being read.
+     */
     public Uni<Void> sweep() {
         Instant now = Instant.now();
-        return Panache.withSession(() -> subtasks.tasksWithExpiredLeases(now, 100)
+        Instant reclaimFrom = startedAt.plus(config.leaseTtl());
+        boolean reclaim = !now.isBefore(reclaimFrom);
+        return Panache.withSession(() -> (reclaim ? subtasks.tasksWithExpiredLeases(now, 100)
+                        : Uni.createFrom().item(List.<UUID>of()))
                         .flatMap(expired -> subtasks.tasksWithDueRetries(now, 100)
                                 .map(due -> java.util.stream.Stream.concat(expired.stream(), due.stream())
                                         .distinct().toList())))
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUniAndConcatenate(taskId ->
-                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, Instant.now()))))
+                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, Instant.now(), reclaim))))
                 .collect().last().replaceWithVoid();
     }
 
@@ -188,12 +195,18 @@ public class OrchestrationService {
         } else if (event instanceof AgentFailed failed) {
             return failed(graph, subtask, failed.failure(), failed.reason(), failed.usage());
         }
+        if (event instanceof AgentProgress progress) {
+            subtask.progressTokens = progress.tokens();
+            subtask.phase = progress.phase();
+        }
         return renewLease(subtask);
     }
 
     private Uni<Void> started(Subtask subtask, AgentStarted started) {
         boolean first = subtask.statusValue() == SubtaskStatus.DISPATCHED;
         subtask.status(SubtaskStatus.RUNNING);
+        subtask.progressTokens = 0;
+        subtask.phase = "starting";
         subtask.leaseExpiresAt = Instant.now().plus(config.leaseTtl());
         subtask.agentId = started.agentId();
         subtask.provider = started.model().provider().id();
@@ -341,13 +354,13 @@ public class OrchestrationService {
         return events.subtaskChanged(subtask, reason).call(() -> failTask(graph, why));
     }
 
-    private Uni<Void> sweep(TaskGraph graph, Instant now) {
+    private Uni<Void> sweep(TaskGraph graph, Instant now, boolean reclaim) {
         if (graph.task().finished()) {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Subtask subtask : graph.subtasks()) {
-            if (subtask.inFlight() && subtask.leaseExpiresAt != null && subtask.leaseExpiresAt.isBefore(now)) {
+            if (reclaim && subtask.inFlight() && subtask.leaseExpiresAt != null && subtask.leaseExpiresAt.isBefore(now)) {
                 String reason = "no heartbeat from " + subtask.agentId + " for " + config.leaseTtl().toSeconds()
                         + " s; lease of attempt " + subtask.attempt + " reclaimed";
                 Log.infof("Task %s: %s", graph.task().id, reason);

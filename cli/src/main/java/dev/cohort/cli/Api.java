@@ -1,0 +1,104 @@
+package dev.cohort.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** HTTP calls to one Cohort service, turning failures into messages a person can act on. */
+final class Api {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    Api(String name, String baseUrl) {
+        this.name = name;
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    JsonNode post(String path, Object body) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new CliException(1, "cannot encode the request: " + e.getMessage());
+        }
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(publisher));
+    }
+
+    void download(String path, Path target) {
+        try {
+            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2))
+                    .GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+            if (response.statusCode() >= 300) {
+                String body = java.nio.file.Files.readString(target);
+                java.nio.file.Files.deleteIfExists(target);
+                throw refused(response.statusCode(), body);
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(130, "interrupted");
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw refused(response.statusCode(), response.body());
+            }
+            String body = response.body();
+            return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(130, "interrupted");
+        }
+    }
+
+    private CliException refused(int status, String body) {
+        String message = body;
+        try {
+            JsonNode error = JSON.readTree(body);
+            if (error.hasNonNull("error")) {
+                message = error.get("error").asText() + (error.hasNonNull("detail") ? " (" + error.get("detail").asText() + ")" : "");
+            }
+        } catch (IOException ignored) {
+            // not JSON: show it as it is
+        }
+        return new CliException(2, "the " + name + " refused the request (HTTP " + status + "): " + message);
+    }
+
+    private CliException unreachable(IOException e) {
+        if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+                || e.getCause() instanceof ConnectException) {
+            return new CliException(3, "cannot reach the " + name + " at " + baseUrl
+                    + ": is it running? (deploy/local/run.sh starts Cohort; set COHORT_"
+                    + name.toUpperCase().replace(' ', '_') + "_URL to use another address)");
+        }
+        return new CliException(3, "the " + name + " at " + baseUrl + " did not answer: " + e.getMessage());
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+}

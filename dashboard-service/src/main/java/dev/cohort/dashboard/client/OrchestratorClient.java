@@ -1,0 +1,38 @@
+package dev.cohort.dashboard.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The orchestrator's task API. Bodies pass through as JSON; the orchestrator validates them and says what is wrong. */
+@RegisterRestClient(configKey = "orchestrator")
+@Path("/api/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface OrchestratorClient {
+
+    @GET
+    Uni<Response> list(@QueryParam("status") String status, @QueryParam("page") Integer page,
+                       @QueryParam("size") Integer size);
+
+    @GET
+    @Path("/{id}")
+    Uni<Response> get(@PathParam("id") String id);
+
+    @POST
+    Uni<Response> submit(JsonNode request);
+
+    /** {@code command} is one of approve, reject, pause, resume, cancel, messages. */
+    @POST
+    @Path("/{id}/{command}")
+    Uni<Response> command(@PathParam("id") String id, @PathParam("command") String command, JsonNode body);
+}

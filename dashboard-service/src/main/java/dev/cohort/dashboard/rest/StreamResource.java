@@ -1,0 +1,49 @@
+package dev.cohort.dashboard.rest;
+
+import dev.cohort.dashboard.service.EventStreams;
+import dev.cohort.dashboard.service.StreamCursor;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Server-Sent Events of every task. A browser that reconnects with the id of the last event it got as
+ * Last-Event-ID gets exactly what it missed, from any dashboard instance. One task's stream is in
+ * {@link TaskResource}.
+ */
+@Path("/api/stream")
+@Tag(name = "Streams", description = "Live events for browsers")
+public class StreamResource {
+
+    private final EventStreams streams;
+    private final SseFrames frames;
+
+    public StreamResource(EventStreams streams, SseFrames frames) {
+        this.streams = streams;
+        this.frames = frames;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Every task's events, from now on or after Last-Event-ID")
+    public Multi<OutboundSseEvent> all(
+            @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Parameter(description = "Same as Last-Event-ID, for clients that cannot set headers")
+            @QueryParam("lastEventId") String lastEventIdQuery,
+            @Parameter(description = "'start' replays every event still on Kafka") @QueryParam("from") String from,
+            @Context Sse sse) {
+        StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery,
+                "start".equals(from) ? new StreamCursor() : null);
+        return frames.frames(streams.open(null, after), sse);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cohort.dashboard.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.dashboard.service.DashboardException;
+import dev.cohort.dashboard.service.EventStreams;
+import dev.cohort.dashboard.service.OrchestratorGateway;
+import dev.cohort.dashboard.service.StreamCursor;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The orchestrator's task API as the page uses it, through the dashboard so the page needs one origin only. */
+@Path("/api/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks", description = "Tasks and commands, forwarded to the orchestrator")
+public class TaskResource {
+
+    private final OrchestratorGateway orchestrator;
+    private final EventStreams streams;
+    private final SseFrames frames;
+
+    public TaskResource(OrchestratorGateway orchestrator, EventStreams streams, SseFrames frames) {
+        this.orchestrator = orchestrator;
+        this.streams = streams;
+        this.frames = frames;
+    }
+
+    @GET
+    @Operation(summary = "List tasks, newest first")
+    public Uni<Response> list(@QueryParam("status") String status, @QueryParam("page") Integer page,
+                              @QueryParam("size") Integer size) {
+        return orchestrator.list(status, page, size).map(TaskResource::respond);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One task with its subtasks, attempts, tokens and cost")
+    public Uni<Response> get(@PathParam("id") String id) {
+        return orchestrator.get(id).map(TaskResource::respond);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a task: {title, description, roles[], approvalMode auto|manual, budgetUsd}")
+    public Uni<Response> submit(JsonNode request) {
+        return orchestrator.submit(request).map(TaskResource::respond);
+    }
+
+    @POST
+    @Path("/{id}/{command: approve|reject|pause|resume|cancel|messages}")
+    @Operation(summary = "A command for a task: approve (optionally with an edited plan), reject, pause, resume, "
+            + "cancel, or a message to an agent, a role or the team")
+    public Uni<Response> command(@PathParam("id") String id, @PathParam("command") String command, String body) {
+        JsonNode json = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                json = EventCodec.mapper().readTree(body);
+            } catch (JsonProcessingException e) {
+                throw new DashboardException(400, "The request body is not valid JSON", e.getOriginalMessage());
+            }
+        }
+        return orchestrator.command(id, command, json).map(TaskResource::respond);
+    }
+
+    @GET
+    @Tag(name = "Streams")
+    @Path("/{id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "One task's events: all of them from its start, or after Last-Event-ID")
+    public Multi<OutboundSseEvent> task(
+            @PathParam("id") String taskId,
+            @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Parameter(description = "Same as Last-Event-ID, for clients that cannot set headers")
+            @QueryParam("lastEventId") String lastEventIdQuery,
+            @Context Sse sse) {
+        StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery, new StreamCursor());
+        return frames.frames(streams.open(taskId, after), sse);
+    }
+
+    static Response respond(OrchestratorGateway.Reply reply) {
+        if (reply.body() == null || reply.body().isBlank()) {
+            return Response.status(reply.status()).build();
+        }
+        return Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply.body()).build();
+    }
+}

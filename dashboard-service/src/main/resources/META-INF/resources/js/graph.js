@@ -1,0 +1,67 @@
+// A layered drawing of a task's dependency graph: each node sits one column right of its deepest dependency.
+import { svg } from './dom.js';
+
+const W = 170, H = 54, GAP_X = 36, GAP_Y = 16, PAD = 8;
+
+/** nodes: [{key, title, role, status, dependsOn: [keys], escalated}] */
+export function drawGraph(nodes, onSelect) {
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  const layer = new Map();
+  const depth = (key, seen = new Set()) => {
+    if (layer.has(key)) return layer.get(key);
+    if (seen.has(key)) return 0; // a cycle is refused by the orchestrator; never loop on one here
+    seen.add(key);
+    const n = byKey.get(key);
+    const deps = (n && n.dependsOn || []).filter((d) => byKey.has(d));
+    const d = deps.length ? 1 + Math.max(...deps.map((x) => depth(x, seen))) : 0;
+    layer.set(key, d);
+    return d;
+  };
+  nodes.forEach((n) => depth(n.key));
+  const columns = [];
+  nodes.forEach((n) => {
+    const l = layer.get(n.key);
+    (columns[l] = columns[l] || []).push(n);
+  });
+  const pos = new Map();
+  columns.forEach((col, x) => col.forEach((n, y) => pos.set(n.key, {
+    x: PAD + x * (W + GAP_X), y: PAD + y * (H + GAP_Y),
+  })));
+  const rows = Math.max(1, ...columns.map((c) => c.length));
+  const width = PAD * 2 + columns.length * W + Math.max(0, columns.length - 1) * GAP_X;
+  const height = PAD * 2 + rows * H + (rows - 1) * GAP_Y;
+
+  const edges = [];
+  nodes.forEach((n) => (n.dependsOn || []).forEach((d) => {
+    const a = pos.get(d), b = pos.get(n.key);
+    if (!a || !b) return;
+    const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
+    edges.push(svg('path', {
+      class: 'edge' + (byKey.get(d).status === 'done' ? ' edge-done' : ''),
+      d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 6},${y2}`, 'marker-end': 'url(#arrow)',
+    }));
+  }));
+  const boxes = nodes.map((n) => {
+    const p = pos.get(n.key);
+    const state = n.escalated && (n.status === 'running' || n.status === 'dispatched') ? 'escalated' : n.status;
+    const title = n.title.length > 21 ? n.title.slice(0, 20) + '…' : n.title;
+    return svg('g', {
+      class: 'node state-' + state, transform: `translate(${p.x},${p.y})`, tabindex: 0, role: 'button',
+      'data-key': n.key, 'data-status': state, 'aria-label': `${n.title} (${n.role}): ${state}`,
+      onclick: () => onSelect && onSelect(n), onkeydown: (e) => { if (e.key === 'Enter' && onSelect) onSelect(n); },
+    },
+    svg('title', {}, `${n.title}\n${n.role} · ${state}${n.reason ? '\n' + n.reason : ''}`),
+    svg('rect', { width: W, height: H, rx: 8 }),
+    svg('text', { x: 10, y: 21, class: 'node-title' }, title),
+    svg('text', { x: 10, y: 40, class: 'node-meta' }, `${n.role} · ${state}${n.attempt > 1 ? ' · try ' + n.attempt : ''}`));
+  });
+  return svg('svg', {
+    // Scales down to the card's width, never up: a wide plan stays readable by scrolling less.
+    class: 'graph', width: '100%', viewBox: `0 0 ${width} ${height}`, style: `max-width:${width}px`, role: 'img',
+    'aria-label': 'Dependency graph of the subtasks',
+  },
+  svg('defs', {}, svg('marker', {
+    id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse',
+  }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }))),
+  ...edges, ...boxes);
+}

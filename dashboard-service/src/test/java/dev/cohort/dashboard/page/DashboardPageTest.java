@@ -1,0 +1,399 @@
+package dev.cohort.dashboard.page;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.event.AgentEscalated;
+import dev.cohort.contracts.event.AgentMessage;
+import dev.cohort.contracts.event.AgentProgress;
+import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.ArtifactConflict;
+import dev.cohort.contracts.event.ArtifactPublished;
+import dev.cohort.contracts.event.ArtifactResolved;
+import dev.cohort.contracts.event.SubtaskStateChanged;
+import dev.cohort.contracts.event.TaskApproved;
+import dev.cohort.contracts.event.TaskAwaitingApproval;
+import dev.cohort.contracts.event.TaskCompleted;
+import dev.cohort.contracts.event.TaskPlanned;
+import dev.cohort.contracts.event.TaskSubmitted;
+import dev.cohort.contracts.model.ApprovalMode;
+import dev.cohort.contracts.model.ArtifactKind;
+import dev.cohort.contracts.model.ArtifactRef;
+import dev.cohort.contracts.model.Estimate;
+import dev.cohort.contracts.model.MessageKind;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Participant;
+import dev.cohort.contracts.model.PlannedSubtask;
+import dev.cohort.contracts.model.Provider;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.StructuredSummary;
+import dev.cohort.contracts.model.SubtaskStatus;
+import dev.cohort.contracts.model.Usage;
+import dev.cohort.dashboard.StubServer;
+import dev.cohort.dashboard.TestEvents;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The page in a real headless Chromium, while the test produces real events to Kafka as the services would and
+ * stands in for the orchestrator and the context store.
+ */
+@QuarkusTest
+class DashboardPageTest {
+
+    private static final ModelRef LOCAL = new ModelRef(Provider.OLLAMA, "qwen2.5-coder:7b");
+    private static final ModelRef CLOUD = new ModelRef(Provider.OPENROUTER, "anthropic/claude-sonnet-4");
+
+    private static Browser browser;
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @ConfigProperty(name = "cohort.dashboard.orchestrator-url")
+    String orchestratorUrl;
+
+    @ConfigProperty(name = "cohort.dashboard.context-store-url")
+    String contextStoreUrl;
+
+    StubServer.Remote orchestrator;
+    StubServer.Remote contextStore;
+
+    @BeforeAll
+    static void startBrowser() {
+        assumeTrue(Files.isExecutable(Browser.CHROMIUM) && Files.isExecutable(Browser.CHROMEDRIVER),
+                "browser tests need the Debian chromium and chromium-driver packages "
+                        + "(/usr/bin/chromium, /usr/bin/chromedriver): apt-get install -y chromium chromium-driver");
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void stubs() {
+        orchestrator = new StubServer.Remote(orchestratorUrl);
+        contextStore = new StubServer.Remote(contextStoreUrl);
+        orchestrator.reset();
+        contextStore.reset();
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode());
+    }
+
+    @Test
+    void theEmptyStateSaysHowToStartAndTheFormReachesTheOrchestrator() throws Exception {
+        browser.open(page.toString());
+        browser.waitFor("the empty state", d -> browser.text("#task-list").contains("No tasks yet"));
+        assertTrue(browser.text("#empty-text").contains("press Submit task"), browser.text("#empty-text"));
+        browser.screenshot("01-empty-state");
+
+        // A refusal is shown in words.
+        orchestrator.respond("POST", "/api/tasks", 400, json("{\"status\":400,\"error\":"
+                + "\"'budgetUsd' must be a positive amount of US dollars such as 2.50, was '-1'\"}"));
+        browser.find("#f-title").sendKeys("Todo API");
+        browser.find("#f-description").sendKeys("Build a todo REST API with a small web front end");
+        browser.find("#f-manual").click();
+        browser.find("input[name=roles][value=backend]").click();
+        browser.find("input[name=roles][value=frontend]").click();
+        browser.find("#f-budget").sendKeys("-1");
+        browser.find("#f-submit").click();
+        browser.waitFor("the refusal in words", d -> browser.text("#submit-feedback").contains("Not submitted"));
+        assertTrue(browser.text("#submit-feedback").contains("'budgetUsd' must be a positive amount"),
+                browser.text("#submit-feedback"));
+        browser.screenshot("02-submit-refused");
+
+        String id = UUID.randomUUID().toString();
+        ObjectNode created = task(id, "Todo API", "submitted");
+        orchestrator.respond("POST", "/api/tasks", 201, created);
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, created);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(created));
+        browser.find("#f-budget").clear();
+        browser.find("#f-budget").sendKeys("1.50");
+        browser.find("#f-submit").click();
+        browser.waitFor("the submitted task opens", d -> browser.text("#t-head").contains("Todo API"));
+        assertTrue(browser.text("#submit-feedback").contains("Submitted"), browser.text("#submit-feedback"));
+
+        List<JsonNode> posts = orchestrator.requests("POST", "/api/tasks");
+        JsonNode body = EventCodec.mapper().readTree(posts.get(posts.size() - 1).get("body").asText());
+        assertEquals("Todo API", body.get("title").asText());
+        assertEquals("Build a todo REST API with a small web front end", body.get("description").asText());
+        assertEquals("manual", body.get("approvalMode").asText());
+        assertEquals(List.of("backend", "frontend"), strings(body.get("roles")));
+        assertEquals("1.50", body.get("budgetUsd").asText());
+        browser.waitFor("the list shows the task", d -> browser.text("#task-list").contains("Todo API"));
+        browser.screenshot("03-submitted");
+    }
+
+    @Test
+    void theGraphProgressMessagesAndArtifactsFollowTheEventsLive() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String key : List.of("design", "api", "ui", "review")) {
+            ids.put(key, UUID.randomUUID().toString());
+        }
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("design", Role.ARCHITECT, "Design the API", "", List.of(), List.of(), List.of("docs/api.md")),
+                new PlannedSubtask("api", Role.BACKEND, "Implement the API", "", List.of("design"), List.of("docs/api.md"),
+                        List.of("src/App.java")),
+                new PlannedSubtask("ui", Role.FRONTEND, "Build the page", "", List.of("design"), List.of(), List.of("web/index.html")),
+                new PlannedSubtask("review", Role.REVIEWER, "Review it all", "", List.of("api", "ui"), List.of(), List.of()));
+        ObjectNode snapshot = task(id, "Todo API", "running");
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        for (PlannedSubtask p : plan) {
+            ObjectNode s = subtasks.addObject();
+            s.put("id", ids.get(p.id())).put("key", p.id()).put("role", p.role().id()).put("title", p.title())
+                    .put("status", "pending");
+            ArrayNode deps = s.putArray("dependsOn");
+            p.dependsOn().forEach(deps::add);
+        }
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String content = "// the entry point\npublic class App {\n    static String greeting = \"hello\";\n}\n";
+        contextStore.respond("GET", "/api/tasks/" + id + "/artifacts/src/App.java", 200,
+                json("{\"key\":\"src/App.java\",\"version\":2,\"kind\":\"code\",\"content\":"
+                        + EventCodec.mapper().writeValueAsString(content)
+                        + ",\"author\":{\"role\":\"backend\",\"agentId\":\"backend-1\"},\"model\":\"claude\"}"));
+        contextStore.respond("GET", "/api/tasks/" + id + "/history/src/App.java", 200,
+                json("[{\"key\":\"src/App.java\",\"version\":1},{\"key\":\"src/App.java\",\"version\":2}]"));
+        contextStore.respond("GET", "/api/tasks/" + id + "/diff/src/App.java", 200,
+                new TextNode("--- src/App.java v1\n+++ src/App.java v2\n@@ -1,2 +1,3 @@\n public class App {\n"
+                        + "-}\n+    static String greeting = \"hello\";\n+}\n"));
+
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Todo API", "Build a todo REST API", List.of(Role.BACKEND, Role.FRONTEND),
+                    ApprovalMode.AUTO, null, null), new TaskPlanned(id, plan, 1));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("four nodes", d -> browser.attributes("#t-graph .node", "data-key").size() == 4);
+            assertEquals(Set.of(), done());
+
+            run(events, id, ids.get("design"), "design", Role.ARCHITECT, "Design the API", LOCAL, "architect-1");
+            browser.waitFor("a local badge", d -> browser.text(".agent[data-agent='architect-1'] .badge").contains("local"));
+            assertTrue(browser.text(".agent[data-agent='architect-1']").contains("qwen2.5-coder:7b"));
+            int before = progress("architect-1");
+            events.send(new AgentProgress(id, ids.get("design"), 1, "lease", "architect-1", "generating", 600));
+            browser.waitFor("the bar advances", d -> progress("architect-1") > before);
+            browser.screenshot("04-running-local");
+            finish(events, id, ids.get("design"), Role.ARCHITECT, "Design the API", LOCAL, "architect-1");
+            browser.waitFor("design done", d -> done().equals(Set.of("design")));
+
+            run(events, id, ids.get("api"), "api", Role.BACKEND, "Implement the API", CLOUD, "backend-1");
+            run(events, id, ids.get("ui"), "ui", Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            browser.waitFor("a cloud badge", d -> browser.text(".agent[data-agent='backend-1'] .badge").contains("cloud"));
+            events.send(new AgentEscalated(id, ids.get("ui"), 1, Role.FRONTEND, LOCAL, CLOUD, "no progress for 60 s"));
+            browser.waitFor("the escalated node", d -> browser.attributes("#t-graph .node[data-key=ui]", "data-status")
+                    .equals(List.of("escalated")));
+            assertTrue(browser.text("#t-messages").contains("frontend escalated from qwen2.5-coder:7b (ollama) to "
+                    + "anthropic/claude-sonnet-4 (openrouter): no progress for 60 s"), browser.text("#t-messages"));
+            events.send(new AgentMessage(id, Participant.agent("backend-1"), Participant.role(Role.FRONTEND),
+                    MessageKind.QUESTION, "Which port does the API listen on?", ids.get("api"), null));
+            events.send(new AgentMessage(id, Participant.agent("frontend-1"), Participant.agent("backend-1"),
+                    MessageKind.ANSWER, "I call it on 8080.", ids.get("ui"), null));
+            browser.waitFor("the messages", d -> browser.text("#t-messages").contains("I call it on 8080."));
+            assertTrue(browser.text("#t-messages").contains("Which port does the API listen on?"));
+            events.send(new ArtifactPublished(id, "src/App.java", 1, ArtifactKind.CODE, "h1", 10, false, "backend/backend-1",
+                            ids.get("api"), 1),
+                    new ArtifactConflict(id, "src/App.java", "c-1", 1, 2, "frontend/frontend-1", ids.get("ui"), 1),
+                    new ArtifactPublished(id, "src/App.java", 2, ArtifactKind.CODE, "h2", 20, false, "backend/backend-1",
+                            ids.get("api"), 1));
+            finish(events, id, ids.get("api"), Role.BACKEND, "Implement the API", CLOUD, "backend-1");
+            browser.waitFor("api done", d -> done().equals(Set.of("design", "api")));
+            browser.screenshot("05-graph-half-done");
+            finish(events, id, ids.get("ui"), Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            browser.waitFor("ui done", d -> done().equals(Set.of("design", "api", "ui")));
+            events.send(new ArtifactResolved(id, "src/App.java", "c-1", 3, "lead"));
+            browser.waitFor("the resolution", d -> browser.text("#t-conflicts").contains("resolved as v3 by lead"));
+
+            run(events, id, ids.get("review"), "review", Role.REVIEWER, "Review it all", CLOUD, "reviewer-1");
+            finish(events, id, ids.get("review"), Role.REVIEWER, "Review it all", CLOUD, "reviewer-1");
+            browser.waitFor("all done", d -> done().size() == 4);
+            events.send(new TaskCompleted(id, "A todo API with a page, reviewed.", null));
+            browser.waitFor("completed", d -> browser.text("#t-status").contains("completed"));
+        }
+        // Cost per provider: two local agents and two cloud ones.
+        assertTrue(browser.text("#cost-providers").contains("ollama"), browser.text("#cost-providers"));
+        assertTrue(browser.text("#cost-providers").contains("openrouter"), browser.text("#cost-providers"));
+
+        browser.waitFor("the artifact tree", d -> !d.findElements(By.cssSelector("#t-tree a[data-key='src/App.java']")).isEmpty());
+        browser.find("#t-tree a[data-key='src/App.java']").click();
+        browser.waitFor("the content", d -> browser.text("#artifact-content").contains("public class App"));
+        assertTrue(browser.text("#artifact-content .tok-keyword").contains("class"), "keywords are highlighted");
+        assertTrue(browser.text("#artifact-content .tok-comment").contains("the entry point"), "comments are highlighted");
+        browser.waitFor("the diff button", d -> !d.findElements(By.cssSelector(".history button")).isEmpty());
+        browser.find(".history button").click();
+        browser.waitFor("the diff", d -> browser.text("#artifact-diff .diff-add").contains("greeting"));
+        browser.script("document.getElementById('t-artifact').scrollIntoView()");
+        browser.screenshot("06-artifact-and-diff");
+        browser.script("window.scrollTo(0, 0)");
+        browser.screenshot("07-completed");
+
+        // A message to an agent reaches the orchestrator.
+        new org.openqa.selenium.support.ui.Select(browser.find("#m-to-type")).selectByValue("role");
+        browser.waitFor("roles to pick", d -> !d.findElements(By.cssSelector("#m-to-id option[value=backend]")).isEmpty());
+        new org.openqa.selenium.support.ui.Select(browser.find("#m-to-id")).selectByValue("backend");
+        browser.find("#m-text").sendKeys("Please add pagination.");
+        browser.find("#m-send").click();
+        browser.waitFor("sent", d -> browser.text("#message-feedback").contains("Sent to @backend"));
+        JsonNode message = EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks/" + id + "/messages")
+                .get(0).get("body").asText());
+        assertEquals("role", message.at("/to/type").asText());
+        assertEquals("backend", message.at("/to/id").asText());
+        assertEquals("Please add pagination.", message.get("text").asText());
+    }
+
+    @Test
+    void aPlanIsEditedAndApprovedInManualModeAndControlsReportFailuresInWords() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Search page", "awaiting-approval");
+        snapshot.put("approvalMode", "manual");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("spec", Role.ARCHITECT, "Write the spec", "Describe the search API", List.of(),
+                        List.of(), List.of("docs/search.md")),
+                new PlannedSubtask("impl", Role.BACKEND, "Implement search", "", List.of("spec"), List.of(), List.of()));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Search page", "Add search", List.of(), ApprovalMode.MANUAL, null, null),
+                    new TaskAwaitingApproval(id, plan, new Estimate(12000, new BigDecimal("0.42"), 90),
+                            Map.of("spec", new Estimate(4000, new BigDecimal("0.10"), 30))));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the plan to approve", d -> browser.text("#plan-card").contains("Plan waiting for your approval"));
+            assertTrue(browser.text("#plan-card").contains("Estimate: 12.0k tokens, $0.42, about 90s."),
+                    browser.text("#plan-card"));
+            browser.screenshot("08-plan-awaiting-approval");
+
+            browser.find("#p-edit").click();
+            WebElement editor = browser.find("#plan-editor");
+            String edited = editor.getAttribute("value").replace("Implement search", "Implement search with paging");
+            browser.script("arguments[0].value = arguments[1]", editor, edited);
+            browser.find("#p-approve").click();
+            browser.waitFor("approved", d -> browser.text("#plan-feedback").contains("Approved"));
+            JsonNode approval = EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks/" + id + "/approve")
+                    .get(0).get("body").asText());
+            assertEquals("Implement search with paging", approval.at("/subtasks/1/title").asText());
+            assertEquals("spec", approval.at("/subtasks/1/dependsOn/0").asText());
+
+            events.send(new TaskApproved(id, "alice", true));
+            browser.waitFor("running", d -> browser.text("#t-status").contains("running"));
+            assertTrue(browser.driver.findElements(By.id("p-approve")).isEmpty(), "nothing left to approve");
+
+            // A command the orchestrator refuses says why.
+            orchestrator.respond("POST", "/api/tasks/" + id + "/pause", 409,
+                    json("{\"status\":409,\"error\":\"task is not running\",\"detail\":\"it is waiting for workers\"}"));
+            browser.find("#c-pause").click();
+            browser.waitFor("the refusal", d -> browser.text("#control-feedback").contains("task is not running"));
+            assertTrue(browser.text("#control-feedback").contains("it is waiting for workers"));
+            browser.find("#c-cancel").click();
+            browser.waitFor("a confirmation", d -> browser.text("#c-cancel").contains("Click again"));
+            browser.find("#c-cancel").click();
+            browser.waitFor("cancelled", d -> browser.text("#control-feedback").contains("Cancelled"));
+            assertEquals(1, orchestrator.requests("POST", "/api/tasks/" + id + "/cancel").size());
+            browser.screenshot("09-controls");
+        }
+    }
+
+    @Test
+    void aReconnectResumesWithoutGaps() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Chatty task", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        try (TestEvents events = new TestEvents()) {
+            for (int i = 1; i <= 3; i++) {
+                events.send(note(id, i));
+            }
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("three messages", d -> messages().size() == 3);
+            browser.script("window.cohort.disconnect()");
+            for (int i = 4; i <= 6; i++) {
+                events.send(note(id, i));
+            }
+            assertEquals(3, messages().size(), "nothing arrives while disconnected");
+            browser.script("window.cohort.reconnect()");
+            browser.waitFor("six messages", d -> messages().size() >= 6);
+            for (int i = 7; i <= 8; i++) {
+                events.send(note(id, i));
+            }
+            browser.waitFor("eight messages", d -> messages().size() >= 8);
+            assertEquals(List.of("note 1", "note 2", "note 3", "note 4", "note 5", "note 6", "note 7", "note 8"),
+                    messages());
+            browser.screenshot("10-resumed");
+        }
+    }
+
+    private void run(TestEvents events, String task, String subtask, String key, Role role, String title,
+                     ModelRef model, String agent) {
+        events.send(new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.RUNNING, 1, null),
+                new AgentStarted(task, subtask, 1, "lease", agent, role, model),
+                new AgentProgress(task, subtask, 1, "lease", agent, "generating", 120));
+    }
+
+    private void finish(TestEvents events, String task, String subtask, Role role, String title, ModelRef model,
+                        String agent) {
+        boolean local = model.provider().local();
+        events.send(new AgentCompleted(task, subtask, 1, "lease", agent, role, model,
+                        new StructuredSummary("done", List.of("it works"), null), List.<ArtifactRef>of(),
+                        new Usage(300, 700, local ? null : new BigDecimal("0.012"), null), null, List.of()),
+                new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.DONE, 1, null));
+    }
+
+    private Set<String> done() {
+        return Set.copyOf(browser.attributes("#t-graph .node[data-status=done]", "data-key"));
+    }
+
+    private int progress(String agent) {
+        List<String> values = browser.attributes(".agent[data-agent='" + agent + "'] .bar", "aria-valuenow");
+        return values.isEmpty() ? -1 : Integer.parseInt(values.get(0));
+    }
+
+    private List<String> messages() {
+        return browser.attributes("#t-messages .message .text", "data-text");
+    }
+
+    private static AgentMessage note(String task, int n) {
+        return new AgentMessage(task, Participant.agent("backend-1"), Participant.TEAM, MessageKind.NOTE, "note " + n,
+                null, null);
+    }
+
+    private static ObjectNode task(String id, String title, String status) {
+        ObjectNode t = EventCodec.mapper().createObjectNode();
+        t.put("id", id).put("title", title).put("description", "Build it").put("status", status)
+                .put("approvalMode", "auto").put("createdAt", Instant.now().toString())
+                .put("promptTokens", 0).put("completionTokens", 0);
+        return t;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(n -> list.add(n.asText()));
+        return list;
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return EventCodec.mapper().readTree(text);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cohort.dashboard.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.event.AgentProgress;
+import dev.cohort.contracts.event.TaskPaused;
+import dev.cohort.contracts.event.TaskResumed;
+import dev.cohort.dashboard.SseReader;
+import dev.cohort.dashboard.TestEvents;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class StreamResourceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void aBrowserThatReconnectsWithLastEventIdGetsExactlyWhatItMissedInOrder() throws Exception {
+        String task = UUID.randomUUID().toString();
+        try (TestEvents events = new TestEvents()) {
+            events.send(progress(task, 1), progress(task, 2), progress(task, 3));
+            String lastId;
+            try (SseReader first = SseReader.open(url("api/tasks/" + task + "/stream"), null)) {
+                List<SseReader.Frame> seen = first.awaitEvents(3, WAIT);
+                assertEquals(List.of(1L, 2L, 3L), tokensOf(seen));
+                lastId = seen.get(2).id();
+            }
+            // Missed while disconnected: a task event and two agent events, on different topics.
+            events.send(new TaskPaused(task, "budget"), progress(task, 4), progress(task, 5));
+            events.send(new TaskResumed(task, "alice"));
+            try (SseReader resumed = SseReader.open(url("api/tasks/" + task + "/stream"), lastId)) {
+                List<SseReader.Frame> missed = resumed.awaitEvents(4, WAIT);
+                // Kafka orders each topic's partition, not topics among each other.
+                assertEquals(List.of("task.paused", "task.resumed"),
+                        order(missed).stream().filter(t -> t.startsWith("task.")).toList());
+                assertEquals(4, missed.size());
+                assertEquals(List.of(4L, 5L), tokensOf(missed));
+                // Nothing arrives twice: wait for a keep-alive after them, then count again.
+                resumed.await(f -> f.stream().skip(f.indexOf(missed.get(3)) + 1).anyMatch(x -> x.comment() != null), WAIT);
+                assertEquals(4, resumed.events().size());
+            }
+        }
+    }
+
+    @Test
+    void aResumeFromFurtherBackThanTheLogHoldsIsReadFromKafka() throws Exception {
+        // The test log holds 300 events; 400 of one task push its beginning out of memory.
+        String task = UUID.randomUUID().toString();
+        try (TestEvents events = new TestEvents()) {
+            for (int i = 1; i <= 400; i++) {
+                events.send(progress(task, i));
+            }
+        }
+        String midway;
+        try (SseReader all = SseReader.open(url("api/tasks/" + task + "/stream"), null)) {
+            List<SseReader.Frame> seen = all.awaitEvents(400, WAIT);
+            assertEquals(IntStream.rangeClosed(1, 400).mapToObj(i -> (long) i).toList(), tokensOf(seen));
+            midway = seen.get(49).id();
+        }
+        try (SseReader resumed = SseReader.open(url("api/tasks/" + task + "/stream"), midway)) {
+            List<SseReader.Frame> rest = resumed.awaitEvents(350, WAIT);
+            assertEquals(IntStream.rangeClosed(51, 400).mapToObj(i -> (long) i).toList(), tokensOf(rest));
+        }
+    }
+
+    @Test
+    void theAllTasksStreamStartsLiveAndCarriesEveryTask() throws Exception {
+        String one = UUID.randomUUID().toString();
+        String two = UUID.randomUUID().toString();
+        try (SseReader all = SseReader.open(url("api/stream"), null); TestEvents events = new TestEvents()) {
+            all.await(f -> !f.isEmpty(), WAIT); // connected
+            events.send(progress(one, 7), new TaskPaused(two, "by hand"));
+            List<SseReader.Frame> seen = all.await(f -> f.stream().filter(x -> x.data() != null
+                    && (x.data().contains(one) || x.data().contains(two))).count() == 2, WAIT);
+            assertTrue(seen.stream().anyMatch(f -> "task.paused".equals(f.event()) && f.data().contains(two)));
+        }
+    }
+
+    @Test
+    void aLastEventIdThatIsNotAStreamPositionIsRefusedInWords() {
+        given().header("Last-Event-ID", "hello").accept("text/event-stream")
+                .when().get("/api/tasks/x/stream")
+                .then().statusCode(400)
+                .body("error", equalTo("Last-Event-ID is not a position of this stream"))
+                .body("detail", containsString("'hello' is not a stream position"));
+    }
+
+    private String url(String path) {
+        return base.toString() + path;
+    }
+
+    private static AgentProgress progress(String task, long tokens) {
+        return new AgentProgress(task, "sub-1", 1, "lease", "backend-1", "generating", tokens);
+    }
+
+    private static List<String> order(List<SseReader.Frame> frames) {
+        return frames.stream().map(SseReader.Frame::event).toList();
+    }
+
+    private static List<Long> tokensOf(List<SseReader.Frame> frames) throws Exception {
+        List<Long> tokens = new ArrayList<>();
+        for (SseReader.Frame f : frames) {
+            JsonNode json = EventCodec.mapper().readTree(f.data());
+            if ("agent.progress".equals(f.event())) {
+                tokens.add(json.get("tokens").asLong());
+            }
+        }
+        return tokens;
+    }
+}

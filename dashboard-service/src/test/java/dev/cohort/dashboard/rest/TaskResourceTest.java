@@ -1,0 +1,101 @@
+package dev.cohort.dashboard.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.dashboard.StubServer;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TaskResourceTest {
+
+    @ConfigProperty(name = "cohort.dashboard.orchestrator-url")
+    String orchestratorUrl;
+
+    @ConfigProperty(name = "cohort.dashboard.context-store-url")
+    String contextStoreUrl;
+
+    StubServer.Remote orchestrator;
+    StubServer.Remote contextStore;
+
+    @BeforeEach
+    void stubs() {
+        orchestrator = new StubServer.Remote(orchestratorUrl);
+        contextStore = new StubServer.Remote(contextStoreUrl);
+        orchestrator.reset();
+        contextStore.reset();
+    }
+
+    @Test
+    void commandsReachTheOrchestratorWithTheirBodies() throws Exception {
+        orchestrator.respond("POST", "/api/tasks", 201, json("{\"id\":\"t1\",\"status\":\"submitted\"}"));
+        given().contentType("application/json")
+                .body("{\"title\":\"Todo\",\"description\":\"Build it\",\"roles\":[\"backend\"],\"approvalMode\":\"manual\"}")
+                .when().post("/api/tasks")
+                .then().statusCode(201).body("id", equalTo("t1"));
+        given().contentType("application/json").body("{\"subtasks\":[{\"id\":\"api\"}]}")
+                .when().post("/api/tasks/t1/approve").then().statusCode(200);
+        given().contentType("application/json").body("{\"to\":{\"type\":\"role\",\"id\":\"backend\"},\"kind\":\"note\",\"text\":\"hi\"}")
+                .when().post("/api/tasks/t1/messages").then().statusCode(200);
+        given().when().post("/api/tasks/t1/pause").then().statusCode(200);
+
+        JsonNode submitted = EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks").get(0).get("body").asText());
+        assertEquals("manual", submitted.get("approvalMode").asText());
+        assertEquals("api", EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks/t1/approve").get(0)
+                .get("body").asText()).at("/subtasks/0/id").asText());
+        assertEquals("backend", EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks/t1/messages").get(0)
+                .get("body").asText()).at("/to/id").asText());
+        assertEquals(1, orchestrator.requests("POST", "/api/tasks/t1/pause").size());
+    }
+
+    @Test
+    void aRefusalComesBackInTheOrchestratorsWords() throws Exception {
+        orchestrator.respond("POST", "/api/tasks/t2/approve", 409,
+                json("{\"status\":409,\"error\":\"task t2 is running, not awaiting approval\",\"detail\":null}"));
+        given().contentType("application/json").body("{}")
+                .when().post("/api/tasks/t2/approve")
+                .then().statusCode(409)
+                .body("error", equalTo("The orchestrator could not approve task t2: task t2 is running, not awaiting approval"));
+        orchestrator.respond("GET", "/api/tasks", 500, json("{\"status\":500,\"error\":\"internal error\"}"));
+        given().when().get("/api/tasks").then().statusCode(502)
+                .body("error", containsString("The orchestrator failed to list tasks"));
+    }
+
+    @Test
+    void anUnknownCommandIsNotForwarded() {
+        given().when().post("/api/tasks/t1/explode").then().statusCode(404);
+        assertEquals(List.of(), orchestrator.requests());
+    }
+
+    @Test
+    void artifactReadsAreForwardedToTheContextStoreWithTheirPathsIntact() throws Exception {
+        contextStore.respond("GET", "/api/tasks/t1/artifacts/src/main/App.java", 200,
+                json("{\"key\":\"src/main/App.java\",\"version\":2,\"content\":\"class App {}\"}"));
+        contextStore.respond("GET", "/api/tasks/t1/diff/src/main/App.java", 200, new TextNode("--- a\n+++ b\n"));
+        given().when().get("/api/context/tasks/t1/artifacts/src/main/App.java?version=2")
+                .then().statusCode(200).body("content", equalTo("class App {}"));
+        given().when().get("/api/context/tasks/t1/diff/src/main/App.java?from=1&to=2")
+                .then().statusCode(200).body(containsString("+++ b"));
+        assertEquals("version=2", contextStore.requests("GET", "/api/tasks/t1/artifacts/src/main/App.java")
+                .get(0).get("query").asText());
+        contextStore.respond("GET", "/api/tasks/t1/artifacts/missing", 404,
+                json("{\"status\":404,\"error\":\"unknown-artifact\",\"detail\":\"no artifact 'missing'\"}"));
+        given().when().get("/api/context/tasks/t1/artifacts/missing").then().statusCode(404)
+                .body("detail", equalTo("no artifact 'missing'"));
+        given().when().get("/api/context/tasks/t1/checkpoints/x/rollback").then().statusCode(404)
+                .body("error", containsString("does not forward"));
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return EventCodec.mapper().readTree(text);
+    }
+}

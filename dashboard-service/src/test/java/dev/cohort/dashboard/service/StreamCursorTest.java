@@ -1,0 +1,41 @@
+package dev.cohort.dashboard.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cohort.contracts.Topics;
+import org.junit.jupiter.api.Test;
+
+class StreamCursorTest {
+
+    @Test
+    void theTextFormNamesTheNextOffsetOfEveryPartitionAndReadsBackTheSame() {
+        StreamCursor cursor = new StreamCursor();
+        assertTrue(cursor.advance(Topics.TASK_EVENTS, 0, 14));
+        assertTrue(cursor.advance(Topics.AGENT_EVENTS, 2, 229));
+        assertEquals("agent-events:2:230,task-events:0:15", cursor.encode());
+        StreamCursor read = StreamCursor.parse(cursor.encode());
+        assertEquals(cursor.positions(), read.positions());
+        assertTrue(read.delivered(Topics.TASK_EVENTS, 0, 14));
+        assertFalse(read.delivered(Topics.TASK_EVENTS, 0, 15));
+        assertFalse(read.delivered(Topics.ARTIFACT_EVENTS, 0, 0), "an unnamed partition starts at its beginning");
+    }
+
+    @Test
+    void aRecordBehindTheCursorIsNotDeliveredAgain() {
+        StreamCursor cursor = StreamCursor.parse("task-events:0:10");
+        assertFalse(cursor.advance(Topics.TASK_EVENTS, 0, 9));
+        assertTrue(cursor.advance(Topics.TASK_EVENTS, 0, 12));
+        assertEquals(13, cursor.next(Topics.TASK_EVENTS, 0));
+    }
+
+    @Test
+    void textThatIsNotACursorIsRefusedWithAReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamCursor.parse("42"));
+        assertTrue(e.getMessage().contains("'42' is not a stream position"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StreamCursor.parse("task-events:0:x"));
+        assertEquals("", StreamCursor.parse("").encode());
+    }
+}

@@ -1,0 +1,197 @@
+package dev.cohort.system;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Cohort's main job end to end, with every service a separate process on the real broker and database, and the
+ * model simulator answering the real Ollama and OpenAI-protocol clients over HTTP.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TeamFlowIT {
+
+    static final String TODO = "Build a todo REST API with a web front end";
+    static CohortStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = new CohortStack("flow", 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        stack.resetSimulator();
+    }
+
+    @Test
+    @Order(1)
+    void aTaskRunsFromPlanToSummaryInDependencyOrderWithIndependentWorkInParallel() {
+        String id = submit(TODO);
+        JsonPath task = awaitStatus(id, "completed", 120);
+
+        // The simulator's plan: design, then backend and frontend, then review and test, then the lead's summary.
+        assertEquals(List.of("plan", "design", "backend", "frontend", "review", "test", "summary"),
+                task.getList("subtasks.key"));
+        assertAfter(task, "backend", "design");
+        assertAfter(task, "frontend", "design");
+        for (String last : List.of("review", "test")) {
+            assertAfter(task, last, "backend");
+            assertAfter(task, last, "frontend");
+        }
+        assertAfter(task, "summary", "review");
+        assertAfter(task, "summary", "test");
+        assertFalse(task.getString("summary").isBlank());
+
+        // Backend and frontend ran at the same time: their model calls overlapped at the simulator.
+        JsonPath calls = given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract().jsonPath();
+        Map<String, Object> backend = call(calls, "backend");
+        Map<String, Object> frontend = call(calls, "frontend");
+        assertTrue(Instant.parse((String) backend.get("startedAt")).isBefore(Instant.parse((String) frontend.get("endedAt")))
+                && Instant.parse((String) frontend.get("startedAt")).isBefore(Instant.parse((String) backend.get("endedAt"))),
+                "backend " + backend + " and frontend " + frontend + " should overlap");
+
+        // The agents' work is in the context store, written by the roles that did it.
+        JsonPath artifacts = given().baseUri(stack.contextStore.url()).get("/api/tasks/" + id + "/artifacts")
+                .then().statusCode(200).extract().jsonPath();
+        List<String> keys = artifacts.getList("key");
+        assertTrue(keys.contains("plan") && keys.contains("summary"), keys.toString());
+        assertTrue(keys.stream().anyMatch(k -> k.endsWith(".java")), keys.toString());
+        assertTrue(task.getLong("promptTokens") > 0 && task.getLong("completionTokens") > 0);
+        assertTrue(task.getDouble("costUsd") > 0, "the lead's cloud model is priced: " + task.getString("costUsd"));
+    }
+
+    @Test
+    @Order(2)
+    void aCyclicPlanIsSentBackAndRepairedAndOneThatStaysInvalidFailsTheTask() {
+        fault(Map.of("role", "lead", "kind", "plan", "action", "cyclic-plan", "times", 1));
+        String repaired = submit("Build a notes REST API");
+        JsonPath task = awaitStatus(repaired, "completed", 120);
+        assertEquals(2, task.getInt("subtasks.find { it.key == 'plan' }.attempt"));
+        assertEquals(2, counter("byKind", "plan"));
+
+        stack.resetSimulator();
+        fault(Map.of("role", "lead", "kind", "plan", "action", "invalid-plan"));
+        String broken = submit("Build a calendar REST API");
+        JsonPath failed = awaitStatus(broken, "failed", 120);
+        assertTrue(failed.getString("statusReason").contains("still invalid after 3 tries"), failed.getString("statusReason"));
+    }
+
+    @Test
+    @Order(3)
+    void aFailingModelCallIsRetriedAndOneThatKeepsFailingFailsTheTaskCleanly() {
+        fault(Map.of("model", "sim-backend", "action", "fail", "status", 500, "times", 2));
+        String flaky = submit("Build a bookmarks REST API");
+        awaitStatus(flaky, "completed", 120);
+        assertTrue(counter("byModel", "sim-backend") >= 3, "two failures, then a success");
+
+        stack.resetSimulator();
+        fault(Map.of("model", "sim-backend*", "action", "fail", "status", 500));
+        String broken = submit("Build a weather REST API");
+        JsonPath failed = awaitStatus(broken, "failed", 180);
+        assertTrue(failed.getString("statusReason").contains("'backend' (backend) failed after"), failed.getString("statusReason"));
+        assertEquals("skipped", failed.getString("subtasks.find { it.key == 'review' }.status"));
+    }
+
+    @Test
+    @Order(4)
+    void anOrchestratorRestartedMidTaskFinishesItWithoutPlanningAgainOrRedoingWork() {
+        String id = submit("Build a recipes REST API with a web front end");
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().baseUri(stack.orchestrator.url())
+                .get("/api/tasks/" + id).then().extract().jsonPath()
+                .getList("subtasks.findAll { it.key == 'backend' && it.status == 'running' }").size() == 1);
+
+        stack.orchestrator.close();
+        stack.startOrchestrator();
+        JsonPath task = awaitStatus(id, "completed", 120);
+
+        assertEquals(1, counter("byKind", "plan"), "planned once");
+        for (String role : List.of("architect", "backend", "frontend", "reviewer", "tester")) {
+            assertEquals(1, counter("byRole", role), role + " called once");
+        }
+        assertEquals(2, counter("byRole", "lead"), "the plan and the summary");
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 1), task.getList("subtasks.attempt"));
+    }
+
+    @Test
+    @Order(5)
+    void aWorkerKilledMidSubtaskIsReplacedAndTheSubtaskCompletesOnAnother() {
+        // A slow backend model, so the backend's worker can be killed while it is generating.
+        given().baseUri(stack.simulator.url()).contentType(ContentType.JSON)
+                .body(Map.of("tokensPerSecond", 20, "answerTokens", 200))
+                .put("/sim/models/sim-backend").then().statusCode(200);
+        String id = submit("Build a library REST API with a web front end");
+        String[] agent = new String[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonPath t = given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id).then().extract().jsonPath();
+            agent[0] = t.getString("subtasks.find { it.key == 'backend' && it.status == 'running' }.agentId");
+            return agent[0] != null;
+        });
+        String victim = agent[0].substring(0, agent[0].indexOf('/'));
+        stack.worker(victim).kill();
+
+        JsonPath task = awaitStatus(id, "completed", 180);
+        given().baseUri(stack.simulator.url()).delete("/sim/models/sim-backend");
+        String finisher = task.getString("subtasks.find { it.key == 'backend' }.agentId");
+        assertNotEquals(victim, finisher.substring(0, finisher.indexOf('/')), "another worker finished the backend");
+        assertEquals("done", task.getString("subtasks.find { it.key == 'backend' }.status"));
+    }
+
+    private static String submit(String description) {
+        return given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("description", description))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+    }
+
+    private static JsonPath awaitStatus(String id, String status, int seconds) {
+        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id).then().statusCode(200)
+                        .body("status", equalTo(status)));
+        return given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id).then().extract().jsonPath();
+    }
+
+    private static void assertAfter(JsonPath task, String later, String earlier) {
+        Instant started = Instant.parse(task.getString("subtasks.find { it.key == '" + later + "' }.startedAt"));
+        Instant finished = Instant.parse(task.getString("subtasks.find { it.key == '" + earlier + "' }.finishedAt"));
+        assertFalse(started.isBefore(finished), later + " started " + started + " before " + earlier + " finished " + finished);
+    }
+
+    private static Map<String, Object> call(JsonPath calls, String role) {
+        return calls.getMap("find { it.role == '" + role + "' && it.outcome == 'ok' }");
+    }
+
+    private static void fault(Map<String, Object> rule) {
+        given().baseUri(stack.simulator.url()).contentType(ContentType.JSON).body(rule)
+                .post("/sim/faults").then().statusCode(201);
+    }
+
+    private static int counter(String group, String key) {
+        Object value = given().baseUri(stack.simulator.url()).get("/sim/counters").then().extract().path(group + ".'" + key + "'");
+        return value == null ? 0 : ((Number) value).intValue();
+    }
+}
