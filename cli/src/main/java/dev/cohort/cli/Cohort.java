@@ -39,6 +39,8 @@ public final class Cohort {
                      COHORT_CONTEXT_STORE_URL (default http://localhost:8081)
             """;
 
+    static final int SUMMARY_LINES = 15;
+
     private final Api orchestrator;
     private final Api contextStore;
     private final PrintStream out;
@@ -122,7 +124,7 @@ public final class Cohort {
         }
         for (JsonNode t : tasks) {
             out.printf("%s  %-18s %8s tok  $%-8s %s%n", t.path("id").asText(), t.path("status").asText(),
-                    t.path("promptTokens").asLong() + t.path("completionTokens").asLong(), t.path("costUsd").asText(),
+                    t.path("promptTokens").asLong() + t.path("completionTokens").asLong(), Progress.usd(t.path("costUsd")),
                     t.path("title").asText());
         }
     }
@@ -131,18 +133,27 @@ public final class Cohort {
     void show(String id, boolean follow) {
         Set<String> finished = Set.of("completed", "failed", "cancelled");
         int drawn = 0;
+        List<String> last = List.of();
         while (true) {
             JsonNode task = orchestrator.get("/api/tasks/" + id);
             List<String> lines = Progress.render(task, color);
-            if (color && drawn > 0) {
-                out.print("\u001b[" + drawn + "F\u001b[J"); // back to the first line of the last drawing
+            if (color) {
+                if (drawn > 0) {
+                    out.print("\u001b[" + drawn + "F\u001b[J"); // back to the first line of the last drawing
+                }
+                lines.forEach(out::println);
+                drawn = lines.size();
+            } else if (!lines.equals(last)) {
+                // Not a terminal (a log, a pipe): a new block only when something changed.
+                if (!last.isEmpty()) {
+                    out.println();
+                }
+                lines.forEach(out::println);
             }
-            lines.forEach(out::println);
-            drawn = lines.size();
+            last = lines;
             if (!follow || finished.contains(task.path("status").asText())) {
                 if (task.hasNonNull("summary") && follow) {
-                    out.println();
-                    out.println(task.path("summary").asText());
+                    printSummary(id, task.path("summary").asText());
                 }
                 return;
             }
@@ -155,6 +166,15 @@ public final class Cohort {
             if (!color) {
                 out.println();
             }
+        }
+    }
+
+    private void printSummary(String id, String summary) {
+        List<String> lines = summary.lines().toList();
+        out.println();
+        lines.stream().limit(SUMMARY_LINES).forEach(out::println);
+        if (lines.size() > SUMMARY_LINES) {
+            out.println("... (" + (lines.size() - SUMMARY_LINES) + " more lines: ./cohort artifact " + id + " summary)");
         }
     }
 

@@ -29,7 +29,7 @@ final class Progress {
         lines.add(String.format("%s  %s  %s  %d/%d done  %,d tokens  $%s", task.path("title").asText(),
                 paint(task.path("status").asText(), color), bar(subtasks.size() == 0 ? 0 : (double) done / subtasks.size()),
                 done, subtasks.size(), task.path("promptTokens").asLong() + task.path("completionTokens").asLong(),
-                task.path("costUsd").asText("0")));
+                usd(task.path("costUsd"))));
         for (JsonNode s : subtasks) {
             String status = s.path("status").asText();
             double fill = switch (status) {
@@ -48,6 +48,11 @@ final class Progress {
             lines.add("  " + task.path("statusReason").asText());
         }
         return lines;
+    }
+
+    /** A cost in plain decimals, e.g. 0.00036 rather than 3.6E-4. */
+    static String usd(JsonNode cost) {
+        return cost.isNumber() ? cost.decimalValue().stripTrailingZeros().toPlainString() : cost.asText("0");
     }
 
     static String bar(double fill) {
