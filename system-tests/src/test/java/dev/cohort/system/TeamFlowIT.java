@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.AgentEscalated;
+import dev.cohort.testsupport.TopicReader;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -140,6 +144,31 @@ class TeamFlowIT {
 
     @Test
     @Order(5)
+    void afterRepeatedFailuresOfTheLocalModelTheSubtaskEscalatesToTheCloudModelAndCompletes() {
+        // The backend's local model always fails; its escalation model (OpenRouter protocol) works.
+        fault(Map.of("model", "sim-backend", "action", "fail", "status", 500));
+        String id = submit("Build a parking REST API with a web front end");
+        JsonPath task = awaitStatus(id, "completed", 180);
+
+        assertEquals(3, task.getInt("subtasks.find { it.key == 'backend' }.attempt"));
+        assertEquals(List.of("failed", "failed", "completed"),
+                task.getList("subtasks.find { it.key == 'backend' }.attempts.outcome"));
+        assertEquals("openrouter", task.getString("subtasks.find { it.key == 'backend' }.provider"));
+        assertEquals("sim-backend-large", task.getString("subtasks.find { it.key == 'backend' }.model"));
+        assertTrue(counter("byModel", "sim-backend-large") >= 1);
+
+        List<String> escalations = TopicReader.readAll(Topics.AGENT_EVENTS).stream()
+                .filter(r -> id.equals(r.key()) && r.value().contains("\"agent.escalated\""))
+                .map(r -> r.value()).toList();
+        assertEquals(1, escalations.size(), escalations.toString());
+        AgentEscalated escalated = EventCodec.decode(escalations.get(0), AgentEscalated.class);
+        assertEquals("ollama/sim-backend", escalated.from().toString());
+        assertEquals("openrouter/sim-backend-large", escalated.to().toString());
+        assertTrue(escalated.reason().contains("2 failed attempt(s)"), escalated.reason());
+    }
+
+    @Test
+    @Order(6)
     void aWorkerKilledMidSubtaskIsReplacedAndTheSubtaskCompletesOnAnother() {
         // A slow backend model, so the backend's worker can be killed while it is generating.
         given().baseUri(stack.simulator.url()).contentType(ContentType.JSON)
