@@ -107,6 +107,7 @@ async function loadSnapshot() {
     if (!v.status) v.status = task.status;
     for (const s of task.subtasks || []) {
       const key = s.key || s.id;
+      adoptProvisional(v, s.id, key);
       v.idToKey.set(s.id, key);
       const n = node(v, key, s.title, s.role);
       n.id = s.id;
@@ -120,6 +121,27 @@ async function loadSnapshot() {
     v.snapshotError = err.message;
   }
   schedule();
+}
+
+// A subtask first seen in an event, before any snapshot named it, got a node keyed by its id; once the snapshot
+// gives its plan key, that node becomes (or merges into) the keyed one, so the graph never shows it twice.
+function adoptProvisional(v, id, key) {
+  if (key === id) return;
+  const provisional = v.nodes.get(id);
+  if (!provisional) return;
+  v.nodes.delete(id);
+  const keyed = v.nodes.get(key);
+  if (!keyed) {
+    provisional.key = key;
+    v.nodes.set(key, provisional);
+  } else if (provisional.fromEvent) {
+    keyed.status = provisional.status;
+    keyed.fromEvent = true;
+    keyed.attempt = Math.max(keyed.attempt || 0, provisional.attempt || 0);
+  }
+  for (const a of v.agents ? v.agents.values() : []) {
+    if (a.key === id) a.key = key;
+  }
 }
 
 let snapshotTimer = null;

@@ -18,6 +18,7 @@ final class CohortStack implements AutoCloseable {
     final ServiceProcess contextStore;
     ServiceProcess orchestrator;
     final List<ServiceProcess> workers = new ArrayList<>();
+    final List<ServiceProcess> dashboards = new ArrayList<>();
     private final CohortInfra.Database orchestratorDb;
     private final String prefix;
 
@@ -63,6 +64,15 @@ final class CohortStack implements AutoCloseable {
         return worker;
     }
 
+    ServiceProcess startDashboard(String name) {
+        Map<String, String> env = ServiceProcess.infraEnv(null);
+        env.put("COHORT_DASHBOARD_ORCHESTRATOR_URL", orchestratorUrl);
+        env.put("COHORT_DASHBOARD_CONTEXT_STORE_URL", contextStore.url());
+        ServiceProcess dashboard = ServiceProcess.start("dashboard-service", prefix + "-" + name, env);
+        dashboards.add(dashboard);
+        return dashboard;
+    }
+
     ServiceProcess worker(String name) {
         return workers.stream().filter(w -> w.name().equals(prefix + "-" + name)).findFirst().orElseThrow();
     }
@@ -75,6 +85,7 @@ final class CohortStack implements AutoCloseable {
 
     @Override
     public void close() {
+        dashboards.forEach(ServiceProcess::close);
         workers.forEach(ServiceProcess::close);
         if (orchestrator != null) {
             orchestrator.close();

@@ -1,5 +1,7 @@
 package dev.cohort.dashboard.page;
 
+import dev.cohort.testsupport.Browser;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package dev.cohort.dashboard.page;
+package dev.cohort.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,16 +17,19 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Headless Chromium from the Debian package, at a laptop's screen size, with screenshots under target/. */
-final class Browser implements AutoCloseable {
+/**
+ * Headless Chromium from the Debian package, at a laptop's screen size, with screenshots under target/screenshots.
+ * {@link #available()} tells whether the browser and its driver are installed.
+ */
+public final class Browser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
 
-    Browser() {
+    public Browser() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,13 +40,17 @@ final class Browser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
+    public static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
     /** Loads the page afresh, also when only the fragment differs from the current one. */
-    void open(String url) {
+    public void open(String url) {
         driver.get("about:blank");
         driver.get(url);
     }
 
-    <T> T waitFor(String what, Function<WebDriver, T> condition) {
+    public <T> T waitFor(String what, Function<WebDriver, T> condition) {
         try {
             return new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(what).until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
@@ -52,29 +59,29 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    WebElement find(String css) {
+    public WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
 
     /** The visible text of everything matching, read in one step: the page re-renders while tests look at it. */
-    String text(String css) {
+    public String text(String css) {
         return String.valueOf(driver.executeScript("return [...document.querySelectorAll(arguments[0])]"
                 + ".map(e => e.innerText || e.textContent).join('\\n')", css));
     }
 
     /** An attribute of everything matching, read in one step. */
     @SuppressWarnings("unchecked")
-    java.util.List<String> attributes(String css, String attribute) {
+    public java.util.List<String> attributes(String css, String attribute) {
         return (java.util.List<String>) driver.executeScript("return [...document.querySelectorAll(arguments[0])]"
                 + ".map(e => e.getAttribute(arguments[1]))", css, attribute);
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return driver.executeScript(js, args);
     }
 
     /** Saves a full-window screenshot as target/screenshots/{name}.png. */
-    void screenshot(String name) {
+    public void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
