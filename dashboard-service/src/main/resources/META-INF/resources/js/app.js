@@ -419,7 +419,7 @@ function render(v) {
       h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—'))),
     (t.description || submitted.description) ? h('p', { class: 'description' }, t.description || submitted.description) : null,
     v.reason ? h('p', { class: 'reason' }, 'Reason: ' + v.reason) : null,
-    v.summary ? h('p', { class: 'summary' }, 'Summary: ' + v.summary) : null,
+    v.summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text' }, v.summary)) : null,
     v.snapshotError ? h('p', { class: 'feedback error' }, 'Task details unavailable: ' + v.snapshotError) : null);
   $('c-pause').hidden = FINISHED.has(status) || status === 'paused';
   $('c-resume').hidden = status !== 'paused';

@@ -71,6 +71,7 @@ class TeamFlowIT {
         assertAfter(task, "summary", "review");
         assertAfter(task, "summary", "test");
         assertFalse(task.getString("summary").isBlank());
+        assertFalse(task.getString("summary").contains("```summary"), "the summary is prose, without its JSON block");
 
         // Backend and frontend ran at the same time: their model calls overlapped at the simulator.
         JsonPath calls = given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract().jsonPath();

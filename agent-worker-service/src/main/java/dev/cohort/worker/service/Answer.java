@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * A model's answer to a work subtask, read the way the prompts ask for it: each file in a fenced block whose info
  * string carries {@code path=...}; a {@code summary} block with JSON {@code {status, keyPoints, recommendation}};
  * optionally a {@code messages} block with JSON {@code [{to: {type, id}, kind, text}]}. An answer without a summary
- * block still yields one, from its first lines.
+ * block still yields one, from its first lines. {@code prose} is the answer as a person reads it: the text without
+ * the machine-readable summary and messages blocks.
  */
-public record Answer(List<File> files, StructuredSummary summary, List<Message> messages) {
+public record Answer(List<File> files, StructuredSummary summary, List<Message> messages, String prose) {
 
     /** A file the answer writes. */
     public record File(String path, String language, String content, ArtifactKind kind, String mediaType) {
@@ -37,7 +38,10 @@ public record Answer(List<File> files, StructuredSummary summary, List<Message> 
         List<File> files = new ArrayList<>();
         StructuredSummary summary = null;
         List<Message> messages = new ArrayList<>();
-        Matcher m = FENCE.matcher(text == null ? "" : text);
+        StringBuilder prose = new StringBuilder();
+        int proseFrom = 0;
+        String source = text == null ? "" : text;
+        Matcher m = FENCE.matcher(source);
         while (m.find()) {
             String info = m.group(1).strip();
             String body = m.group(2);
@@ -47,16 +51,21 @@ public record Answer(List<File> files, StructuredSummary summary, List<Message> 
                 String p = path.group(1);
                 String language = first.contains("=") ? "" : first;
                 files.add(new File(p, language, body + "\n", kind(p, role), mediaType(p)));
-            } else if (first.equals("summary")) {
-                summary = summary(body);
-            } else if (first.equals("messages")) {
-                messages.addAll(messages(body));
+            } else if (first.equals("summary") || first.equals("messages")) {
+                if (first.equals("summary")) {
+                    summary = summary(body);
+                } else {
+                    messages.addAll(messages(body));
+                }
+                prose.append(source, proseFrom, m.start());
+                proseFrom = m.end();
             }
         }
+        prose.append(source.substring(proseFrom));
         if (summary == null) {
             summary = fallbackSummary(text, files);
         }
-        return new Answer(List.copyOf(files), summary, List.copyOf(messages));
+        return new Answer(List.copyOf(files), summary, List.copyOf(messages), prose.toString().strip() + "\n");
     }
 
     static StructuredSummary summary(String json) {

@@ -211,10 +211,10 @@ public class SubtaskRunner {
                 }
             }
             if (d.kind() == SubtaskKind.SUMMARY || d.kind() == SubtaskKind.ANSWER) {
-                output = response.text();
+                output = answer.prose();
             }
             if (d.kind() == SubtaskKind.SUMMARY) {
-                artifacts.add(write(d, "summary", ArtifactKind.SUMMARY, "text/markdown", response.text(), read, writer,
+                artifacts.add(write(d, "summary", ArtifactKind.SUMMARY, "text/markdown", answer.prose(), read, writer,
                         notes));
             }
             for (Answer.Message m : answer.messages()) {

@@ -234,8 +234,10 @@ class DashboardPageTest {
             run(events, id, ids.get("review"), "review", Role.REVIEWER, "Review it all", CLOUD, "reviewer-1");
             finish(events, id, ids.get("review"), Role.REVIEWER, "Review it all", CLOUD, "reviewer-1");
             browser.waitFor("all done", d -> done().size() == 4);
-            events.send(new TaskCompleted(id, "A todo API with a page, reviewed.", null));
+            events.send(new TaskCompleted(id, "A todo API with a page, reviewed.\n\n1. Paged lists.", null));
             browser.waitFor("completed", d -> browser.text("#t-status").contains("completed"));
+            assertEquals("A todo API with a page, reviewed.\n\n1. Paged lists.", browser.text("#t-head .summary-text"),
+                    "the lead's summary keeps its lines");
         }
         // Cost per provider: two local agents and two cloud ones.
         assertTrue(browser.text("#cost-providers").contains("ollama"), browser.text("#cost-providers"));
