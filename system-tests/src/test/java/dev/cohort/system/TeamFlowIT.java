@@ -192,6 +192,34 @@ class TeamFlowIT {
         assertEquals("done", task.getString("subtasks.find { it.key == 'backend' }.status"));
     }
 
+    @Test
+    @Order(7)
+    void twoAgentsChangingOneFileAreMergedByTheLeadAndNothingEitherWroteIsLost() {
+        // Asked for a README, the simulator's plan has the backend and the frontend both write README.md, at once and
+        // from the same (absent) base: the second write is a conflict that the lead merges.
+        String id = submit("Build a todo REST API with a web front end, documented in a README");
+        JsonPath task = awaitStatus(id, "completed", 180);
+
+        JsonPath conflicts = given().baseUri(stack.contextStore.url()).get("/api/tasks/" + id + "/conflicts")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("README.md"), conflicts.getList("key"));
+        assertEquals(List.of("resolved"), conflicts.getList("status"));
+
+        List<String> merges = task.getList("subtasks.findAll { it.kind == 'merge' }.key");
+        assertEquals(1, merges.size(), task.getList("subtasks.key").toString());
+        assertEquals("done", task.getString("subtasks.find { it.kind == 'merge' }.status"));
+        assertEquals("lead", task.getString("subtasks.find { it.kind == 'merge' }.role"));
+        assertAfter(task, merges.get(0), "backend");
+        assertAfter(task, merges.get(0), "frontend");
+        assertAfter(task, "review", merges.get(0));
+
+        String readme = given().baseUri(stack.contextStore.url()).get("/api/tasks/" + id + "/artifacts/README.md")
+                .then().statusCode(200).extract().path("content");
+        assertTrue(readme.contains("## Running the API") && readme.contains("## The page"),
+                "the merged README keeps the backend's and the frontend's sections:\n" + readme);
+        assertEquals(1, counter("byKind", "merge"), "one merge call to the lead's model");
+    }
+
     private static String submit(String description) {
         return given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
                 .body(Map.of("description", description))

@@ -196,6 +196,17 @@ final class FileContents {
 
     private static String markdown(String path, ChatPrompt prompt) {
         String entity = prompt.entity();
+        if (path.equals(ScriptedAnswers.README)) {
+            String slug = prompt.slug();
+            String section = switch (prompt.role()) {
+                case "backend" -> "## Running the API\n- `./mvnw quarkus:dev` serves /" + slug + "s on port 8080.\n"
+                        + "- The store is in memory; a restart empties it.\n";
+                case "frontend" -> "## The page\n- Open web/" + slug + ".html; it calls /" + slug + "s on the same origin.\n"
+                        + "- Every change is shown at once; errors appear above the list.\n";
+                default -> "## Notes of the " + prompt.role() + "\n- Written by the " + prompt.role() + ".\n";
+            };
+            return "# " + entity + "\n\n" + section;
+        }
         if (path.startsWith("reviews/")) {
             return """
                     # Review: %1$s

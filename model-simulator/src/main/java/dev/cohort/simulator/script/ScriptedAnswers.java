@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import java.util.Set;
 public final class ScriptedAnswers {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    static final String README = "README.md";
 
     private ScriptedAnswers() {
     }
@@ -60,7 +62,13 @@ public final class ScriptedAnswers {
         List<String> design = List.of("api/openapi.yaml", "docs/design.md");
         List<String> backend = List.of(javaMain(slug, entity), javaMain(slug, entity + "Resource"));
         List<String> frontend = List.of("web/" + slug + ".html", "web/" + slug + ".js");
-        List<String> built = concat(backend, frontend);
+        if (prompt.userText().toLowerCase(Locale.ROOT).contains("readme")) {
+            // A task that asks for a README gets one from both the backend and the frontend, written at the same
+            // time from the same (absent) base: a conflict for the lead to merge.
+            backend = concat(backend, List.of(README));
+            frontend = concat(frontend, List.of(README));
+        }
+        List<String> built = concat(backend, frontend).stream().distinct().toList();
         ObjectNode root = JSON.createObjectNode();
         ArrayNode subtasks = root.putArray("subtasks");
         subtasks.add(subtask("design", "architect", "Design the " + entity + " API",

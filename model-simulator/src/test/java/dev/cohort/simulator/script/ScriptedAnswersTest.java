@@ -137,6 +137,34 @@ class ScriptedAnswersTest {
     }
 
     @Test
+    void aTaskThatAsksForAReadmeHasBackendAndFrontendWriteItAtOnce() throws Exception {
+        List<PlannedSubtask> plan = plan(ScriptedAnswers.answer(
+                prompt("lead", "plan", "Task: Build a todo REST API with a web front end and a README"), 0, null));
+
+        PlannedSubtask backend = plan.get(1);
+        PlannedSubtask frontend = plan.get(2);
+        assertTrue(backend.writes().contains("README.md"), backend.writes().toString());
+        assertTrue(frontend.writes().contains("README.md"), frontend.writes().toString());
+        assertEquals(List.of("design"), frontend.dependsOn(), "not ordered after the backend: they run at once");
+        assertTrue(plan.get(3).reads().contains("README.md"), "the reviewer reads the merged README");
+
+        String user = "Task: Build a todo REST API\nWrite: README.md";
+        String fromBackend = ScriptedAnswers.answer(prompt("backend", "work", user), 0, null);
+        String fromFrontend = ScriptedAnswers.answer(prompt("frontend", "work", user), 0, null);
+        assertTrue(fromBackend.contains("## Running the API"), fromBackend);
+        assertTrue(fromFrontend.contains("## The page"), fromFrontend);
+        assertTrue(!fromBackend.contains("## The page") && !fromFrontend.contains("## Running the API"),
+                "each side writes its own section, so a merge has two changes to keep");
+    }
+
+    @Test
+    void aPlanWithoutReadmeLeavesItOut() throws Exception {
+        List<PlannedSubtask> plan = plan(ScriptedAnswers.answer(prompt("lead", "plan", "Task: Build a todo REST API"), 0, null));
+
+        assertTrue(plan.stream().noneMatch(s -> s.writes().contains("README.md")));
+    }
+
+    @Test
     void theRoleComesFromTheModelNameWithoutHeaders() {
         ChatPrompt bare = ChatPrompt.parse("sim-frontend:latest", List.of(new ChatPrompt.Message("user", "hello")), false);
 
