@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** HTTP calls to one Cohort service, turning failures into messages a person can act on. */
 final class Api {
@@ -24,6 +28,16 @@ final class Api {
     Api(String name, String baseUrl) {
         this.name = name;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+
+    /** One path segment or query value, percent-encoded; a space as %20, which paths and queries both read as one. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An artifact key: its '/' stay path separators, everything else is encoded. */
+    static String encodeKey(String key) {
+        return Arrays.stream(key.split("/", -1)).map(Api::encode).collect(Collectors.joining("/"));
     }
 
     JsonNode get(String path) {

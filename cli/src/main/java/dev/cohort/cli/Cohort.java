@@ -82,7 +82,7 @@ public final class Cohort {
             case "resume" -> {
                 String path = task(args);
                 String budget = args.option("budget", null);
-                status(orchestrator.post(path + "/resume" + (budget == null ? "" : "?budgetUsd=" + budget), null));
+                status(orchestrator.post(path + "/resume" + (budget == null ? "" : "?budgetUsd=" + Api.encode(budget)), null));
             }
             case "message" -> message(args);
             case "spawn" -> spawn(args);
@@ -118,7 +118,7 @@ public final class Cohort {
 
     private void list(Args args) {
         String status = args.option("status", null);
-        JsonNode tasks = orchestrator.get("/api/tasks" + (status == null ? "" : "?status=" + status));
+        JsonNode tasks = orchestrator.get("/api/tasks" + (status == null ? "" : "?status=" + Api.encode(status)));
         if (tasks.isEmpty()) {
             out.println("no tasks yet: cohort submit \"what the team should build\"");
         }
@@ -135,7 +135,7 @@ public final class Cohort {
         int drawn = 0;
         List<String> last = List.of();
         while (true) {
-            JsonNode task = orchestrator.get("/api/tasks/" + id);
+            JsonNode task = orchestrator.get("/api/tasks/" + Api.encode(id));
             List<String> lines = Progress.render(task, color);
             if (color) {
                 if (drawn > 0) {
@@ -228,7 +228,7 @@ public final class Cohort {
     }
 
     private void artifacts(String id) {
-        JsonNode list = contextStore.get("/api/tasks/" + id + "/artifacts");
+        JsonNode list = contextStore.get("/api/tasks/" + Api.encode(id) + "/artifacts");
         if (list.isEmpty()) {
             out.println("no artifacts yet");
         }
@@ -242,14 +242,15 @@ public final class Cohort {
         String id = args.next("a task id");
         String key = args.next("an artifact key");
         String version = args.option("version", null);
-        JsonNode a = contextStore.get("/api/tasks/" + id + "/artifacts/" + key + (version == null ? "" : "?version=" + version));
+        JsonNode a = contextStore.get("/api/tasks/" + Api.encode(id) + "/artifacts/" + Api.encodeKey(key)
+                + (version == null ? "" : "?version=" + Api.encode(version)));
         out.print(a.path("content").asText());
     }
 
     private void export(Args args) {
         String id = args.next("a task id");
         Path target = Path.of(args.option("out", "cohort-" + id + ".zip"));
-        contextStore.download("/api/tasks/" + id + "/export.zip", target);
+        contextStore.download("/api/tasks/" + Api.encode(id) + "/export.zip", target);
         out.println("exported to " + target.toAbsolutePath());
     }
 
@@ -281,7 +282,7 @@ public final class Cohort {
     }
 
     private String task(Args args) {
-        return "/api/tasks/" + args.next("a task id");
+        return "/api/tasks/" + Api.encode(args.next("a task id"));
     }
 
     private void status(JsonNode task) {

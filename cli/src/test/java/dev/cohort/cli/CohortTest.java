@@ -4,24 +4,59 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against a stand-in orchestrator on loopback: what it sends, what it prints, how it fails. */
 class CohortTest {
 
     HttpServer server;
     final List<String> requests = new ArrayList<>();
+    /** Every request as the server saw it: the path decoded, the query raw. */
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    /** "METHOD path" to a canned answer, checked before the built-in ones. */
+    final Map<String, Canned> canned = new ConcurrentHashMap<>();
     final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Cohort cli;
+
+    @TempDir
+    Path dir;
+
+    record Received(String method, String path, String rawPath, String query, String contentType, String body) {
+
+        JsonNode json() {
+            try {
+                return Api.JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    record Canned(int status, String contentType, byte[] body) {
+
+        static Canned json(int status, String json) {
+            return new Canned(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -30,6 +65,16 @@ class CohortTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
             String path = exchange.getRequestURI().getPath();
+            received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Content-Type"), body));
+            Canned reply = canned.get(exchange.getRequestMethod() + " " + path);
+            if (reply != null) {
+                exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+                exchange.sendResponseHeaders(reply.status(), reply.body().length);
+                exchange.getResponseBody().write(reply.body());
+                exchange.close();
+                return;
+            }
             int status = 200;
             String answer;
             if (path.equals("/api/tasks") && exchange.getRequestMethod().equals("POST")) {
@@ -107,5 +152,243 @@ class CohortTest {
         assertTrue(assertThrows(CliException.class, () -> cli.run("message", "t-1", "hi")).getMessage().contains("--to"));
         assertTrue(assertThrows(CliException.class, () -> cli.run("list", "--colour", "x")).getMessage()
                 .contains("did not understand"));
+    }
+
+    @Test
+    void approveWithoutAPlanSendsNoBodyAndPrintsTheNewStatus() {
+        canned.put("POST /api/tasks/t-1/approve", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"running\"}"));
+
+        cli.run("approve", "t-1");
+
+        Received r = only("POST", "/api/tasks/t-1/approve");
+        assertEquals("", r.body(), "no body approves the plan as proposed");
+        assertEquals("t-1: running\n", out());
+    }
+
+    @Test
+    void approveWithAPlanFileSendsTheEditedPlan() throws Exception {
+        canned.put("POST /api/tasks/t-1/approve", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"running\"}"));
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, """
+                {"subtasks": [
+                  {"id": "spec", "role": "architect", "title": "Write the spec", "dependsOn": []},
+                  {"id": "impl", "role": "backend", "title": "Implement it with paging", "dependsOn": ["spec"],
+                   "model": {"provider": "openrouter", "model": "openai/gpt-4.1"}}
+                ]}""");
+
+        cli.run("approve", "t-1", "--plan", plan.toString());
+
+        Received r = only("POST", "/api/tasks/t-1/approve");
+        assertEquals("application/json", r.contentType());
+        assertEquals(Api.JSON.readTree(Files.readString(plan)), r.json(), "the file's plan, unchanged");
+        assertEquals("t-1: running\n", out());
+    }
+
+    @Test
+    void approveWithAPlanFileThatCannotBeReadSendsNothing() {
+        Path missing = dir.resolve("no-such-plan.json");
+
+        CliException e = assertThrows(CliException.class, () -> cli.run("approve", "t-1", "--plan", missing.toString()));
+
+        assertEquals(66, e.exitCode);
+        assertTrue(e.getMessage().contains("cannot read the plan from " + missing), e.getMessage());
+        assertEquals(List.of(), received);
+    }
+
+    @Test
+    void rejectSendsTheReasonAndPrintsIt() {
+        canned.put("POST /api/tasks/t-1/reject", Canned.json(200,
+                "{\"id\":\"t-1\",\"status\":\"rejected\",\"statusReason\":\"too costly for a demo\"}"));
+
+        cli.run("reject", "t-1", "--reason", "too costly for a demo");
+
+        Received r = only("POST", "/api/tasks/t-1/reject");
+        assertEquals("too costly for a demo", r.json().get("reason").asText());
+        assertEquals("t-1: rejected (too costly for a demo)\n", out());
+    }
+
+    @Test
+    void pauseAndCancelPostToTheirCommandsAndPrintTheStatus() {
+        canned.put("POST /api/tasks/t-1/pause", Canned.json(200,
+                "{\"id\":\"t-1\",\"status\":\"paused\",\"statusReason\":\"paused by user\"}"));
+        canned.put("POST /api/tasks/t-1/cancel", Canned.json(200,
+                "{\"id\":\"t-1\",\"status\":\"cancelled\",\"statusReason\":\"cancelled by user\"}"));
+
+        cli.run("pause", "t-1");
+        cli.run("cancel", "t-1");
+
+        assertEquals(List.of("POST /api/tasks/t-1/pause", "POST /api/tasks/t-1/cancel"),
+                received.stream().map(r -> r.method() + " " + r.path()).toList());
+        assertEquals("", received.get(0).body());
+        assertEquals("", received.get(1).body());
+        assertEquals("t-1: paused (paused by user)\nt-1: cancelled (cancelled by user)\n", out());
+    }
+
+    @Test
+    void resumeWithABudgetSendsItAsTheQueryParameterTheOrchestratorReads() {
+        canned.put("POST /api/tasks/t-1/resume", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"running\"}"));
+
+        cli.run("resume", "t-1", "--budget", "5.00");
+        cli.run("resume", "t-1");
+
+        List<Received> resumes = all("POST", "/api/tasks/t-1/resume");
+        assertEquals(2, resumes.size());
+        assertEquals("budgetUsd=5.00", resumes.get(0).query());
+        assertEquals(null, resumes.get(1).query(), "no budget, no parameter");
+        assertEquals("t-1: running\nt-1: running\n", out());
+    }
+
+    @Test
+    void aRefusedResumeShowsTheServersWordsAndExitsWithTwo() {
+        canned.put("POST /api/tasks/t-1/resume", Canned.json(400,
+                "{\"status\":400,\"error\":\"'budgetUsd' must be positive\",\"detail\":\"was -1\"}"));
+
+        CliException e = assertThrows(CliException.class, () -> cli.run("resume", "t-1", "--budget", "-1"));
+
+        assertEquals(2, e.exitCode);
+        assertEquals("the orchestrator refused the request (HTTP 400): 'budgetUsd' must be positive (was -1)",
+                e.getMessage());
+        assertEquals("", out(), "nothing printed as if it had worked");
+    }
+
+    @Test
+    void aMessageToARoleIsANoteAndWithQuestionAQuestion() {
+        canned.put("POST /api/tasks/t-1/messages", Canned.json(200,
+                "{\"type\":\"agent.message\",\"to\":{\"type\":\"role\",\"id\":\"backend\"},\"kind\":\"note\"}"));
+
+        cli.run("message", "t-1", "--to", "role:backend", "Please add pagination.");
+        canned.put("POST /api/tasks/t-1/messages", Canned.json(200,
+                "{\"type\":\"agent.message\",\"to\":{\"type\":\"agent\",\"id\":\"backend-1\"},\"kind\":\"question\"}"));
+        cli.run("message", "t-1", "--to", "agent:backend-1", "--question", "Which port?");
+
+        List<Received> sent = all("POST", "/api/tasks/t-1/messages");
+        assertEquals(2, sent.size());
+        JsonNode note = sent.get(0).json();
+        assertEquals("role", note.at("/to/type").asText());
+        assertEquals("backend", note.at("/to/id").asText());
+        assertEquals("note", note.get("kind").asText());
+        assertEquals("Please add pagination.", note.get("text").asText());
+        assertEquals(System.getProperty("user.name"), note.get("from").asText());
+        JsonNode question = sent.get(1).json();
+        assertEquals("agent", question.at("/to/type").asText());
+        assertEquals("backend-1", question.at("/to/id").asText());
+        assertEquals("question", question.get("kind").asText());
+        assertEquals("Which port?", question.get("text").asText());
+        assertEquals("sent note to role backend\nsent question to agent backend-1\n", out());
+    }
+
+    @Test
+    void aMessageToTheTeamGoesToAll() {
+        canned.put("POST /api/tasks/t-1/messages", Canned.json(200,
+                "{\"to\":{\"type\":\"team\",\"id\":\"all\"},\"kind\":\"note\"}"));
+
+        cli.run("message", "t-1", "--to", "team", "Stand-up in five minutes");
+
+        JsonNode body = only("POST", "/api/tasks/t-1/messages").json();
+        assertEquals("team", body.at("/to/type").asText());
+        assertEquals("all", body.at("/to/id").asText());
+        assertEquals("sent note to team all\n", out());
+        assertTrue(assertThrows(CliException.class, () -> cli.run("message", "t-1", "--to", "backend", "hi"))
+                .getMessage().contains("--to must be role:NAME, agent:ID or team, was 'backend'"));
+    }
+
+    @Test
+    void spawnSendsTheRoleTitleInstructionsAndDependencies() {
+        canned.put("POST /api/tasks/t-1/subtasks", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"running\"}"));
+
+        cli.run("spawn", "t-1", "--role", "reviewer", "--title", "Second review", "--instructions", "Check the SQL",
+                "--after", "api,ui");
+
+        JsonNode body = only("POST", "/api/tasks/t-1/subtasks").json();
+        assertEquals("reviewer", body.get("role").asText());
+        assertEquals("Second review", body.get("title").asText());
+        assertEquals("Check the SQL", body.get("instructions").asText());
+        assertEquals(List.of("api", "ui"), strings(body.get("dependsOn")));
+        assertEquals("t-1: running\n", out());
+
+        CliException noTitle = assertThrows(CliException.class, () -> cli.run("spawn", "t-1", "--role", "tester"));
+        assertEquals(64, noTitle.exitCode);
+        assertEquals("--title is required", noTitle.getMessage());
+        assertEquals(1, all("POST", "/api/tasks/t-1/subtasks").size(), "nothing sent without a title");
+    }
+
+    @Test
+    void artifactPrintsTheContentOfTheVersionAsked() {
+        canned.put("GET /api/tasks/t-1/artifacts/src/App.java", Canned.json(200,
+                "{\"key\":\"src/App.java\",\"version\":2,\"content\":\"public class App {\\n}\\n\"}"));
+
+        cli.run("artifact", "t-1", "src/App.java", "--version", "2");
+
+        Received r = only("GET", "/api/tasks/t-1/artifacts/src/App.java");
+        assertEquals("version=2", r.query());
+        assertEquals("public class App {\n}\n", out());
+    }
+
+    @Test
+    void artifactKeysWithSpacesAndReservedCharactersArriveIntact() {
+        String key = "docs/release notes #1?.md";
+        canned.put("GET /api/tasks/t-1/artifacts/" + key, Canned.json(200,
+                "{\"key\":\"docs/release notes #1?.md\",\"version\":1,\"content\":\"# Notes\"}"));
+
+        cli.run("artifact", "t-1", key);
+
+        Received r = only("GET", "/api/tasks/t-1/artifacts/" + key);
+        assertEquals("/api/tasks/t-1/artifacts/docs/release%20notes%20%231%3F.md", r.rawPath(),
+                "each segment encoded, the '/' kept");
+        assertEquals(null, r.query());
+        assertEquals("# Notes", out());
+    }
+
+    @Test
+    void exportWritesTheZipWhereAskedAndARefusalLeavesNoFile() throws Exception {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zip)) {
+            z.putNextEntry(new ZipEntry("src/App.java"));
+            z.write("public class App {}\n".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+            z.putNextEntry(new ZipEntry("docs/api.md"));
+            z.write("# API\n".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        canned.put("GET /api/tasks/t-1/export.zip", new Canned(200, "application/zip", zip.toByteArray()));
+        Path target = dir.resolve("out").resolve("..").resolve("todo.zip").normalize();
+
+        cli.run("export", "t-1", "--out", target.toString());
+
+        only("GET", "/api/tasks/t-1/export.zip");
+        assertEquals("exported to " + target.toAbsolutePath() + "\n", out());
+        try (ZipFile written = new ZipFile(target.toFile())) {
+            assertEquals(List.of("src/App.java", "docs/api.md"), written.stream().map(ZipEntry::getName).toList());
+            assertEquals("public class App {}\n", new String(written.getInputStream(written.getEntry("src/App.java"))
+                    .readAllBytes(), StandardCharsets.UTF_8));
+        }
+
+        canned.put("GET /api/tasks/t-2/export.zip", Canned.json(404,
+                "{\"status\":404,\"error\":\"task t-2 has no artifacts\"}"));
+        Path refused = dir.resolve("t-2.zip");
+        CliException e = assertThrows(CliException.class, () -> cli.run("export", "t-2", "--out", refused.toString()));
+        assertEquals(2, e.exitCode);
+        assertEquals("the context store refused the request (HTTP 404): task t-2 has no artifacts", e.getMessage());
+        assertTrue(Files.notExists(refused), "no half-written or error file left behind");
+    }
+
+    private Received only(String method, String path) {
+        List<Received> matching = all(method, path);
+        assertEquals(1, matching.size(), "one " + method + " " + path + " in " + received);
+        return matching.get(0);
+    }
+
+    private List<Received> all(String method, String path) {
+        return received.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
+    }
+
+    private String out() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> list = new ArrayList<>();
+        array.forEach(n -> list.add(n.asText()));
+        return list;
     }
 }
