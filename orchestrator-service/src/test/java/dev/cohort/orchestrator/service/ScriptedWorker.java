@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A stand-in for the worker fleet in orchestrator tests: it reads every dispatch topic from Kafka and answers
  * each dispatch with the agent events a script returns, through the real broker.
  */
-final class ScriptedWorker implements AutoCloseable {
+public final class ScriptedWorker implements AutoCloseable {
 
     static final ModelRef MODEL = new ModelRef(Provider.OLLAMA, "scripted");
 
@@ -44,7 +44,7 @@ final class ScriptedWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    ScriptedWorker(Function<SubtaskDispatch, List<AgentEvent>> script) {
+    public ScriptedWorker(Function<SubtaskDispatch, List<AgentEvent>> script) {
         this.script = script;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
@@ -83,15 +83,15 @@ final class ScriptedWorker implements AutoCloseable {
         producer.flush();
     }
 
-    List<SubtaskDispatch> receivedFor(String taskId) {
+    public List<SubtaskDispatch> receivedFor(String taskId) {
         return received.stream().filter(d -> d.taskId().equals(taskId)).toList();
     }
 
-    static AgentStarted started(SubtaskDispatch d) {
+    public static AgentStarted started(SubtaskDispatch d) {
         return new AgentStarted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL);
     }
 
-    static AgentCompleted completed(SubtaskDispatch d, String output) {
+    public static AgentCompleted completed(SubtaskDispatch d, String output) {
         return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL,
                 new StructuredSummary("done", List.of(d.title() + " finished"), null), List.of(),
                 new Usage(10, 20, null, null), output, List.of());
