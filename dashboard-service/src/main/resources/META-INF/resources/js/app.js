@@ -248,8 +248,14 @@ function apply(v, type, e) {
       break;
     }
     case 'agent.failed': {
+      // An attempt can fail before it starts (its inputs unreadable, no model yet): then this event is the
+      // only one that names its agent, role and subtask.
       const a = agent(v, e);
-      Object.assign(a, { status: 'failed', phase: e.failure, reason: e.reason, usage: e.usage || a.usage });
+      Object.assign(a, { agentId: a.agentId || e.agentId, role: a.role || e.role, status: 'failed', phase: label(e.failure),
+        reason: e.reason, usage: e.usage || a.usage });
+      if (e.model && !a.model) Object.assign(a, { provider: e.model.provider, model: e.model.model });
+      const n = !a.key && nodeOf(v, e.subtaskId);
+      if (n) a.key = n.key;
       break;
     }
     case 'agent.escalated': {
@@ -418,7 +424,7 @@ function render(v) {
       t.budgetUsd != null ? h('span', {}, 'budget ', h('b', {}, money(t.budgetUsd))) : null,
       h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—'))),
     (t.description || submitted.description) ? h('p', { class: 'description' }, t.description || submitted.description) : null,
-    v.reason ? h('p', { class: 'reason' }, 'Reason: ' + v.reason) : null,
+    v.reason ? h('p', { class: 'reason' + (status === 'paused' ? ' info' : '') }, 'Reason: ' + v.reason) : null,
     v.summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text' }, v.summary)) : null,
     v.snapshotError ? h('p', { class: 'feedback error' }, 'Task details unavailable: ' + v.snapshotError) : null);
   $('c-pause').hidden = FINISHED.has(status) || status === 'paused';
@@ -445,7 +451,8 @@ function renderPlan(v, status) {
   const est = plan.estimate;
   const editor = h('textarea', { id: 'plan-editor', class: 'code', rows: 14, spellcheck: 'false', hidden: true },
     JSON.stringify(plan.subtasks, null, 2));
-  const reason = h('input', { id: 'reject-reason', placeholder: 'Why? (sent to the lead)', hidden: true });
+  const reason = h('input', { id: 'reject-reason', placeholder: 'Why? (sent to the lead)', hidden: true,
+    'aria-label': 'Why you reject the plan', oninput: () => reason.removeAttribute('aria-invalid') });
   const table = h('table', { class: 'plan' },
     h('thead', {}, h('tr', {}, h('th', {}, 'id'), h('th', {}, 'role'), h('th', {}, 'title'),
       h('th', {}, 'after'), h('th', {}, 'writes'), h('th', {}, 'estimate'))),
@@ -458,7 +465,7 @@ function renderPlan(v, status) {
   const estimate = est ? h('p', { class: 'estimate' }, `Estimate: ${tokens(est.tokens)} tokens, ${money(est.costUsd)}, about ${est.seconds}s.`) : null;
   if (!awaiting) {
     fill(card, h('details', { id: 'plan-details' },
-      h('summary', {}, h('b', {}, 'Plan'), ` · ${(plan.subtasks || []).length} subtasks`, est ? ` · estimated ${money(est.costUsd)}` : '',
+      h('summary', {}, h('b', {}, 'Plan'), ` · ${count((plan.subtasks || []).length, 'subtask')}`, est ? ` · estimated ${money(est.costUsd)}` : '',
         ' (show)'), estimate, table));
     return;
   }
@@ -488,7 +495,12 @@ function renderPlan(v, status) {
     }, 'primary');
     const reject = button('Reject…', 'p-reject', async () => {
       if (reason.hidden) { reason.hidden = false; reject.textContent = 'Send rejection'; reason.focus(); return; }
-      if (!reason.value.trim()) { say(feedback, 'Say why you reject the plan.', 'error'); reason.focus(); return; }
+      if (!reason.value.trim()) {
+        say(feedback, 'Say why you reject the plan.', 'error');
+        reason.setAttribute('aria-invalid', 'true');
+        reason.focus();
+        return;
+      }
       const ok = await command('reject', 'Rejecting', 'Rejected', { reason: reason.value.trim() });
       say(feedback, ok ? 'Rejected.' : $('control-feedback').textContent, ok ? 'ok' : 'error');
     }, 'danger');
@@ -529,7 +541,7 @@ function renderAgents(v) {
         h('b', {}, a.role || '?'),
         a.provider ? h('span', { class: 'badge ' + (local ? 'local' : 'cloud'), title: a.provider }, local ? 'local' : 'cloud') : null,
         h('span', { class: 'model' }, a.model || ''),
-        h('span', { class: 'agent-task' }, n ? n.title : ''),
+        n ? h('span', { class: 'agent-task' }, n.title) : null,
         h('span', { class: 'agent-tokens' }, tokens(a.tokens) + ' tokens')),
       h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100,
         'aria-valuenow': Math.round(pct), 'aria-label': `${a.role} progress` },
@@ -725,14 +737,17 @@ async function showArtifact(v, key, version) {
     ]);
     if (view !== v || v.artifact.key !== key) return;
     const versions = Array.isArray(history) ? history : [];
+    const latest = Math.max(art.version, ...versions.map((ver) => ver.version || 0));
     fill(pane, 
       h('div', { class: 'artifact-head' }, h('b', {}, key), ` v${art.version} · ${art.kind || ''}`,
         art.author ? ` · by ${[art.author.role, art.author.agentId].filter(Boolean).join('/')}` : '',
-        art.model ? ` · ${art.model}` : ''),
+        art.model ? ` · ${art.model}` : '',
+        art.version < latest ? h('span', { class: 'older' }, ` · an older version; the latest is v${latest}`) : null),
       h('pre', { class: 'code', id: 'artifact-content' }, h('code', {}, highlight(art.content || '', key))),
       versions.length ? h('div', { class: 'history' }, h('h3', {}, 'Versions'),
-        h('ol', {}, versions.map((ver) => h('li', {},
-          h('a', { href: '#', onclick: (e) => { e.preventDefault(); showArtifact(v, key, ver.version); } }, 'v' + ver.version),
+        h('ol', {}, versions.map((ver) => h('li', { class: ver.version === art.version ? 'current' : '' },
+          h('a', { href: '#', 'aria-current': ver.version === art.version ? 'true' : null,
+            onclick: (e) => { e.preventDefault(); showArtifact(v, key, ver.version); } }, 'v' + ver.version),
           ` ${time(ver.createdAt)} ${ver.author ? [ver.author.role, ver.author.agentId].filter(Boolean).join('/') : ''}`,
           ver.version > 1 ? h('button', { type: 'button', class: 'small', onclick: () => showDiff(v, key, ver.version - 1, ver.version) },
             `diff v${ver.version - 1}→v${ver.version}`) : null)))) : null,
@@ -761,6 +776,10 @@ function say(el, text, kind) {
   if (!el) return;
   el.textContent = text;
   el.className = 'feedback ' + (kind || '');
+}
+
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function label(status) {

@@ -77,7 +77,7 @@ public final class StubServer {
                 ObjectNode r = EventCodec.mapper().createObjectNode();
                 r.put("method", method).put("path", path).put("query", query).put("body", body);
                 requests.add(r);
-                Object[] canned = match(method + " " + path);
+                Object[] canned = match(method + " " + path + (query == null ? "" : "?" + query));
                 status = canned == null ? 200 : (int) canned[0];
                 answer = canned == null ? "{}" : (String) canned[1];
             }
@@ -97,8 +97,10 @@ public final class StubServer {
         exchange.close();
     }
 
+    /** An answer for the exact path and query, else for the path whatever the query. */
     private Object[] match(String request) {
-        return responses.get(request);
+        Object[] exact = responses.get(request);
+        return exact != null || request.indexOf('?') < 0 ? exact : responses.get(request.substring(0, request.indexOf('?')));
     }
 
     /** The test side: drives a stub by its URL. */
@@ -110,7 +112,10 @@ public final class StubServer {
             send("POST", "/__reset", "");
         }
 
-        /** Canned answer for {@code method path}; a JSON string body is sent as plain text. */
+        /**
+         * Canned answer for {@code method path}, or only for one query with {@code path?query}; a JSON string body is
+         * sent as plain text.
+         */
         public void respond(String method, String path, int status, JsonNode body) {
             ObjectNode spec = EventCodec.mapper().createObjectNode();
             spec.put("method", method).put("path", path).put("status", status).set("body", body);

@@ -3,6 +3,7 @@ package dev.cohort.dashboard.page;
 import dev.cohort.testsupport.Browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEscalated;
+import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
@@ -23,12 +25,18 @@ import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskApproved;
 import dev.cohort.contracts.event.TaskAwaitingApproval;
 import dev.cohort.contracts.event.TaskCompleted;
+import dev.cohort.contracts.event.TaskFailed;
+import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.event.TaskPlanned;
+import dev.cohort.contracts.event.TaskRejected;
+import dev.cohort.contracts.event.TaskResumed;
 import dev.cohort.contracts.event.TaskSubmitted;
 import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.ArtifactRef;
+import dev.cohort.contracts.model.CostSource;
 import dev.cohort.contracts.model.Estimate;
+import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.MessageKind;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Participant;
@@ -349,6 +357,275 @@ class DashboardPageTest {
         }
     }
 
+    @Test
+    void rejectingAPlanAsksForAReasonRefusesAnEmptyOneAndSendsAGivenOne() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Search page", "awaiting-approval");
+        snapshot.put("approvalMode", "manual");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("spec", Role.ARCHITECT, "Write the spec", "", List.of(), List.of(), List.of()),
+                new PlannedSubtask("impl", Role.BACKEND, "Implement search", "", List.of("spec"), List.of(), List.of()));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Search page", "Add search", List.of(), ApprovalMode.MANUAL, null, null),
+                    new TaskAwaitingApproval(id, plan, new Estimate(12000, new BigDecimal("0.42"), 90), Map.of()));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the plan to approve", d -> browser.text("#plan-card").contains("Plan waiting for your approval"));
+            assertFalse(browser.find("#reject-reason").isDisplayed(), "no reason asked for before Reject is pressed");
+
+            browser.find("#p-reject").click();
+            browser.waitFor("the reason field", d -> browser.find("#reject-reason").isDisplayed());
+            assertEquals("Send rejection", browser.find("#p-reject").getText());
+            browser.find("#p-reject").click();
+            browser.waitFor("the refusal in words", d -> browser.text("#plan-feedback").contains("Say why you reject the plan."));
+            assertEquals("true", browser.find("#reject-reason").getAttribute("aria-invalid"), "the field is marked");
+            browser.script("document.getElementById('plan-feedback').textContent = ''");
+            browser.find("#reject-reason").sendKeys("   ");
+            browser.find("#p-reject").click();
+            browser.waitFor("blanks refused too", d -> browser.text("#plan-feedback").contains("Say why you reject the plan."));
+            assertEquals(List.of(), orchestrator.requests("POST", "/api/tasks/" + id + "/reject"), "nothing sent without a reason");
+            browser.screenshot("11-reject-needs-a-reason");
+
+            ObjectNode rejected = snapshot.deepCopy();
+            rejected.put("status", "rejected").put("statusReason", "Too costly: drop the search page")
+                    .put("finishedAt", Instant.now().toString());
+            orchestrator.respond("POST", "/api/tasks/" + id + "/reject", 200, rejected);
+            orchestrator.respond("GET", "/api/tasks/" + id, 200, rejected);
+            orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(rejected));
+            browser.find("#reject-reason").clear();
+            browser.find("#reject-reason").sendKeys("Too costly: drop the search page");
+            assertEquals(null, browser.find("#reject-reason").getAttribute("aria-invalid"), "typing clears the mark");
+            browser.find("#p-reject").click();
+            browser.waitFor("the rejection confirmed", d -> browser.text("#plan-feedback").contains("Rejected."));
+            assertTrue(browser.text("#control-feedback").contains("Rejected."), browser.text("#control-feedback"));
+            List<JsonNode> sent = orchestrator.requests("POST", "/api/tasks/" + id + "/reject");
+            assertEquals(1, sent.size());
+            assertEquals("Too costly: drop the search page",
+                    EventCodec.mapper().readTree(sent.get(0).get("body").asText()).get("reason").asText());
+
+            events.send(new TaskRejected(id, "alice", "Too costly: drop the search page"));
+            browser.waitFor("rejected", d -> browser.text("#t-status").contains("rejected"));
+            browser.waitFor("the plan no longer asks", d -> d.findElements(By.id("p-approve")).isEmpty());
+            assertEquals("Reason: Too costly: drop the search page", browser.text("#t-head .reason"));
+            assertFalse(browser.find("#c-pause").isDisplayed(), "a rejected task cannot be paused");
+            assertFalse(browser.find("#c-cancel").isDisplayed(), "nor cancelled");
+            browser.waitFor("the list follows", d -> browser.text("#task-list").contains("rejected"));
+            browser.screenshot("12-rejected");
+        }
+    }
+
+    @Test
+    void pauseThenResumeReachTheOrchestratorAndThePageFollows() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Todo API", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        orchestrator.respond("POST", "/api/tasks/" + id + "/pause", 200, task(id, "Todo API", "paused"));
+        orchestrator.respond("POST", "/api/tasks/" + id + "/resume", 200, task(id, "Todo API", "running"));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Todo API", "Build it", List.of(), ApprovalMode.AUTO, null, null),
+                    new TaskPlanned(id, List.of(new PlannedSubtask("api", Role.BACKEND, "Implement the API", "",
+                            List.of(), List.of(), List.of())), 1));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("running", d -> browser.text("#t-status").contains("running"));
+            assertFalse(browser.find("#c-resume").isDisplayed(), "nothing to resume while running");
+
+            assertEquals("Plan · 1 subtask (show)", browser.text("#plan-details summary"));
+            ObjectNode paused = snapshot.deepCopy().put("status", "paused").put("statusReason", "paused by alice");
+            orchestrator.respond("GET", "/api/tasks/" + id, 200, paused);
+            orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(paused));
+            browser.find("#c-pause").click();
+            browser.waitFor("paused by the orchestrator", d -> browser.text("#control-feedback").contains("Paused."));
+            assertEquals(1, orchestrator.requests("POST", "/api/tasks/" + id + "/pause").size());
+            events.send(new TaskPaused(id, "paused by alice"));
+            browser.waitFor("the paused state", d -> browser.text("#t-status").contains("paused"));
+            browser.waitFor("a resume button", d -> browser.find("#c-resume").isDisplayed());
+            assertFalse(browser.find("#c-pause").isDisplayed(), "a paused task cannot be paused again");
+            assertEquals("Reason: paused by alice", browser.text("#t-head .reason"));
+            assertEquals(List.of("reason info"), browser.attributes("#t-head .reason", "class"), "a pause is no error");
+            browser.waitFor("the list follows", d -> browser.text("#task-list").contains("paused"));
+            browser.screenshot("13-paused");
+            orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+            orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+
+            browser.find("#c-resume").click();
+            browser.waitFor("resumed by the orchestrator", d -> browser.text("#control-feedback").contains("Resumed."));
+            List<JsonNode> resumes = orchestrator.requests("POST", "/api/tasks/" + id + "/resume");
+            assertEquals(1, resumes.size());
+            assertEquals("", resumes.get(0).get("body").asText(), "a plain resume, the budget unchanged");
+            events.send(new TaskResumed(id, "alice"));
+            browser.waitFor("running again", d -> browser.text("#t-status").contains("running"));
+            browser.waitFor("pause offered again", d -> browser.find("#c-pause").isDisplayed());
+            assertFalse(browser.find("#c-resume").isDisplayed());
+            assertTrue(d().findElements(By.cssSelector("#t-head .reason")).isEmpty(), "the pause reason is gone");
+            browser.screenshot("14-resumed");
+        }
+    }
+
+    @Test
+    void theCostPanelShowsTheEstimateBesideTheActualForTheTaskAndEachAgent() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = Map.of("spec", UUID.randomUUID().toString(), "impl", UUID.randomUUID().toString());
+        ObjectNode snapshot = task(id, "Costed task", "running");
+        snapshot.put("approvalMode", "manual");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("spec", Role.ARCHITECT, "Write the spec", "", List.of(), List.of(), List.of()),
+                new PlannedSubtask("impl", Role.BACKEND, "Implement it", "", List.of("spec"), List.of(), List.of()));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Costed task", "Build it", List.of(), ApprovalMode.MANUAL, null, null),
+                    new TaskAwaitingApproval(id, plan, new Estimate(12000, new BigDecimal("0.42"), 90),
+                            Map.of("spec", new Estimate(4000, new BigDecimal("0.10"), 30),
+                                    "impl", new Estimate(8000, new BigDecimal("0.32"), 60))),
+                    new TaskApproved(id, "alice", false));
+            run(events, id, ids.get("spec"), "spec", Role.ARCHITECT, "Write the spec", CLOUD, "architect-1");
+            events.send(new AgentCompleted(id, ids.get("spec"), 1, "lease", "architect-1", Role.ARCHITECT, CLOUD,
+                            new StructuredSummary("spec written", List.of(), null), List.<ArtifactRef>of(),
+                            new Usage(1500, 2500, new BigDecimal("0.05"), CostSource.PROVIDER), null, List.of()),
+                    new SubtaskStateChanged(id, ids.get("spec"), Role.ARCHITECT, "Write the spec", SubtaskStatus.DONE, 1, null));
+            run(events, id, ids.get("impl"), "impl", Role.BACKEND, "Implement it", LOCAL, "backend-1");
+            events.send(new AgentCompleted(id, ids.get("impl"), 1, "lease", "backend-1", Role.BACKEND, LOCAL,
+                    new StructuredSummary("implemented", List.of(), null), List.<ArtifactRef>of(),
+                    new Usage(3000, 6000, BigDecimal.ZERO, CostSource.PRICE_TABLE), null, List.of()),
+                    new SubtaskStateChanged(id, ids.get("impl"), Role.BACKEND, "Implement it", SubtaskStatus.DONE, 1, null));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("both agents done", d -> browser.attributes(".agent.agent-done", "data-agent").size() == 2);
+            browser.waitFor("the task's actual cost", d -> cells("#cost-task").size() == 3
+                    && cells("#cost-task").get(2).contains("$0.05"));
+
+            assertEquals(List.of(
+                    List.of("Task", "actual", "estimate"),
+                    List.of("tokens", "13.0k", "12.0k"),
+                    List.of("cost", "$0.05", "$0.42")), cells("#cost-task"));
+            assertEquals(List.of(
+                    List.of("agent", "role", "tokens", "est.", "cost", "est."),
+                    List.of("architect-1", "architect", "4000", "4000", "$0.05", "$0.10"),
+                    List.of("backend-1", "backend", "9000", "8000", "$0.00", "$0.32")), cells("#cost-agents"));
+            assertEquals(List.of(
+                    List.of("provider", "", "tokens", "cost"),
+                    List.of("openrouter", "cloud", "4000", "$0.05"),
+                    List.of("ollama", "local", "9000", "$0.00")), cells("#cost-providers"));
+            assertEquals("$0.05", browser.text("#t-cost"));
+            browser.script("document.getElementById('t-costs').scrollIntoView()");
+            browser.screenshot("15-costs-against-the-estimate");
+        }
+    }
+
+    @Test
+    void failedAndSkippedSubtasksShowTheirStateInTheGraph() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String key : List.of("design", "api", "tests", "ui")) {
+            ids.put(key, UUID.randomUUID().toString());
+        }
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("design", Role.ARCHITECT, "Design the API", "", List.of(), List.of(), List.of()),
+                new PlannedSubtask("api", Role.BACKEND, "Implement the API", "", List.of("design"), List.of(), List.of()),
+                new PlannedSubtask("tests", Role.TESTER, "Test the API", "", List.of("api"), List.of(), List.of()),
+                new PlannedSubtask("ui", Role.FRONTEND, "Build the page", "", List.of("design"), List.of(), List.of()));
+        ObjectNode snapshot = task(id, "Fragile task", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Fragile task", "Build it", List.of(), ApprovalMode.AUTO, null, null),
+                    new TaskPlanned(id, plan, 1));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("four nodes", d -> browser.attributes("#t-graph .node", "data-key").size() == 4);
+            run(events, id, ids.get("design"), "design", Role.ARCHITECT, "Design the API", LOCAL, "architect-1");
+            finish(events, id, ids.get("design"), Role.ARCHITECT, "Design the API", LOCAL, "architect-1");
+            run(events, id, ids.get("api"), "api", Role.BACKEND, "Implement the API", LOCAL, "backend-1");
+            orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode()
+                    .add(snapshot.deepCopy().put("status", "failed")));
+            events.send(new AgentFailed(id, ids.get("api"), 1, "lease", "backend-1", Role.BACKEND, LOCAL,
+                            FailureKind.INVALID_OUTPUT, "the answer had no code block", new Usage(200, 400, null, null)),
+                    // The second attempt fails before it reaches a model, so no agent.started and no model.
+                    new AgentFailed(id, ids.get("api"), 2, "lease-2", "backend-2", Role.BACKEND, null,
+                            FailureKind.INTERNAL, "the context store did not answer", null),
+                    new SubtaskStateChanged(id, ids.get("api"), Role.BACKEND, "Implement the API", SubtaskStatus.FAILED, 2,
+                            "2 attempts failed: the context store did not answer"),
+                    new SubtaskStateChanged(id, ids.get("tests"), Role.TESTER, "Test the API", SubtaskStatus.SKIPPED, 0,
+                            "depends on api, which failed"),
+                    new SubtaskStateChanged(id, ids.get("ui"), Role.FRONTEND, "Build the page", SubtaskStatus.CANCELLED, 0,
+                            "the task failed"),
+                    new TaskFailed(id, "subtask api failed after 2 attempts", null));
+
+            browser.waitFor("the failed task", d -> browser.text("#t-status").contains("failed"));
+            browser.waitFor("every node's end state", d -> List.of("done", "failed", "skipped", "cancelled")
+                    .equals(browser.attributes("#t-graph .node", "data-status")));
+            assertEquals(List.of("design", "api", "tests", "ui"), browser.attributes("#t-graph .node", "data-key"));
+            assertEquals("backend · failed · try 2", browser.text("#t-graph .node[data-key=api] .node-meta"));
+            assertTrue(browser.text("#t-graph .node[data-key=api] title").contains("2 attempts failed: the context store did not answer"),
+                    "the reason is in the node's tooltip");
+            assertTrue(browser.text("#t-graph .node[data-key=tests] title").contains("depends on api, which failed"));
+            assertEquals("tester · skipped", browser.text("#t-graph .node[data-key=tests] .node-meta"));
+            assertEquals(List.of("Implement the API (backend): failed"),
+                    browser.attributes("#t-graph .node[data-key=api]", "aria-label"));
+            assertEquals("failed · invalid output · the answer had no code block",
+                    browser.text(".agent[data-agent='backend-1'] .agent-phase"));
+            browser.waitFor("the attempt that never started, named", d -> !d.findElements(
+                    By.cssSelector(".agent[data-agent='backend-2']")).isEmpty());
+            assertTrue(browser.text(".agent[data-agent='backend-2'] .agent-line").contains("backend"),
+                    browser.text(".agent[data-agent='backend-2']"));
+            assertEquals("failed · internal · attempt 2 · the context store did not answer",
+                    browser.text(".agent[data-agent='backend-2'] .agent-phase"));
+            assertTrue(browser.text(".agent[data-agent='backend-2'] .agent-task").contains("Implement the API"),
+                    "the attempt is tied to its subtask");
+            assertEquals("Reason: subtask api failed after 2 attempts", browser.text("#t-head .reason"));
+            browser.waitFor("the list follows", d -> browser.text("#task-list").contains("failed"));
+            browser.screenshot("16-failed-and-skipped");
+        }
+    }
+
+    @Test
+    void aVersionLinkShowsThatVersionsContent() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Versioned task", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String path = "/api/tasks/" + id + "/artifacts/src/App.java";
+        contextStore.respond("GET", path, 200, version(3, "class App { String greeting = \"hello, world\"; }\n"));
+        contextStore.respond("GET", path + "?version=1", 200, version(1, "class App {}\n"));
+        contextStore.respond("GET", path + "?version=3", 200, version(3, "class App { String greeting = \"hello, world\"; }\n"));
+        contextStore.respond("GET", "/api/tasks/" + id + "/history/src/App.java", 200, json(
+                "[{\"key\":\"src/App.java\",\"version\":1,\"createdAt\":\"2026-12-01T10:00:00Z\","
+                        + "\"author\":{\"role\":\"backend\",\"agentId\":\"backend-1\"}},"
+                        + "{\"key\":\"src/App.java\",\"version\":2,\"createdAt\":\"2026-12-01T10:01:00Z\","
+                        + "\"author\":{\"role\":\"frontend\",\"agentId\":\"frontend-1\"}},"
+                        + "{\"key\":\"src/App.java\",\"version\":3,\"createdAt\":\"2026-12-01T10:02:00Z\","
+                        + "\"author\":{\"role\":\"lead\",\"agentId\":\"lead-1\"}}]"));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Versioned task", "Build it", List.of(), ApprovalMode.AUTO, null, null));
+            for (int v = 1; v <= 3; v++) {
+                events.send(new ArtifactPublished(id, "src/App.java", v, ArtifactKind.CODE, "h" + v, 20, false,
+                        "backend/backend-1", null, 1));
+            }
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the latest version in the tree", d -> browser.text("#t-tree a[data-key='src/App.java']").contains("v3"));
+            browser.find("#t-tree a[data-key='src/App.java']").click();
+            browser.waitFor("the latest content", d -> browser.text("#artifact-content").contains("hello, world"));
+            assertTrue(browser.text(".artifact-head").contains("src/App.java v3"), browser.text(".artifact-head"));
+
+            browser.find("#t-artifact .history").findElement(By.linkText("v1")).click();
+            browser.waitFor("version 1", d -> browser.text(".artifact-head").contains("src/App.java v1"));
+            assertEquals("class App {}", browser.text("#artifact-content").strip());
+            assertTrue(browser.text(".artifact-head").contains("an older version; the latest is v3"), browser.text(".artifact-head"));
+            assertEquals(List.of("v1"), List.of(browser.text(".history li.current a")), "the shown version is marked");
+            assertEquals(List.of("version=1"), contextStore.requests("GET", path).stream()
+                    .map(r -> r.get("query").asText()).filter("version=1"::equals).toList(),
+                    "the dashboard asked the context store for version 1");
+            browser.script("document.getElementById('t-artifact').scrollIntoView()");
+            browser.screenshot("17-artifact-version-1");
+
+            browser.find("#t-artifact .history").findElement(By.linkText("v3")).click();
+            browser.waitFor("version 3 again", d -> browser.text(".artifact-head").contains("src/App.java v3"));
+            assertTrue(browser.text("#artifact-content").contains("hello, world"));
+            assertFalse(browser.text(".artifact-head").contains("older"), browser.text(".artifact-head"));
+            assertEquals("v3", browser.text(".history li.current a"));
+        }
+    }
+
     private void run(TestEvents events, String task, String subtask, String key, Role role, String title,
                      ModelRef model, String agent) {
         events.send(new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.RUNNING, 1, null),
@@ -381,6 +658,24 @@ class DashboardPageTest {
     private static AgentMessage note(String task, int n) {
         return new AgentMessage(task, Participant.agent("backend-1"), Participant.TEAM, MessageKind.NOTE, "note " + n,
                 null, null);
+    }
+
+    /** A table's cells, row by row, read in one step. */
+    @SuppressWarnings("unchecked")
+    private List<List<String>> cells(String table) {
+        return (List<List<String>>) browser.script("return [...document.querySelectorAll(arguments[0] + ' tr')]"
+                + ".map(r => [...r.cells].map(c => c.textContent.trim()))", table);
+    }
+
+    private org.openqa.selenium.WebDriver d() {
+        return browser.driver;
+    }
+
+    private static JsonNode version(long version, String content) throws Exception {
+        ObjectNode a = EventCodec.mapper().createObjectNode();
+        a.put("key", "src/App.java").put("version", version).put("kind", "code").put("content", content);
+        a.putObject("author").put("role", "backend").put("agentId", "backend-1");
+        return a;
     }
 
     private static ObjectNode task(String id, String title, String status) {
