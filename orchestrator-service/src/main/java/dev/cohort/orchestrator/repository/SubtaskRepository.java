@@ -2,6 +2,7 @@ package dev.cohort.orchestrator.repository;
 
 import dev.cohort.orchestrator.domain.Subtask;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,14 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
 
     public Uni<List<Subtask>> byTask(UUID taskId) {
         return list("taskId", Sort.ascending("createdAt", "planKey"), taskId);
+    }
+
+    /** Subtasks handed to workers, counted per role and status ({@code dispatched} or {@code running}). */
+    @WithSession
+    public Uni<List<Object[]>> activeByRoleAndStatus() {
+        return getSession().flatMap(session -> session.createSelectionQuery(
+                "select s.role, s.status, count(s) from Subtask s where s.status in ('dispatched', 'running') "
+                        + "group by s.role, s.status", Object[].class).getResultList());
     }
 
     /** Tasks with an attempt whose lease ran out. */
