@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 final class CodeFacts {
 
     static final String WORKER_MODULE = "agent-worker-service";
+    /** The orchestrator's workload endpoint, which the worker groups' autoscaling reads. */
+    static final String WORKLOAD_PATH = "/api/workload";
 
     private CodeFacts() {
     }

@@ -315,12 +315,18 @@ class KubernetesTest {
     }
 
     @Test
-    void eachWorkerGroupScalesOnTheDispatchTopicsOfItsRoles() {
+    void eachWorkerGroupScalesOnTheWorkloadOfItsRoles() {
         Map<String, Resource> scaled = new LinkedHashMap<>();
         for (Resource so : ofKind("ScaledObject")) {
             scaled.put(String.valueOf(Repo.at(so.doc(), "spec", "scaleTargetRef", "name")), so);
         }
-        String bootstrap = config().get("kafka-bootstrap-servers");
+        // KEDA's operator runs in its own namespace: it reaches the orchestrator by the Service's full name.
+        String orchestrator = "http://orchestrator." + kustomization().get("namespace") + ".svc.cluster.local:"
+                + Repo.app("orchestrator-service").port();
+        assertTrue(Repo.read(Repo.ROOT.resolve("orchestrator-service/src/main/java/dev/cohort/orchestrator/rest/WorkloadResource.java"))
+                .contains("@Path(\"" + CodeFacts.WORKLOAD_PATH + "\")"), "the orchestrator serves " + CodeFacts.WORKLOAD_PATH);
+        String concurrency = Repo.app(CodeFacts.WORKER_MODULE).mappingDefaults().get("cohort.worker.concurrency");
+        assertNotNull(concurrency, "cohort.worker.concurrency has no default in the worker's config mapping");
         for (Resource w : workerDeployments()) {
             Resource so = scaled.remove(w.name());
             assertNotNull(so, w + " has no ScaledObject");
@@ -328,20 +334,16 @@ class KubernetesTest {
             assertEquals(null, Repo.at(w.doc(), "spec", "replicas"), w + " sets replicas although KEDA scales it");
             Object min = Repo.at(so.doc(), "spec", "minReplicaCount");
             assertTrue(min instanceof Integer i && i >= 1, so + ": a role group must keep a worker (minReplicaCount >= 1)");
-            Set<String> topics = new TreeSet<>();
-            for (Object t : Repo.list(Repo.at(so.doc(), "spec", "triggers"), so + " triggers")) {
-                assertEquals("kafka", Repo.at(t, "type"), so + ": not the kafka scaler");
-                String topic = String.valueOf(Repo.at(t, "metadata", "topic"));
-                assertTrue(topics.add(topic), so + ": two triggers on " + topic);
-                String role = topic.substring(topic.lastIndexOf('.') + 1);
-                assertEquals(CodeFacts.dispatchTopic(role), topic, so + ": not a dispatch topic");
-                assertEquals(CodeFacts.shareGroupPrefix() + role, Repo.at(t, "metadata", "consumerGroup"),
-                        so + ": the group of " + topic + " is not the workers' share group");
-                assertEquals(bootstrap, Repo.at(t, "metadata", "bootstrapServers"), so + ": another Kafka than cohort-config's");
-                assertTrue(Integer.parseInt(String.valueOf(Repo.at(t, "metadata", "lagThreshold"))) > 0, so + " lagThreshold");
-            }
-            assertEquals(workerRoles(w).stream().map(CodeFacts::dispatchTopic).collect(Collectors.toCollection(TreeSet::new)),
-                    topics, so + ": triggers must be the dispatch topics of exactly the roles " + w + " serves");
+            List<Object> triggers = Repo.list(Repo.at(so.doc(), "spec", "triggers"), so + " triggers");
+            assertEquals(1, triggers.size(), so + ": one trigger, on the group's workload");
+            Object t = triggers.get(0);
+            assertEquals("metrics-api", Repo.at(t, "type"), so + ": not the metrics-api scaler");
+            String roles = String.join(",", workerRoles(w));
+            assertEquals(orchestrator + CodeFacts.WORKLOAD_PATH + "?roles=" + roles, Repo.at(t, "metadata", "url"),
+                    so + ": the workload of exactly the roles " + w + " serves, from the orchestrator");
+            assertEquals("total", Repo.at(t, "metadata", "valueLocation"), so + ": scales on waiting + running");
+            assertEquals(concurrency, Repo.at(t, "metadata", "targetValue"),
+                    so + ": one replica per cohort.worker.concurrency subtasks");
         }
         assertTrue(scaled.isEmpty(), "ScaledObjects without a worker Deployment: " + scaled.keySet());
     }
