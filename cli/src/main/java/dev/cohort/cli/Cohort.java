@@ -76,7 +76,11 @@ public final class Cohort {
             case "list" -> list(args);
             case "show" -> show(args.next("a task id"), args.flag("follow"));
             case "approve" -> approve(args);
-            case "reject" -> print(orchestrator.post(task(args) + "/reject", Map.of("reason", args.option("reason", ""))));
+            case "reject" -> {
+                String path = task(args);
+                String reason = args.option("reason", null);
+                print(orchestrator.post(path + "/reject", reason == null ? null : Map.of("reason", reason)));
+            }
             case "pause" -> status(orchestrator.post(task(args) + "/pause", null));
             case "cancel" -> status(orchestrator.post(task(args) + "/cancel", null));
             case "resume" -> {

@@ -208,6 +208,16 @@ class CohortTest {
     }
 
     @Test
+    void rejectWithoutAReasonSendsNoEmptyOne() {
+        canned.put("POST /api/tasks/t-1/reject", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"rejected\"}"));
+
+        cli.run("reject", "t-1");
+
+        assertEquals("", only("POST", "/api/tasks/t-1/reject").body(), "no reason rather than an empty one");
+        assertEquals("t-1: rejected\n", out());
+    }
+
+    @Test
     void pauseAndCancelPostToTheirCommandsAndPrintTheStatus() {
         canned.put("POST /api/tasks/t-1/pause", Canned.json(200,
                 "{\"id\":\"t-1\",\"status\":\"paused\",\"statusReason\":\"paused by user\"}"));
