@@ -220,6 +220,32 @@ class TeamFlowIT {
         assertEquals(1, counter("byKind", "merge"), "one merge call to the lead's model");
     }
 
+    @Test
+    @Order(8)
+    void cancellingARunningTaskClosesTheModelStreamOnWhicheverWorkerRunsIt() {
+        // A slow backend model: its answer would take over a minute.
+        given().baseUri(stack.simulator.url()).contentType(ContentType.JSON)
+                .body(Map.of("tokensPerSecond", 5, "answerTokens", 400))
+                .put("/sim/models/sim-backend").then().statusCode(200);
+        try {
+            String id = submit("Build a garden REST API with a web front end");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(backendCallOutcome()));
+
+            given().baseUri(stack.orchestrator.url()).post("/api/tasks/" + id + "/cancel").then().statusCode(200);
+            awaitStatus(id, "cancelled", 30);
+            // Two workers, each with some of the task-events partitions in a shared group, would leave this to
+            // chance: every worker sees every cancel, and the one streaming the backend's answer hangs up.
+            await().atMost(Duration.ofSeconds(20)).until(() -> "client-closed".equals(backendCallOutcome()));
+        } finally {
+            given().baseUri(stack.simulator.url()).delete("/sim/models/sim-backend");
+        }
+    }
+
+    private static String backendCallOutcome() {
+        return given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract()
+                .path("find { it.role == 'backend' }.outcome");
+    }
+
     private static String submit(String description) {
         return given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
                 .body(Map.of("description", description))
