@@ -11,7 +11,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -55,20 +57,43 @@ final class Api {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(publisher));
     }
 
+    /**
+     * Saves the response body as {@code target}. It is written next to the target first and moved into place only when
+     * complete, so a refusal or a broken connection never replaces an earlier file with an error or half a file.
+     */
     void download(String path, Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new CliException(73, "cannot write " + target + ": the directory " + dir + " does not exist");
+        }
+        Path part;
+        try {
+            part = Files.createTempFile(dir, ".cohort-download-", ".part");
+        } catch (IOException e) {
+            throw new CliException(73, "cannot write in " + dir + ": " + e.getMessage());
+        }
         try {
             HttpResponse<Path> response = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2))
-                    .GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+                    .GET().build(), HttpResponse.BodyHandlers.ofFile(part));
             if (response.statusCode() >= 300) {
-                String body = java.nio.file.Files.readString(target);
-                java.nio.file.Files.deleteIfExists(target);
-                throw refused(response.statusCode(), body);
+                throw refused(response.statusCode(), Files.readString(part));
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new CliException(73, "cannot write " + target + ": " + e.getMessage());
             }
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(130, "interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // a leftover .part file is harmless
+            }
         }
     }
 

@@ -382,6 +382,30 @@ class CohortTest {
         assertTrue(Files.notExists(refused), "no half-written or error file left behind");
     }
 
+    @Test
+    void aRefusedExportKeepsTheEarlierFileAndAMissingDirectoryIsNamed() throws Exception {
+        canned.put("GET /api/tasks/t-1/export.zip", Canned.json(503,
+                "{\"status\":503,\"error\":\"the context store's database is not reachable\"}"));
+        Path earlier = dir.resolve("todo.zip");
+        Files.writeString(earlier, "the export of yesterday");
+
+        CliException refused = assertThrows(CliException.class, () -> cli.run("export", "t-1", "--out", earlier.toString()));
+
+        assertEquals(2, refused.exitCode);
+        assertTrue(refused.getMessage().contains("database is not reachable"), refused.getMessage());
+        assertEquals("the export of yesterday", Files.readString(earlier), "the earlier export is untouched");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(earlier), files.toList(), "no partial file left behind");
+        }
+
+        Path nowhere = dir.resolve("no-such-dir").resolve("todo.zip");
+        CliException missing = assertThrows(CliException.class, () -> cli.run("export", "t-1", "--out", nowhere.toString()));
+        assertEquals(73, missing.exitCode);
+        assertEquals("cannot write " + nowhere + ": the directory " + nowhere.getParent() + " does not exist",
+                missing.getMessage());
+        assertEquals(1, all("GET", "/api/tasks/t-1/export.zip").size(), "nothing asked of the server it cannot save");
+    }
+
     private Received only(String method, String path) {
         List<Received> matching = all(method, path);
         assertEquals(1, matching.size(), "one " + method + " " + path + " in " + received);
