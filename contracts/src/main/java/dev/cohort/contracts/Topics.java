@@ -20,6 +20,10 @@ public final class Topics {
 
     /** Record header that carries the reason a record was dead-lettered. */
     public static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";
+    /** Record headers that say where a dead-lettered record was read: topic, partition and offset. */
+    public static final String DEAD_LETTER_TOPIC_HEADER = "dead-letter-topic";
+    public static final String DEAD_LETTER_PARTITION_HEADER = "dead-letter-partition";
+    public static final String DEAD_LETTER_OFFSET_HEADER = "dead-letter-offset";
 
     private Topics() {
     }

@@ -204,8 +204,10 @@ public class DispatchConsumers {
         Log.warnf("Dead-lettering unreadable dispatch %s: %s", where, reason);
         ProducerRecord<String, String> dead = new ProducerRecord<>(Topics.DEAD_LETTER, record.key(), record.value());
         dead.headers().add(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(Topics.DEAD_LETTER_TOPIC_HEADER, record.topic().getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(Topics.DEAD_LETTER_PARTITION_HEADER,
+                Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+        dead.headers().add(Topics.DEAD_LETTER_OFFSET_HEADER, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         deadLetters.send(dead);
     }
 
