@@ -242,6 +242,7 @@ public class OrchestrationService {
         subtask.artifactRefs(done.artifacts().stream().map(a -> a.key() + "@" + a.version()).toList());
         return finishAttempt(subtask, "completed", null, null, done.usage())
                 .call(() -> cooperation.fromAgent(graph, subtask, done.messages()))
+                .call(() -> cooperation.fromAgent(graph, done.conflicts()))
                 .call(() -> switch (subtask.kindValue()) {
             case PLAN -> planned(graph, subtask, done.output());
             case SUMMARY -> summarised(graph, subtask, done);

@@ -1,6 +1,7 @@
 package dev.cohort.orchestrator.service;
 
 import static dev.cohort.orchestrator.service.ScriptedWorker.completed;
+import static dev.cohort.orchestrator.service.ScriptedWorker.completedWithConflicts;
 import static dev.cohort.orchestrator.service.ScriptedWorker.failed;
 import static dev.cohort.orchestrator.service.ScriptedWorker.started;
 import static io.restassured.RestAssured.given;
@@ -24,6 +25,7 @@ import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskAwaitingApproval;
 import dev.cohort.contracts.event.TaskEvent;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.CostSource;
 import dev.cohort.contracts.model.MessageKind;
 import dev.cohort.contracts.model.Participant;
@@ -79,7 +81,7 @@ class TaskControlTest {
         String scenario = d.taskDescription();
         List<AgentEvent> events = new ArrayList<>(List.of(started(d)));
         if (d.kind() == SubtaskKind.PLAN) {
-            events.add(completed(d, scenario.equals("conflict") ? READS : OrchestrationTest.DIAMOND));
+            events.add(completed(d, scenario.startsWith("conflict") ? READS : OrchestrationTest.DIAMOND));
             return events;
         }
         switch (scenario) {
@@ -92,6 +94,15 @@ class TaskControlTest {
                     return events; // still working when the person pauses
                 }
                 events.add(completed(d, null));
+            }
+            case "conflict", "conflict-first" -> {
+                // The architect's write conflicted; its completion says so (and the store announces it separately).
+                if (d.title().equals("Design")) {
+                    events.add(completedWithConflicts(d, List.of(new ConflictRef("api.yaml",
+                            scenario.equals("conflict") ? "conflict-7" : "conflict-9", 1, 2))));
+                } else if (!(d.kind() == SubtaskKind.MERGE && "conflict-9".equals(d.conflictId()))) {
+                    events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : null));
+                } // the merge of conflict-9 runs until the test completes it
             }
             case "stop", "stop-no-retry" -> {
                 if (d.title().equals("API")) {
@@ -339,6 +350,48 @@ class TaskControlTest {
         assertEquals(List.of("a", "merge-1"), task.getList("subtasks.find { it.key == 'b' }.dependsOn"));
         List<String> order = worker.receivedFor(id).stream().map(SubtaskDispatch::title).toList();
         assertTrue(order.indexOf("API") > order.indexOf(merge.title()), "the reader waited for the merge: " + order);
+        assertEquals(1, worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.MERGE).count(),
+                "the completion that named the conflict again added no second merge: " + order);
+        assertEquals(1, task.getList("subtasks.findAll { it.kind == 'merge' }").size());
+    }
+
+    @Test
+    void aConflictNamedByTheWritersCompletionIsMergedBeforeReadersRunWhateverTheStoreSaysLater() throws Exception {
+        String id = submit("conflict-first", "auto", null);
+
+        // Only the completion has told the orchestrator so far: the merge runs, the reader of api.yaml waits.
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.receivedFor(id).stream()
+                .anyMatch(d -> d.kind() == SubtaskKind.MERGE));
+        SubtaskDispatch merge = worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.MERGE).findFirst()
+                .orElseThrow();
+        assertEquals("conflict-9", merge.conflictId());
+        JsonPath running = given().get("/api/tasks/" + id).then().extract().jsonPath();
+        assertEquals(List.of("a", "merge-1"), running.getList("subtasks.find { it.key == 'b' }.dependsOn"));
+        assertEquals("pending", running.getString("subtasks.find { it.key == 'b' }.status"));
+        assertTrue(dispatches(id, "API").isEmpty(), "the reader was dispatched before the merge");
+
+        // The store's announcement of the same conflict arrives later (twice), then one of another conflict.
+        ArtifactConflict late = new ArtifactConflict(id, "api.yaml", "conflict-9", 1, 2, "architect", null, 1);
+        ArtifactConflict other = new ArtifactConflict(id, "notes.md", "conflict-10", 1, 2, "architect", null, 1);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(other))).get();
+        }
+        // One task's artifact events are read in order: once notes.md has its merge, the late ones were applied.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/tasks/" + id).then()
+                .body("subtasks.findAll { it.title == 'Merge conflicting changes to notes.md' }.size()", equalTo(1)));
+        given().get("/api/tasks/" + id).then()
+                .body("subtasks.findAll { it.title == 'Merge conflicting changes to api.yaml' }.size()", equalTo(1));
+
+        worker.send(started(merge));
+        worker.send(completed(merge, null));
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals(1, dispatches(id, merge.title()).size());
+        List<String> order = worker.receivedFor(id).stream().map(SubtaskDispatch::title).toList();
+        assertTrue(order.indexOf("API") > order.indexOf(merge.title()), "the reader waited for the merge: " + order);
+        assertEquals("done", task.getString("subtasks.find { it.key == 'b' }.status"));
     }
 
     @Test
