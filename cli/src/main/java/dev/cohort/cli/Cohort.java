@@ -28,6 +28,9 @@ public final class Cohort {
               approve <task> [--plan FILE]    approve the plan, or an edited plan ({"subtasks": [...]}) from FILE
               reject <task> [--reason R]
               pause <task> | resume <task> [--budget USD] | cancel <task>
+              stop <task> <subtask> [--reason R] [--no-retry]
+                                              stop one agent: its subtask runs again as a new attempt,
+                                              or with --no-retry is cancelled and what depends on it skipped
               message <task> --to role:NAME|agent:ID|team [--question] "<text>"
               spawn <task> --role ROLE --title T [--instructions I] [--after k1,k2]
               artifacts <task>                list the task's artifacts
@@ -88,6 +91,7 @@ public final class Cohort {
                 String budget = args.option("budget", null);
                 status(orchestrator.post(path + "/resume" + (budget == null ? "" : "?budgetUsd=" + Api.encode(budget)), null));
             }
+            case "stop" -> stop(args);
             case "message" -> message(args);
             case "spawn" -> spawn(args);
             case "artifacts" -> artifacts(args.next("a task id"));
@@ -194,6 +198,22 @@ public final class Cohort {
             }
         }
         status(orchestrator.post(path + "/approve", body));
+    }
+
+    private void stop(Args args) {
+        String path = task(args);
+        String subtask = args.next("a subtask key or id");
+        boolean retry = !args.flag("no-retry");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("by", System.getProperty("user.name", "user"));
+        body.put("reason", args.option("reason", null));
+        status(orchestrator.post(path + "/subtasks/" + encode(subtask) + "/stop" + (retry ? "" : "?retry=false"), body));
+        out.println(retry ? "stopped " + subtask + "; it runs again as a new attempt"
+                : "stopped " + subtask + "; it will not run again, and what depends on it is skipped");
+    }
+
+    private static String encode(String segment) {
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void message(Args args) {
@@ -313,7 +333,7 @@ public final class Cohort {
     static final class Args {
         private final Deque<String> positional = new ArrayDeque<>();
         private final Map<String, String> options = new HashMap<>();
-        private static final Set<String> FLAGS = Set.of("follow", "manual", "question");
+        private static final Set<String> FLAGS = Set.of("follow", "manual", "question", "no-retry");
         private static final Set<String> OPTIONS = Set.of("title", "roles", "budget", "template", "status", "plan",
                 "reason", "to", "role", "instructions", "after", "version", "out", "timeout");
 

@@ -81,6 +81,11 @@ class CohortTest {
                 status = body.contains("\"description\":\"\"") ? 400 : 201;
                 answer = status == 400 ? "{\"status\":400,\"error\":\"'description' is required\"}"
                         : "{\"id\":\"t-1\",\"status\":\"planning\"}";
+            } else if (path.equals("/api/tasks/t-1/subtasks/backend/stop")) {
+                answer = "{\"id\":\"t-1\",\"status\":\"running\"}";
+            } else if (path.equals("/api/tasks/t-1/subtasks/design/stop")) {
+                status = 409;
+                answer = "{\"status\":409,\"error\":\"subtask 'design' is done; only a dispatched or running subtask can be stopped\"}";
             } else if (path.equals("/api/tasks/t-1")) {
                 answer = """
                         {"id":"t-1","title":"Todo","status":"running","promptTokens":10,"completionTokens":20,"costUsd":0,
@@ -128,6 +133,25 @@ class CohortTest {
         assertTrue(out.contains("1/2 done"), out);
         assertTrue(out.contains("design") && out.contains("[####################]") && out.contains("qwen [local]"), out);
         assertTrue(out.contains("backend") && out.contains("[##########..........]") && out.contains("gpt [cloud]"), out);
+    }
+
+    @Test
+    void stopNamesTheSubtaskInThePathAndSendsTheReason() {
+        cli.run("stop", "t-1", "backend", "--reason", "stuck in a loop");
+        cli.run("stop", "t-1", "backend", "--no-retry");
+
+        assertTrue(requests.get(0).startsWith("POST /api/tasks/t-1/subtasks/backend/stop {"), requests.get(0));
+        assertTrue(requests.get(0).contains("\"reason\":\"stuck in a loop\""), requests.get(0));
+        assertTrue(requests.get(1).startsWith("POST /api/tasks/t-1/subtasks/backend/stop?retry=false "), requests.get(1));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("stopped backend; it runs again as a new attempt"), out);
+        assertTrue(out.contains("stopped backend; it will not run again"), out);
+
+        CliException notRunning = assertThrows(CliException.class, () -> cli.run("stop", "t-1", "design"));
+        assertTrue(notRunning.getMessage().contains("only a dispatched or running subtask"), notRunning.getMessage());
+        assertTrue(assertThrows(CliException.class, () -> cli.run("stop", "t-1")).getMessage()
+                .contains("missing a subtask key or id"));
+        assertTrue(Cohort.USAGE.contains("stop <task> <subtask> [--reason R] [--no-retry]"));
     }
 
     @Test

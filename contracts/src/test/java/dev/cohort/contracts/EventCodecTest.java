@@ -35,6 +35,7 @@ import dev.cohort.contracts.event.TaskSubmitted;
 import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.ArtifactRef;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.CostSource;
 import dev.cohort.contracts.model.Estimate;
 import dev.cohort.contracts.model.FailureKind;
@@ -98,7 +99,8 @@ class EventCodecTest {
                 new AgentCompleted(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL, SUMMARY,
                         List.of(new ArtifactRef("src/App.java", 3, ArtifactKind.CODE)), usage, null,
                         List.of(new AgentMessage(TASK, Participant.agent("worker-a/backend"), Participant.role(Role.ARCHITECT),
-                                MessageKind.QUESTION, "Which port?", "api", null))),
+                                MessageKind.QUESTION, "Which port?", "api", null)),
+                        List.of(new ConflictRef("src/Api.java", "c-2", 1, 2))),
                 new AgentFailed(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL,
                         FailureKind.RATE_LIMITED, "429 from model", Usage.NONE),
                 new AgentEscalated(TASK, "api", 3, Role.BACKEND, LOCAL, CLOUD, "2 failed attempts"),
@@ -140,6 +142,23 @@ class EventCodecTest {
         TaskPaused paused = assertInstanceOf(TaskPaused.class, event);
         assertEquals("budget reached", paused.reason());
         assertEquals(2, paused.schemaVersion());
+    }
+
+    @Test
+    void aCompletionFromAnOlderWorkerHasNoConflictsAndAConflictNeedsItsId() throws Exception {
+        ObjectNode json = (ObjectNode) EventCodec.mapper().readTree(EventCodec.encode(
+                new AgentCompleted(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL, SUMMARY,
+                        List.of(), Usage.NONE, null, List.of(), List.of(new ConflictRef("src/Api.java", "c-2", 1, 2)))));
+        assertEquals("c-2", json.at("/conflicts/0/conflictId").asText());
+        ObjectNode old = json.deepCopy();
+        old.remove("conflicts");
+
+        AgentCompleted completed = EventCodec.decode(old.toString(), AgentCompleted.class);
+
+        assertEquals(List.of(), completed.conflicts());
+        ((ObjectNode) json.at("/conflicts/0")).remove("conflictId");
+        InvalidEventException e = assertThrows(InvalidEventException.class, () -> EventCodec.decode(json.toString()));
+        assertTrue(e.getMessage().contains("'conflictId'"), e.getMessage());
     }
 
     @Test

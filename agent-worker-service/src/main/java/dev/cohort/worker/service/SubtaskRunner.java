@@ -11,6 +11,7 @@ import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.ArtifactRef;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Participant;
@@ -187,12 +188,14 @@ public class SubtaskRunner {
         Writer writer = new Writer(d.role().id(), agentId, response.answeredBy().provider().id(),
                 response.answeredBy().model(), d.subtaskId(), d.attempt(), d.leaseToken());
         List<ArtifactRef> artifacts = new ArrayList<>();
+        List<ConflictRef> conflicts = new ArrayList<>();
         List<AgentMessage> messages = new ArrayList<>();
         StructuredSummary summary;
         String output = null;
         if (d.kind() == SubtaskKind.PLAN) {
             output = response.jsonText();
-            artifacts.add(write(d, "plan", ArtifactKind.PLAN, "application/json", output, read, writer, new ArrayList<>()));
+            artifacts.add(write(d, "plan", ArtifactKind.PLAN, "application/json", output, read, writer, new ArrayList<>(),
+                    conflicts));
             summary = new StructuredSummary("planned", List.of("proposed a plan"), null);
         } else {
             Answer answer = Answer.parse(response.text(), d.role());
@@ -207,7 +210,8 @@ public class SubtaskRunner {
                 artifacts.add(store.resolve(d.taskId(), d.conflictId(), key, kind, merged, writer));
             } else {
                 for (Answer.File f : answer.files()) {
-                    artifacts.add(write(d, f.path(), f.kind(), f.mediaType(), f.content(), read, writer, notes));
+                    artifacts.add(write(d, f.path(), f.kind(), f.mediaType(), f.content(), read, writer, notes,
+                            conflicts));
                 }
             }
             if (d.kind() == SubtaskKind.SUMMARY || d.kind() == SubtaskKind.ANSWER) {
@@ -215,7 +219,7 @@ public class SubtaskRunner {
             }
             if (d.kind() == SubtaskKind.SUMMARY) {
                 artifacts.add(write(d, "summary", ArtifactKind.SUMMARY, "text/markdown", answer.prose(), read, writer,
-                        notes));
+                        notes, conflicts));
             }
             for (Answer.Message m : answer.messages()) {
                 messages.add(new AgentMessage(d.taskId(), Participant.agent(agentId), m.to(), m.kind(), m.text(),
@@ -225,17 +229,21 @@ public class SubtaskRunner {
         }
         artifacts.removeIf(java.util.Objects::isNull);
         return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
-                response.answeredBy(), summary, artifacts, response.usage(), output, messages);
+                response.answeredBy(), summary, artifacts, response.usage(), output, messages, conflicts);
     }
 
-    /** Writes with the version read before the model ran; a conflict is kept by the store and noted, not fatal. */
+    /**
+     * Writes with the version read before the model ran; a conflict is kept by the store and noted, not fatal. The
+     * completion names the conflict, so the orchestrator adds the lead's merge before it dispatches the readers.
+     */
     private ArtifactRef write(SubtaskDispatch d, String key, ArtifactKind kind, String mediaType, String content,
-                              Map<String, Stored> read, Writer writer, List<String> notes) {
+                              Map<String, Stored> read, Writer writer, List<String> notes, List<ConflictRef> conflicts) {
         long base = Optional.ofNullable(read.get(key)).map(Stored::version).orElse(0L);
         Written written = store.write(d.taskId(), key, kind, mediaType, content, base, writer);
         if (written.conflicted()) {
             notes.add("my change to " + key + " conflicted with another agent's; kept as conflict "
                     + written.conflictId() + " for the lead to merge");
+            conflicts.add(new ConflictRef(key, written.conflictId(), base, written.ref().version()));
             return null;
         }
         return written.ref();

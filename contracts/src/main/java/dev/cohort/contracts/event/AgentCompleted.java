@@ -3,6 +3,7 @@ package dev.cohort.contracts.event;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.cohort.contracts.Required;
 import dev.cohort.contracts.model.ArtifactRef;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
@@ -12,8 +13,11 @@ import java.util.List;
 
 /**
  * An attempt finished: its summary, the artifact versions it wrote, usage, structured output where the subtask
- * asked for it, and the messages its agent sends. The orchestrator applies and publishes those messages with the
- * result, so a question is never overtaken by the completion it came with.
+ * asked for it, the messages its agent sends, and the writes the context store kept as conflicts. The orchestrator
+ * applies messages and conflicts before the result, so a question is never overtaken by the completion it came
+ * with, and a reader of a conflicted artifact is never dispatched before the merge it must wait for (the store's
+ * {@code artifact.conflict} travels on another topic and may be read later). Records without {@code conflicts}
+ * (older workers) read as having none.
  */
 @JsonTypeName("agent.completed")
 public record AgentCompleted(
@@ -31,7 +35,8 @@ public record AgentCompleted(
         List<ArtifactRef> artifacts,
         Usage usage,
         String output,
-        List<AgentMessage> messages) implements AgentEvent {
+        List<AgentMessage> messages,
+        List<ConflictRef> conflicts) implements AgentEvent {
 
     public AgentCompleted {
         Required.field(eventId, "eventId");
@@ -47,6 +52,7 @@ public record AgentCompleted(
         Required.field(summary, "summary");
         artifacts = Required.list(artifacts);
         messages = Required.list(messages);
+        conflicts = Required.list(conflicts);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */
@@ -62,7 +68,25 @@ public record AgentCompleted(
                            Usage usage,
                            String output,
                            List<AgentMessage> messages) {
+        this(taskId, subtaskId, attempt, leaseToken, agentId, role, model, summary, artifacts, usage, output, messages,
+                List.of());
+    }
+
+    /** As above, with the writes that were kept as conflicts. */
+    public AgentCompleted(String taskId,
+                           String subtaskId,
+                           int attempt,
+                           String leaseToken,
+                           String agentId,
+                           Role role,
+                           ModelRef model,
+                           StructuredSummary summary,
+                           List<ArtifactRef> artifacts,
+                           Usage usage,
+                           String output,
+                           List<AgentMessage> messages,
+                           List<ConflictRef> conflicts) {
         this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtaskId, attempt,
-                leaseToken, agentId, role, model, summary, artifacts, usage, output, messages);
+                leaseToken, agentId, role, model, summary, artifacts, usage, output, messages, conflicts);
     }
 }

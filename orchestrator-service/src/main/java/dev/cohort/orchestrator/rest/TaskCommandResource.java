@@ -32,9 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Commands on one task: plan approval, pause and resume, extra subtasks, messages to agents. */
+/** Commands on one task: plan approval, pause and resume, stopping one agent, extra subtasks, messages to agents. */
 @Path("/api/tasks/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Task control", description = "Steer a running team")
@@ -65,6 +66,9 @@ public class TaskCommandResource {
     }
 
     public record SpawnRequest(String role, String title, String instructions, List<String> dependsOn) {
+    }
+
+    public record StopRequest(String by, String reason) {
     }
 
     public record MessageRequest(String from, Recipient to, String kind, String text) {
@@ -146,6 +150,34 @@ public class TaskCommandResource {
                         request.instructions() == null ? "" : request.instructions(),
                         request.dependsOn() == null ? List.of() : request.dependsOn())
                 .invoke(relay::kick).map(TaskView::of);
+    }
+
+    @POST
+    @Path("/subtasks/{subtask}/stop")
+    @Consumes(MediaType.WILDCARD) // the body is optional
+    @Operation(summary = "Stop one agent: cancel the attempt in flight of a subtask without stopping the task",
+            description = "The subtask is named by its key (e.g. 'b') or its id; optional body {\"by\", \"reason\"}. "
+                    + "The attempt's worker closes its model call, and whatever that attempt reports later is ignored. "
+                    + "By default the subtask runs again at once as a new attempt (a stop is not counted as a failure). "
+                    + "With retry=false it is cancelled instead, and the pending subtasks that depend on it are skipped; "
+                    + "the rest of the team carries on and the lead's summary names what did not run. The lead's plan "
+                    + "and summary can only be stopped with retry.")
+    @APIResponse(responseCode = "200", description = "The task after the stop")
+    @APIResponse(responseCode = "404", description = "No such task, or no such subtask in it")
+    @APIResponse(responseCode = "409", description = "The subtask has no attempt in flight (pending or finished), "
+            + "or it is the lead's plan or summary and retry=false")
+    public Uni<TaskView> stop(@PathParam("id") String id, @PathParam("subtask") String subtask,
+                              @QueryParam("retry") @DefaultValue("true") String retry, String body)
+            throws JsonProcessingException {
+        StopRequest request = optionalBody(body, StopRequest.class);
+        boolean again = switch (retry.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("'retry' must be true (run the subtask again) or false "
+                    + "(cancel it and skip what depends on it), was '" + retry + "'");
+        };
+        return control.stop(TaskResource.parseId(id), subtask, by(request == null ? null : request.by()),
+                request == null ? null : request.reason(), again).invoke(relay::kick).map(TaskView::of);
     }
 
     @POST

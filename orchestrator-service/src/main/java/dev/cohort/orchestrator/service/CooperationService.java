@@ -4,6 +4,7 @@ import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.ArtifactConflict;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.MessageKind;
 import dev.cohort.contracts.model.Participant;
 import dev.cohort.contracts.model.ParticipantType;
@@ -167,13 +168,32 @@ public class CooperationService {
         UUID taskId = UUID.fromString(conflict.taskId());
         return Panache.withTransaction(() -> processed.markProcessed(conflict.eventId()).flatMap(first -> !first
                 ? Uni.createFrom().voidItem()
-                : orchestration.withGraph(taskId, graph -> merge(graph, conflict))));
+                : orchestration.withGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
+                        conflict.conflictId(), conflict.baseVersion(), conflict.currentVersion()))
+                        .call(() -> orchestration.dispatchReady(graph)))));
     }
 
-    private Uni<Void> merge(TaskGraph graph, ArtifactConflict conflict) {
+    /**
+     * The conflicts a completing attempt's writes caused: their merges are added before the completion makes
+     * anything ready, so no reader of a conflicted artifact runs before its merge, whichever of the completion and
+     * the store's {@code artifact.conflict} is read first. The caller dispatches what became ready.
+     */
+    Uni<Void> fromAgent(TaskGraph graph, List<ConflictRef> conflicts) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ConflictRef conflict : conflicts) {
+            chain = chain.call(() -> merge(graph, conflict));
+        }
+        return chain;
+    }
+
+    /** Adds the lead's merge of a conflict, once per conflict id; pending readers of the artifact wait for it. */
+    private Uni<Void> merge(TaskGraph graph, ConflictRef conflict) {
         TaskStatus status = graph.task().statusValue();
         if (graph.task().finished() || status == TaskStatus.PLANNING) {
             return Uni.createFrom().voidItem();
+        }
+        if (graph.subtasks().stream().anyMatch(s -> conflict.conflictId().equals(s.conflictId))) {
+            return Uni.createFrom().voidItem(); // announced twice: by the writer's completion and by the store
         }
         String key = uniqueKey(graph, "merge");
         Subtask merge = orchestration.newSubtask(graph.task(), key, Role.LEAD, SubtaskKind.MERGE,
@@ -193,11 +213,10 @@ public class CooperationService {
                 reader.dependsOnKeys(deps);
             }
         }
-        Log.infof("Task %s: conflict %s on %s; the lead merges it in subtask '%s'", conflict.taskId(),
+        Log.infof("Task %s: conflict %s on %s; the lead merges it in subtask '%s'", graph.task().id,
                 conflict.conflictId(), conflict.key(), key);
         return subtasks.persist(merge).replaceWithVoid()
-                .call(() -> events.subtaskChanged(merge, "conflict on " + conflict.key()))
-                .call(() -> orchestration.dispatchReady(graph));
+                .call(() -> events.subtaskChanged(merge, "conflict on " + conflict.key()));
     }
 
     static String uniqueKey(TaskGraph graph, String prefix) {

@@ -242,6 +242,7 @@ public class OrchestrationService {
         subtask.artifactRefs(done.artifacts().stream().map(a -> a.key() + "@" + a.version()).toList());
         return finishAttempt(subtask, "completed", null, null, done.usage())
                 .call(() -> cooperation.fromAgent(graph, subtask, done.messages()))
+                .call(() -> cooperation.fromAgent(graph, done.conflicts()))
                 .call(() -> switch (subtask.kindValue()) {
             case PLAN -> planned(graph, subtask, done.output());
             case SUMMARY -> summarised(graph, subtask, done);
@@ -315,11 +316,14 @@ public class OrchestrationService {
         if (task.statusValue() != TaskStatus.RUNNING) {
             return Uni.createFrom().voidItem();
         }
-        if (graph.allWorkDone() && graph.byKey(SUMMARY_KEY).isEmpty()) {
+        if (graph.allWorkFinished() && graph.byKey(SUMMARY_KEY).isEmpty()) {
             List<String> all = graph.work().stream().map(s -> s.planKey).toList();
+            List<String> notRun = graph.work().stream().filter(s -> s.statusValue() != SubtaskStatus.DONE)
+                    .map(s -> s.planKey + " (" + s.title + ")").toList();
             Subtask summary = newSubtask(task, SUMMARY_KEY, Role.LEAD, SubtaskKind.SUMMARY, "Summarise the result",
                     "Summarise what the team built for this task, for the person who asked: what exists, how to run it, "
-                            + "what is left to do.", all);
+                            + "what is left to do." + (notRun.isEmpty() ? "" : " These subtasks were stopped and did "
+                            + "not finish: " + String.join(", ", notRun) + "."), all);
             graph.add(summary);
             return subtasks.persist(summary).chain(() -> dispatcher.dispatch(graph, summary, "all work done"));
         }
@@ -412,7 +416,8 @@ public class OrchestrationService {
             Log.infof("Task %s: ignoring %s of attempt %d of '%s' (current attempt %d, %s)", event.taskId(),
                     event.type(), event.attempt(), subtask.planKey, subtask.attempt, subtask.status);
             return attempts.find(subtask.id, event.attempt()).invoke(a -> {
-                if (a != null) {
+                // A cancelled attempt keeps the reason it was cancelled for (a pause, a person's stop).
+                if (a != null && !"cancelled".equals(a.outcome)) {
                     a.outcome = "stale";
                     a.reason = "its " + event.type() + " arrived after attempt " + subtask.attempt
                             + " took over, and was rejected";
@@ -514,6 +519,41 @@ public class OrchestrationService {
             }
         }
         return chain.call(() -> events.publish(new dev.cohort.contracts.event.TaskPaused(task.id.toString(), reason)));
+    }
+
+    /**
+     * A person stopped a subtask's attempt in flight. The attempt ends as cancelled, and the state change that says
+     * so tells its worker to close the model call; anything the attempt reports later is stale. With {@code retry}
+     * the subtask runs again at once as a new attempt; a stop is not a failure, so it uses up no attempt and does not
+     * escalate. Without, the subtask is cancelled and the pending work that depends on it is skipped, as it would be
+     * after a failure, while the rest of the team carries on.
+     */
+    Uni<Void> stop(TaskGraph graph, Subtask subtask, String why, boolean retry) {
+        int attempt = subtask.attempt;
+        subtask.leaseExpiresAt = null;
+        Uni<Void> cancelled = finishAttempt(subtask, "cancelled", FailureKind.CANCELLED, why, null);
+        if (retry) {
+            subtask.status(SubtaskStatus.PENDING);
+            subtask.maxAttempts++;
+            return cancelled.call(() -> events.subtaskChanged(subtask, "attempt " + attempt + " " + why))
+                    .call(() -> dispatcher.dispatch(graph, subtask, "running again after attempt " + attempt
+                            + " was stopped"));
+        }
+        subtask.status(SubtaskStatus.CANCELLED);
+        subtask.finishedAt = Instant.now();
+        subtask.failureReason = why;
+        Uni<Void> chain = cancelled.call(() -> events.subtaskChanged(subtask, "attempt " + attempt + " " + why
+                + "; not retried"));
+        for (Subtask dependent : graph.dependents(subtask)) {
+            if (!dependent.finished() && !dependent.inFlight()) {
+                dependent.status(SubtaskStatus.SKIPPED);
+                dependent.finishedAt = Instant.now();
+                dependent.retryAt = null;
+                dependent.failureReason = "depends on '" + subtask.planKey + "', which was stopped";
+                chain = chain.call(() -> events.subtaskChanged(dependent, dependent.failureReason));
+            }
+        }
+        return chain.call(() -> dispatchReady(graph));
     }
 
     private static void addUsage(Task task, Subtask subtask, Usage usage) {

@@ -22,10 +22,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
-/** What people do to a running team: approve, edit or reject its plan; pause, resume; add work; talk to agents. */
+/**
+ * What people do to a running team: approve, edit or reject its plan; pause, resume; stop one agent; add work;
+ * talk to agents.
+ */
 @ApplicationScoped
 public class TaskControlService {
 
@@ -139,6 +143,30 @@ public class TaskControlService {
         });
     }
 
+    /**
+     * Stops the attempt in flight of one subtask, named by its plan key or id, without stopping the task: it runs
+     * again as a new attempt, or, without {@code retry}, is cancelled and the work that depends on it skipped.
+     */
+    public Uni<Task> stop(UUID taskId, String subtaskRef, String by, String reason, boolean retry) {
+        return command(taskId, (graph, task) -> {
+            Subtask subtask = graph.byKey(subtaskRef).or(() -> uuid(subtaskRef).flatMap(graph::byId))
+                    .orElseThrow(() -> new CommandRejected(404, "task " + taskId + " has no subtask '" + subtaskRef
+                            + "'; name one by its key (" + String.join(", ", graph.subtasks().stream()
+                            .map(s -> s.planKey).toList()) + ") or its id"));
+            if (!subtask.inFlight()) {
+                throw CommandRejected.conflict("subtask '" + subtask.planKey + "' is " + subtask.status
+                        + "; only a dispatched or running subtask can be stopped");
+            }
+            SubtaskKind kind = subtask.kindValue();
+            if (!retry && (kind == SubtaskKind.PLAN || kind == SubtaskKind.SUMMARY)) {
+                throw CommandRejected.conflict("the lead's " + kind.id() + " cannot be skipped; stop it with retry, "
+                        + "or cancel the task");
+            }
+            String why = "stopped by " + by + (reason == null || reason.isBlank() ? "" : ": " + reason.strip());
+            return orchestration.stop(graph, subtask, why, retry);
+        });
+    }
+
     public Uni<AgentMessage> message(UUID taskId, AgentMessage message) {
         return tasks.findById(taskId).flatMap(task -> {
             if (task == null) {
@@ -159,6 +187,14 @@ public class TaskControlService {
             return subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list), task))
                     .replaceWith(task);
         }));
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static void requireStatus(Task task, TaskStatus expected, String verb) {

@@ -84,7 +84,11 @@ public final class TaskGraph {
         return result;
     }
 
-    public boolean allWorkDone() {
-        return work().stream().allMatch(s -> s.statusValue() == SubtaskStatus.DONE);
+    /**
+     * Every piece of planned work is done, or was stopped by a person and skipped with what depended on it. While
+     * the task runs nothing else ends work: a failed subtask fails the task.
+     */
+    public boolean allWorkFinished() {
+        return work().stream().allMatch(Subtask::finished);
     }
 }

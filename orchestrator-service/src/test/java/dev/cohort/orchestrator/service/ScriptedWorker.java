@@ -8,6 +8,7 @@ import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Provider;
@@ -101,6 +102,13 @@ public final class ScriptedWorker implements AutoCloseable {
         return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL,
                 new StructuredSummary("done", List.of(d.title() + " finished"), null), List.of(), usage, output,
                 messages);
+    }
+
+    /** A completion whose writes the context store kept as conflicts. */
+    static AgentCompleted completedWithConflicts(SubtaskDispatch d, List<ConflictRef> conflicts) {
+        return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(), MODEL,
+                new StructuredSummary("done", List.of(d.title() + " finished"), null), List.of(),
+                new Usage(10, 20, null, null), null, List.of(), conflicts);
     }
 
     static AgentFailed failed(SubtaskDispatch d, String reason) {

@@ -1,6 +1,7 @@
 package dev.cohort.orchestrator.service;
 
 import static dev.cohort.orchestrator.service.ScriptedWorker.completed;
+import static dev.cohort.orchestrator.service.ScriptedWorker.completedWithConflicts;
 import static dev.cohort.orchestrator.service.ScriptedWorker.failed;
 import static dev.cohort.orchestrator.service.ScriptedWorker.started;
 import static io.restassured.RestAssured.given;
@@ -9,24 +10,30 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.SubtaskDispatch;
+import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskAwaitingApproval;
 import dev.cohort.contracts.event.TaskEvent;
+import dev.cohort.contracts.model.ConflictRef;
 import dev.cohort.contracts.model.CostSource;
 import dev.cohort.contracts.model.MessageKind;
 import dev.cohort.contracts.model.Participant;
 import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
 import dev.cohort.testsupport.CohortInfra;
 import dev.cohort.testsupport.TopicReader;
@@ -39,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,7 +81,7 @@ class TaskControlTest {
         String scenario = d.taskDescription();
         List<AgentEvent> events = new ArrayList<>(List.of(started(d)));
         if (d.kind() == SubtaskKind.PLAN) {
-            events.add(completed(d, scenario.equals("conflict") ? READS : OrchestrationTest.DIAMOND));
+            events.add(completed(d, scenario.startsWith("conflict") ? READS : OrchestrationTest.DIAMOND));
             return events;
         }
         switch (scenario) {
@@ -86,6 +94,21 @@ class TaskControlTest {
                     return events; // still working when the person pauses
                 }
                 events.add(completed(d, null));
+            }
+            case "conflict", "conflict-first" -> {
+                // The architect's write conflicted; its completion says so (and the store announces it separately).
+                if (d.title().equals("Design")) {
+                    events.add(completedWithConflicts(d, List.of(new ConflictRef("api.yaml",
+                            scenario.equals("conflict") ? "conflict-7" : "conflict-9", 1, 2))));
+                } else if (!(d.kind() == SubtaskKind.MERGE && "conflict-9".equals(d.conflictId()))) {
+                    events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : null));
+                } // the merge of conflict-9 runs until the test completes it
+            }
+            case "stop", "stop-no-retry" -> {
+                if (d.title().equals("API")) {
+                    return events; // working until the person stops it; the test reports for it
+                }
+                events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : null));
             }
             case "question" -> events.add(d.title().equals("API")
                     ? completed(d, null, null, List.of(new AgentMessage(d.taskId(),
@@ -167,6 +190,80 @@ class TaskControlTest {
         given().post("/api/tasks/" + id + "/resume?by=alice").then().statusCode(200).body("status", equalTo("running"));
         awaitStatus(id, "completed");
         assertEquals(2, dispatches(id, "API").size());
+    }
+
+    @Test
+    void stoppingOneAgentRunsItsSubtaskAgainAndFencesOutTheStoppedAttempt() {
+        String id = submit("stop", "auto", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !dispatches(id, "API").isEmpty());
+        SubtaskDispatch first = dispatches(id, "API").get(0);
+
+        given().contentType(ContentType.JSON).body("{\"by\": \"alice\", \"reason\": \"stuck in a loop\"}")
+                .post("/api/tasks/" + id + "/subtasks/b/stop").then().statusCode(200).body("status", equalTo("running"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> dispatches(id, "API").size() == 2);
+        SubtaskDispatch second = dispatches(id, "API").get(1);
+        assertEquals(2, second.attempt());
+        assertNotEquals(first.leaseToken(), second.leaseToken());
+        assertFalse(second.escalate(), "a stop is not a failure");
+
+        // What the worker of attempt 1 is told: the attempt left the running states, so it closes its model call.
+        SubtaskStateChanged stopped = subtaskEvents(id, e -> e.attempt() == 1 && e.status() == SubtaskStatus.PENDING)
+                .get(0);
+        assertEquals(first.subtaskId(), stopped.subtaskId());
+        assertTrue(stopped.reason().contains("stopped by alice: stuck in a loop"), stopped.reason());
+
+        // The stopped attempt reports late; only attempt 2's result counts. One task's agent events are read in order.
+        worker.send(new AgentCompleted(id, first.subtaskId(), 1, first.leaseToken(), "scripted-1", Role.BACKEND,
+                ScriptedWorker.MODEL, new StructuredSummary("done", List.of("LATE result of attempt 1"), null),
+                List.of(), new Usage(10, 20, null, null), null, List.of()));
+        worker.send(started(second));
+        worker.send(completed(second, null));
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals(2, task.getInt("subtasks.find { it.key == 'b' }.attempt"));
+        assertEquals(List.of("cancelled", "completed"),
+                task.getList("subtasks.find { it.key == 'b' }.attempts.outcome", String.class));
+        assertTrue(task.getString("subtasks.find { it.key == 'b' }.attempts[0].reason").contains("stopped by alice"),
+                task.getString("subtasks.find { it.key == 'b' }.attempts[0].reason"));
+        assertFalse(task.getString("subtasks.find { it.key == 'b' }.summary").contains("LATE"),
+                task.getString("subtasks.find { it.key == 'b' }.summary"));
+        List<SubtaskDispatch> tests = dispatches(id, "Test");
+        assertEquals(1, tests.size());
+        assertTrue(tests.get(0).upstream().stream().noneMatch(u -> u.summary().keyPoints().toString().contains("LATE")),
+                tests.get(0).upstream().toString());
+
+        given().post("/api/tasks/" + id + "/subtasks/b/stop").then().statusCode(409)
+                .body("error", containsString("only a dispatched or running subtask can be stopped"));
+    }
+
+    @Test
+    void stoppingWithoutRetryCancelsTheSubtaskSkipsItsDependentsAndTheTeamCarriesOn() {
+        String id = submit("stop-no-retry", "auto", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !dispatches(id, "API").isEmpty());
+        SubtaskDispatch first = dispatches(id, "API").get(0);
+
+        given().post("/api/tasks/" + id + "/subtasks/nope/stop").then().statusCode(404)
+                .body("error", containsString("no subtask 'nope'"));
+        given().post("/api/tasks/" + java.util.UUID.randomUUID() + "/subtasks/b/stop").then().statusCode(404);
+        given().post("/api/tasks/" + id + "/subtasks/b/stop?retry=maybe").then().statusCode(400)
+                .body("error", containsString("'retry' must be true"));
+        given().post("/api/tasks/" + id + "/subtasks/a/stop").then().statusCode(409)
+                .body("error", containsString("'a' is done"));
+
+        given().post("/api/tasks/" + id + "/subtasks/" + first.subtaskId() + "/stop?retry=false").then().statusCode(200);
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals("cancelled", task.getString("subtasks.find { it.key == 'b' }.status"));
+        assertEquals("skipped", task.getString("subtasks.find { it.key == 'd' }.status"));
+        assertEquals("done", task.getString("subtasks.find { it.key == 'c' }.status"));
+        assertEquals(1, dispatches(id, "API").size());
+        assertTrue(dispatches(id, "Test").isEmpty(), "the tester depended on the stopped subtask");
+        assertTrue(worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.SUMMARY).findFirst()
+                .orElseThrow().instructions().contains("b (API)"), "the summary names what did not run");
+        assertTrue(subtaskEvents(id, e -> e.attempt() == 1 && e.status() == SubtaskStatus.CANCELLED).stream()
+                .anyMatch(e -> e.subtaskId().equals(first.subtaskId())));
+        given().post("/api/tasks/" + id + "/subtasks/b/stop").then().statusCode(409)
+                .body("error", containsString("'b' is cancelled"));
     }
 
     @Test
@@ -253,6 +350,48 @@ class TaskControlTest {
         assertEquals(List.of("a", "merge-1"), task.getList("subtasks.find { it.key == 'b' }.dependsOn"));
         List<String> order = worker.receivedFor(id).stream().map(SubtaskDispatch::title).toList();
         assertTrue(order.indexOf("API") > order.indexOf(merge.title()), "the reader waited for the merge: " + order);
+        assertEquals(1, worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.MERGE).count(),
+                "the completion that named the conflict again added no second merge: " + order);
+        assertEquals(1, task.getList("subtasks.findAll { it.kind == 'merge' }").size());
+    }
+
+    @Test
+    void aConflictNamedByTheWritersCompletionIsMergedBeforeReadersRunWhateverTheStoreSaysLater() throws Exception {
+        String id = submit("conflict-first", "auto", null);
+
+        // Only the completion has told the orchestrator so far: the merge runs, the reader of api.yaml waits.
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.receivedFor(id).stream()
+                .anyMatch(d -> d.kind() == SubtaskKind.MERGE));
+        SubtaskDispatch merge = worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.MERGE).findFirst()
+                .orElseThrow();
+        assertEquals("conflict-9", merge.conflictId());
+        JsonPath running = given().get("/api/tasks/" + id).then().extract().jsonPath();
+        assertEquals(List.of("a", "merge-1"), running.getList("subtasks.find { it.key == 'b' }.dependsOn"));
+        assertEquals("pending", running.getString("subtasks.find { it.key == 'b' }.status"));
+        assertTrue(dispatches(id, "API").isEmpty(), "the reader was dispatched before the merge");
+
+        // The store's announcement of the same conflict arrives later (twice), then one of another conflict.
+        ArtifactConflict late = new ArtifactConflict(id, "api.yaml", "conflict-9", 1, 2, "architect", null, 1);
+        ArtifactConflict other = new ArtifactConflict(id, "notes.md", "conflict-10", 1, 2, "architect", null, 1);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
+            producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(other))).get();
+        }
+        // One task's artifact events are read in order: once notes.md has its merge, the late ones were applied.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/tasks/" + id).then()
+                .body("subtasks.findAll { it.title == 'Merge conflicting changes to notes.md' }.size()", equalTo(1)));
+        given().get("/api/tasks/" + id).then()
+                .body("subtasks.findAll { it.title == 'Merge conflicting changes to api.yaml' }.size()", equalTo(1));
+
+        worker.send(started(merge));
+        worker.send(completed(merge, null));
+        JsonPath task = awaitStatus(id, "completed");
+
+        assertEquals(1, dispatches(id, merge.title()).size());
+        List<String> order = worker.receivedFor(id).stream().map(SubtaskDispatch::title).toList();
+        assertTrue(order.indexOf("API") > order.indexOf(merge.title()), "the reader waited for the merge: " + order);
+        assertEquals("done", task.getString("subtasks.find { it.key == 'b' }.status"));
     }
 
     @Test
@@ -296,6 +435,21 @@ class TaskControlTest {
                 .filter(r -> id.equals(r.key()))
                 .map(r -> EventCodec.decode(r.value(), TaskEvent.class))
                 .toList();
+    }
+
+    /** The task's subtask state changes that match, once at least one is on the topic. */
+    private static List<SubtaskStateChanged> subtaskEvents(String id, Predicate<SubtaskStateChanged> match) {
+        List<SubtaskStateChanged> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            found.clear();
+            TopicReader.readAll(Topics.TASK_EVENTS).stream()
+                    .filter(r -> id.equals(r.key()))
+                    .map(r -> EventCodec.decode(r.value(), TaskEvent.class))
+                    .filter(SubtaskStateChanged.class::isInstance).map(SubtaskStateChanged.class::cast)
+                    .filter(match).forEach(found::add);
+            return !found.isEmpty();
+        });
+        return found;
     }
 
     private static KafkaProducer<String, String> producer() {
