@@ -338,7 +338,10 @@ function skeleton(v) {
       h('div', { id: 't-head' }),
       h('div', { class: 'controls' },
         button('Pause', 'c-pause', () => command('pause', 'Pausing', 'Paused')),
-        button('Resume', 'c-resume', () => command('resume', 'Resuming', 'Resumed')),
+        h('span', { id: 'c-resume-group', class: 'resume-group' },
+          h('input', { id: 'c-budget', inputmode: 'decimal', placeholder: 'new budget, USD (optional)',
+            'aria-label': 'New budget in US dollars, optional' }),
+          button('Resume', 'c-resume', resume)),
         cancelButton()),
       h('p', { id: 'control-feedback', class: 'feedback', role: 'status', 'aria-live': 'polite' })),
     h('section', { class: 'card', id: 'plan-card', hidden: true }),
@@ -378,20 +381,29 @@ function cancelButton() {
   return b;
 }
 
-async function command(name, doing, done, body) {
+// A task paused at its budget resumes only with a higher one; the orchestrator says so if it is missing.
+async function resume() {
+  const budget = $('c-budget').value.trim();
+  const ok = await command('resume', 'Resuming', budget ? `Resumed with a budget of ${money(budget)}` : 'Resumed',
+    undefined, budget ? '?budgetUsd=' + encodeURIComponent(budget) : '');
+  if (ok) $('c-budget').value = '';
+}
+
+async function command(name, doing, done, body, query = '') {
   const feedback = $('control-feedback');
   say(feedback, doing + '…', 'busy');
   const buttons = document.querySelectorAll('.controls button, #plan-card button');
   buttons.forEach((b) => { b.disabled = true; });
   try {
-    await post(`/api/tasks/${encodeURIComponent(view.id)}/${name}`, body);
+    await post(`/api/tasks/${encodeURIComponent(view.id)}/${name}${query}`, body);
     say(feedback, done + '.', 'ok');
     toast(done);
     reloadSnapshotSoon();
     reloadTasksSoon();
     return true;
   } catch (err) {
-    say(feedback, `Could not ${name}: ${err.message}`, 'error');
+    // The dashboard's errors already say what could not be done and why.
+    say(feedback, err.message, 'error');
     return false;
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
@@ -428,7 +440,7 @@ function render(v) {
     v.summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text' }, v.summary)) : null,
     v.snapshotError ? h('p', { class: 'feedback error' }, 'Task details unavailable: ' + v.snapshotError) : null);
   $('c-pause').hidden = FINISHED.has(status) || status === 'paused';
-  $('c-resume').hidden = status !== 'paused';
+  $('c-resume-group').hidden = status !== 'paused';
   $('c-cancel').hidden = FINISHED.has(status);
   renderPlan(v, status);
   renderGraph(v);

@@ -31,6 +31,11 @@ public interface OrchestratorClient {
     @POST
     Uni<Response> submit(JsonNode request);
 
+    /** Resume a paused task; a budget raises the task's cap, which a task paused at its cap needs. */
+    @POST
+    @Path("/{id}/resume")
+    Uni<Response> resume(@PathParam("id") String id, @QueryParam("budgetUsd") String budgetUsd);
+
     /** {@code command} is one of approve, reject, pause, resume, cancel, messages. */
     @POST
     @Path("/{id}/{command}")

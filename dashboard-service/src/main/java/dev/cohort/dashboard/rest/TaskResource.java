@@ -65,9 +65,12 @@ public class TaskResource {
 
     @POST
     @Path("/{id}/{command: approve|reject|pause|resume|cancel|messages}")
-    @Operation(summary = "A command for a task: approve (optionally with an edited plan), reject, pause, resume, "
-            + "cancel, or a message to an agent, a role or the team")
-    public Uni<Response> command(@PathParam("id") String id, @PathParam("command") String command, String body) {
+    @Operation(summary = "A command for a task: approve (optionally with an edited plan), reject, pause, resume "
+            + "(optionally with a higher budgetUsd), cancel, or a message to an agent, a role or the team")
+    public Uni<Response> command(@PathParam("id") String id, @PathParam("command") String command,
+                                 @Parameter(description = "resume only: the task's new budget in US dollars")
+                                 @QueryParam("budgetUsd") String budgetUsd,
+                                 String body) {
         JsonNode json = null;
         if (body != null && !body.isBlank()) {
             try {
@@ -76,7 +79,7 @@ public class TaskResource {
                 throw new DashboardException(400, "The request body is not valid JSON", e.getOriginalMessage());
             }
         }
-        return orchestrator.command(id, command, json).map(TaskResource::respond);
+        return orchestrator.command(id, command, json, budgetUsd).map(TaskResource::respond);
     }
 
     @GET

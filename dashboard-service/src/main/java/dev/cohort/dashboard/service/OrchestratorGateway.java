@@ -42,9 +42,13 @@ public class OrchestratorGateway {
         return call("submit the task", client.submit(request));
     }
 
-    public Uni<Reply> command(String id, String command, JsonNode body) {
+    /** {@code budgetUsd}, for resume only, raises the task's budget as it resumes. */
+    public Uni<Reply> command(String id, String command, JsonNode body, String budgetUsd) {
         if (!COMMANDS.contains(command)) {
             throw new DashboardException(404, "unknown command '" + command + "'", "known commands: " + COMMANDS);
+        }
+        if (command.equals("resume") && budgetUsd != null && !budgetUsd.isBlank()) {
+            return call(command + " task " + id, client.resume(id, budgetUsd.strip()));
         }
         return call(command + " task " + id, client.command(id, command, body));
     }

@@ -454,12 +454,47 @@ class DashboardPageTest {
             List<JsonNode> resumes = orchestrator.requests("POST", "/api/tasks/" + id + "/resume");
             assertEquals(1, resumes.size());
             assertEquals("", resumes.get(0).get("body").asText(), "a plain resume, the budget unchanged");
+            assertTrue(resumes.get(0).get("query").isNull(), "no budget, no parameter");
             events.send(new TaskResumed(id, "alice"));
             browser.waitFor("running again", d -> browser.text("#t-status").contains("running"));
             browser.waitFor("pause offered again", d -> browser.find("#c-pause").isDisplayed());
             assertFalse(browser.find("#c-resume").isDisplayed());
             assertTrue(d().findElements(By.cssSelector("#t-head .reason")).isEmpty(), "the pause reason is gone");
             browser.screenshot("14-resumed");
+        }
+    }
+
+    @Test
+    void aTaskPausedAtItsBudgetResumesWithAHigherOneFromThePage() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Thrifty task", "paused");
+        snapshot.put("budgetUsd", "1.00").put("costUsd", "1.02");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        orchestrator.respond("POST", "/api/tasks/" + id + "/resume", 409, json("{\"status\":409,\"error\":"
+                + "\"the task has spent $1.02 of its $1 budget; resume with a higher budgetUsd\"}"));
+        orchestrator.respond("POST", "/api/tasks/" + id + "/resume?budgetUsd=5.00", 200, task(id, "Thrifty task", "running"));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Thrifty task", "Build it", List.of(), ApprovalMode.AUTO,
+                    new BigDecimal("1.00"), null), new TaskPaused(id, "budget of $1.00 reached ($1.02 spent)"));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("paused", d -> browser.text("#t-status").contains("paused"));
+            browser.waitFor("a budget field by Resume", d -> browser.find("#c-budget").isDisplayed());
+
+            browser.find("#c-resume").click();
+            browser.waitFor("the refusal in words", d -> browser.text("#control-feedback")
+                    .contains("the task has spent $1.02 of its $1 budget; resume with a higher budgetUsd"));
+            assertEquals("The orchestrator could not resume task " + id
+                            + ": the task has spent $1.02 of its $1 budget; resume with a higher budgetUsd",
+                    browser.text("#control-feedback"), "said once, not 'Could not resume: ... could not resume'");
+            browser.find("#c-budget").sendKeys("5.00");
+            browser.screenshot("15-resume-with-a-budget");
+            browser.find("#c-resume").click();
+            browser.waitFor("resumed", d -> browser.text("#control-feedback").contains("Resumed with a budget of $5.00."));
+            List<JsonNode> resumes = orchestrator.requests("POST", "/api/tasks/" + id + "/resume");
+            assertEquals(2, resumes.size());
+            assertEquals("budgetUsd=5.00", resumes.get(1).get("query").asText(), "the budget reached the orchestrator");
+            assertEquals("", browser.find("#c-budget").getAttribute("value"), "the field is cleared once it took effect");
         }
     }
 
@@ -509,7 +544,7 @@ class DashboardPageTest {
                     List.of("ollama", "local", "9000", "$0.00")), cells("#cost-providers"));
             assertEquals("$0.05", browser.text("#t-cost"));
             browser.script("document.getElementById('t-costs').scrollIntoView()");
-            browser.screenshot("15-costs-against-the-estimate");
+            browser.screenshot("16-costs-against-the-estimate");
         }
     }
 
@@ -574,7 +609,7 @@ class DashboardPageTest {
                     "the attempt is tied to its subtask");
             assertEquals("Reason: subtask api failed after 2 attempts", browser.text("#t-head .reason"));
             browser.waitFor("the list follows", d -> browser.text("#task-list").contains("failed"));
-            browser.screenshot("16-failed-and-skipped");
+            browser.screenshot("17-failed-and-skipped");
         }
     }
 
@@ -616,7 +651,7 @@ class DashboardPageTest {
                     .map(r -> r.get("query").asText()).filter("version=1"::equals).toList(),
                     "the dashboard asked the context store for version 1");
             browser.script("document.getElementById('t-artifact').scrollIntoView()");
-            browser.screenshot("17-artifact-version-1");
+            browser.screenshot("18-artifact-version-1");
 
             browser.find("#t-artifact .history").findElement(By.linkText("v3")).click();
             browser.waitFor("version 3 again", d -> browser.text(".artifact-head").contains("src/App.java v3"));

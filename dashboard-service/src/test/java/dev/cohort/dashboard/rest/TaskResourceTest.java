@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -55,6 +56,20 @@ class TaskResourceTest {
         assertEquals("backend", EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks/t1/messages").get(0)
                 .get("body").asText()).at("/to/id").asText());
         assertEquals(1, orchestrator.requests("POST", "/api/tasks/t1/pause").size());
+    }
+
+    @Test
+    void resumeTakesANewBudgetToTheOrchestratorAsItsQueryParameter() {
+        given().when().post("/api/tasks/t1/resume?budgetUsd=5.00").then().statusCode(200);
+        given().when().post("/api/tasks/t1/resume").then().statusCode(200);
+        given().when().post("/api/tasks/t1/pause?budgetUsd=5.00").then().statusCode(200);
+
+        List<JsonNode> resumes = orchestrator.requests("POST", "/api/tasks/t1/resume");
+        assertEquals(2, resumes.size());
+        assertEquals("budgetUsd=5.00", resumes.get(0).get("query").asText());
+        assertTrue(resumes.get(1).get("query").isNull(), "no budget, no parameter");
+        assertTrue(orchestrator.requests("POST", "/api/tasks/t1/pause").get(0).get("query").isNull(),
+                "a budget means something to resume only");
     }
 
     @Test
