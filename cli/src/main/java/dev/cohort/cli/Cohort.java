@@ -207,13 +207,9 @@ public final class Cohort {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("by", System.getProperty("user.name", "user"));
         body.put("reason", args.option("reason", null));
-        status(orchestrator.post(path + "/subtasks/" + encode(subtask) + "/stop" + (retry ? "" : "?retry=false"), body));
+        status(orchestrator.post(path + "/subtasks/" + Api.encode(subtask) + "/stop" + (retry ? "" : "?retry=false"), body));
         out.println(retry ? "stopped " + subtask + "; it runs again as a new attempt"
                 : "stopped " + subtask + "; it will not run again, and what depends on it is skipped");
-    }
-
-    private static String encode(String segment) {
-        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void message(Args args) {
