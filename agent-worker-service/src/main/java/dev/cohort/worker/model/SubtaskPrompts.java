@@ -55,6 +55,22 @@ public final class SubtaskPrompts {
         return text.toString();
     }
 
+    /**
+     * Quotes a file under a label, in a fenced block with its path, the way answers carry files. The fence is longer
+     * than any run of backticks in the content, so a file that holds fences of its own is quoted whole.
+     */
+    public static void quoteFile(StringBuilder text, String label, String path, String content) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < content.length(); i++) {
+            run = content.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        text.append('\n').append(label).append(":\n").append(fence).append(" path=").append(path).append('\n')
+                .append(content).append(content.isEmpty() || content.endsWith("\n") ? "" : "\n").append(fence).append('\n');
+    }
+
     private static void list(StringBuilder text, String label, List<String> paths) {
         if (!paths.isEmpty()) {
             text.append(label).append(": ").append(String.join(", ", paths)).append('\n');

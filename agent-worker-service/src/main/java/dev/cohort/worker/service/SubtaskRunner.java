@@ -32,6 +32,7 @@ import dev.cohort.worker.model.ModelCallException;
 import dev.cohort.worker.model.ModelCalls;
 import dev.cohort.worker.model.ModelRequest;
 import dev.cohort.worker.model.ModelResponse;
+import dev.cohort.worker.model.SubtaskPrompts;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -171,15 +172,16 @@ public class SubtaskRunner {
         }
         if (d.kind() == SubtaskKind.MERGE && d.conflictId() != null) {
             JsonNode conflict = store.conflict(d.taskId(), d.conflictId());
-            text.append("\nMerge these three versions of ").append(conflict.path("key").asText())
+            String key = conflict.path("key").asText();
+            text.append("\nMerge these three versions of ").append(key)
                     .append(" into one file that keeps every change of both writers. Answer with the merged file in ")
-                    .append("one fenced block with path=").append(conflict.path("key").asText()).append(".\n")
-                    .append("\n--- base (version ").append(conflict.path("baseVersion").asLong()).append(")\n")
-                    .append(conflict.path("baseContent").asText("")).append('\n')
-                    .append("\n--- current (version ").append(conflict.path("currentVersion").asLong()).append(")\n")
-                    .append(conflict.path("currentContent").asText("")).append('\n')
-                    .append("\n--- conflicting write by ").append(conflict.path("author").path("role").asText()).append('\n')
-                    .append(conflict.path("content").asText("")).append('\n');
+                    .append("one fenced block with path=").append(key).append(".\n");
+            SubtaskPrompts.quoteFile(text, "The base both writers started from (version "
+                    + conflict.path("baseVersion").asLong() + ")", key, conflict.path("baseContent").asText(""));
+            SubtaskPrompts.quoteFile(text, "The current version (version " + conflict.path("currentVersion").asLong()
+                    + ")", key, conflict.path("currentContent").asText(""));
+            SubtaskPrompts.quoteFile(text, "The conflicting write by " + conflict.path("author").path("role").asText(),
+                    key, conflict.path("content").asText(""));
         }
         return text.toString();
     }

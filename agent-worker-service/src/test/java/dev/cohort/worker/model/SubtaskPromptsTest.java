@@ -21,6 +21,28 @@ import org.junit.jupiter.api.Test;
 class SubtaskPromptsTest {
 
     @Test
+    void aQuotedFileIsFencedLongerThanAnyFenceItHolds() {
+        StringBuilder text = new StringBuilder();
+        SubtaskPrompts.quoteFile(text, "The current version (version 2)", "README.md", "# Todo\n```bash\n./mvnw verify\n```\n");
+        SubtaskPrompts.quoteFile(text, "The base (version 0)", "README.md", "");
+
+        assertEquals("""
+
+                The current version (version 2):
+                ```` path=README.md
+                # Todo
+                ```bash
+                ./mvnw verify
+                ```
+                ````
+
+                The base (version 0):
+                ``` path=README.md
+                ```
+                """, text.toString());
+    }
+
+    @Test
     void carriesTheTaskTheInstructionsTheArtifactsAndTheUpstreamSummaries() {
         SubtaskDispatch dispatch = new SubtaskDispatch("t", "backend", 1, "lease", null, Role.BACKEND, SubtaskKind.WORK,
                 "Implement the Todo service", "Use an in-memory store.", "Build a todo\nREST API", "Small and tested.",

@@ -30,7 +30,8 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
 
     private static final Pattern WRITES = Pattern.compile("(?im)^\\s*[-*]?\\s*writes?\\s*:\\s*(.+)$");
     private static final Pattern SUBJECT = Pattern.compile("(?im)^\\s*(?:#+\\s*)?(?:task(?:\\s+title)?|title)\\s*:\\s*(.+)$");
-    private static final Pattern FENCE = Pattern.compile("(?ms)^```[^\\n]*?path=(\\S+)[^\\n]*\\n(.*?)^```\\s*$");
+    // A fence of three or more backticks, closed by the same run: quoted content may hold shorter fences itself.
+    private static final Pattern FENCE = Pattern.compile("(?ms)^(`{3,})[^\\n]*?path=(\\S+)[^\\n]*\\n(.*?)^\\1\\s*$");
     private static final Set<String> STOP_WORDS = Set.of("a", "an", "the", "build", "create", "make", "write",
             "implement", "add", "develop", "design", "simple", "small", "tiny", "basic", "new", "my", "our", "with",
             "for", "and", "of", "to", "in", "on", "rest", "api", "apis", "http", "web", "app", "application",
@@ -154,7 +155,7 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
         Map<String, List<String>> files = new LinkedHashMap<>();
         Matcher matcher = FENCE.matcher(userText);
         while (matcher.find()) {
-            files.computeIfAbsent(matcher.group(1), p -> new ArrayList<>()).add(matcher.group(2));
+            files.computeIfAbsent(matcher.group(2), p -> new ArrayList<>()).add(matcher.group(3));
         }
         return files;
     }

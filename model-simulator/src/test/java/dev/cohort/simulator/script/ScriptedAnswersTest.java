@@ -165,6 +165,34 @@ class ScriptedAnswersTest {
     }
 
     @Test
+    void aMergeReadsVersionsQuotedWithLongerFencesAndLabels() {
+        String user = """
+                Merge these three versions of README.md.
+
+                The base both writers started from (version 0):
+                ``` path=README.md
+                ```
+
+                The current version (version 1):
+                ```` path=README.md
+                # Todo
+                ```bash
+                run it
+                ```
+                ````
+
+                The conflicting write by frontend:
+                ``` path=README.md
+                # Todo
+                ## The page
+                ```
+                """;
+        String answer = ScriptedAnswers.answer(prompt("lead", "merge", user), 0, null);
+
+        assertTrue(answer.contains("# Todo\n```bash\nrun it\n```\n## The page\n"), answer);
+    }
+
+    @Test
     void theRoleComesFromTheModelNameWithoutHeaders() {
         ChatPrompt bare = ChatPrompt.parse("sim-frontend:latest", List.of(new ChatPrompt.Message("user", "hello")), false);
 
