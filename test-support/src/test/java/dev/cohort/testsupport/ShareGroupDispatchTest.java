@@ -27,6 +27,9 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -42,7 +45,7 @@ class ShareGroupDispatchTest {
         String topic = "dispatch-split";
         String group = "workers-split";
         ShareGroups.startFromEarliest(bootstrap, group);
-        produce(topic, IntStream.range(0, 30).mapToObj(i -> "job-" + i).toList());
+        produce(topic, List.of("job-0"));
 
         Map<String, List<String>> taken = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -54,6 +57,10 @@ class ShareGroupDispatchTest {
             t.start();
             members.add(t);
         }
+        // The rest once both members are in the group with the topic assigned, so that neither can have taken
+        // everything before the other joined (a busy machine can take seconds to get a member in).
+        awaitMembers(group, topic, 2);
+        produce(topic, IntStream.range(1, 30).mapToObj(i -> "job-" + i).toList());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (taken.values().stream().mapToInt(List::size).sum() < 30 && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -137,6 +144,32 @@ class ShareGroupDispatchTest {
                 }
                 consumer.commitSync();
             }
+        }
+    }
+
+    private void awaitMembers(String group, String topic, int count) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    ShareGroupDescription description = admin.describeShareGroups(List.of(group)).all()
+                            .get(10, TimeUnit.SECONDS).get(group);
+                    long assigned = description.members().stream().filter(m -> m.assignment().topicPartitions()
+                            .stream().anyMatch(tp -> tp.topic().equals(topic))).count();
+                    if (assigned >= count) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                    // no member has joined yet
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("fewer than " + count + " members of " + group + " got " + topic + " in 60 s");
         }
     }
 
