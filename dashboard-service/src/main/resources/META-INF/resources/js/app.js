@@ -6,6 +6,7 @@ import { highlight, diffLines } from './highlight.js';
 
 const ROLES = ['lead', 'architect', 'backend', 'frontend', 'reviewer', 'tester', 'researcher', 'optimizer'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'rejected']);
+const IN_FLIGHT = new Set(['dispatched', 'running']);
 const $ = (id) => document.getElementById(id);
 
 let tasks = [];
@@ -93,7 +94,7 @@ function newView(id) {
   return {
     id, task: null, status: null, submitted: null, plan: null, planEvent: null, nodes: new Map(),
     idToKey: new Map(), agents: new Map(), messages: [], conflicts: new Map(), artifacts: new Map(),
-    completedUsage: null, artifact: null, planRendered: null,
+    completedUsage: null, artifact: null, planRendered: null, rows: new Map(),
   };
 }
 
@@ -226,6 +227,10 @@ function apply(v, type, e) {
         n.attempt = e.attempt || n.attempt;
         n.reason = e.reason;
       }
+      // Back to pending or cancelled while its attempt still ran: that attempt was stopped (by a person, or by a
+      // pause); the reason says which.
+      const a = (e.status === 'pending' || e.status === 'cancelled') && v.agents.get(e.subtaskId + '#' + e.attempt);
+      if (a && a.status === 'running') Object.assign(a, { status: 'stopped', phase: null, reason: e.reason });
       break;
     }
     case 'agent.started': {
@@ -251,8 +256,10 @@ function apply(v, type, e) {
       // An attempt can fail before it starts (its inputs unreadable, no model yet): then this event is the
       // only one that names its agent, role and subtask.
       const a = agent(v, e);
-      Object.assign(a, { agentId: a.agentId || e.agentId, role: a.role || e.role, status: 'failed', phase: label(e.failure),
-        reason: e.reason, usage: e.usage || a.usage });
+      // The worker reports a stopped attempt as cancelled; the orchestrator's reason (who stopped it, why) says more.
+      const stopped = a.status === 'stopped' && e.failure === 'cancelled';
+      Object.assign(a, { agentId: a.agentId || e.agentId, role: a.role || e.role, status: stopped ? 'stopped' : 'failed',
+        phase: label(e.failure), reason: stopped ? a.reason : e.reason, usage: e.usage || a.usage });
       if (e.model && !a.model) Object.assign(a, { provider: e.model.provider, model: e.model.model });
       const n = !a.key && nodeOf(v, e.subtaskId);
       if (n) a.key = n.key;
@@ -444,7 +451,7 @@ function render(v) {
   $('c-cancel').hidden = FINISHED.has(status);
   renderPlan(v, status);
   renderGraph(v);
-  renderAgents(v);
+  renderAgents(v, status);
   renderMessages(v);
   renderCosts(v, totals);
   renderConflicts(v);
@@ -534,33 +541,141 @@ function renderGraph(v) {
       .map((s) => h('span', { class: 'legend-item state-' + s }, s))));
 }
 
-function renderAgents(v) {
+// Rows are kept and updated in place, not rebuilt: a stop form being filled in must survive the renders that
+// follow every event and every second.
+function renderAgents(v, status) {
   const box = $('t-agents');
   const agents = [...v.agents.values()];
   if (!agents.length) {
     fill(box, h('p', { class: 'muted' }, 'No agent has started yet.'));
     return;
   }
-  fill(box, ...agents.map((a) => {
-    const est = v.plan && v.plan.subtaskEstimates && a.key && v.plan.subtaskEstimates[a.key];
-    const done = a.status === 'done';
-    const pct = done ? 100 : est && est.tokens ? Math.min(95, (100 * a.tokens) / est.tokens)
-      : Math.min(90, (100 * a.tokens) / (a.tokens + 800));
-    const local = a.provider === 'ollama';
-    const n = a.key && v.nodes.get(a.key);
-    return h('div', { class: 'agent agent-' + a.status, 'data-agent': a.agentId || a.id, 'data-tokens': a.tokens },
-      h('div', { class: 'agent-line' },
-        h('b', {}, a.role || '?'),
-        a.provider ? h('span', { class: 'badge ' + (local ? 'local' : 'cloud'), title: a.provider }, local ? 'local' : 'cloud') : null,
-        h('span', { class: 'model' }, a.model || ''),
-        n ? h('span', { class: 'agent-task' }, n.title) : null,
-        h('span', { class: 'agent-tokens' }, tokens(a.tokens) + ' tokens')),
-      h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100,
-        'aria-valuenow': Math.round(pct), 'aria-label': `${a.role} progress` },
-      h('div', { class: 'fill', style: `width:${pct.toFixed(1)}%` })),
-      h('div', { class: 'agent-phase' }, `${a.status}${a.phase && a.phase !== a.status ? ' · ' + a.phase : ''}`
-        + `${a.attempt > 1 ? ' · attempt ' + a.attempt : ''}${a.reason ? ' · ' + a.reason : ''}`));
-  }));
+  const els = agents.map((a) => {
+    let row = v.rows.get(a.id);
+    if (!row) {
+      row = agentRow(v, a);
+      v.rows.set(a.id, row);
+    }
+    updateAgentRow(v, a, row, status);
+    return row.el;
+  });
+  if (els.length !== box.children.length || els.some((el, i) => box.children[i] !== el)) fill(box, ...els);
+}
+
+function agentRow(v, a) {
+  const row = { open: false, busy: false };
+  row.line = h('div', { class: 'agent-line' });
+  row.fill = h('div', { class: 'fill' });
+  row.bar = h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 }, row.fill);
+  row.phase = h('div', { class: 'agent-phase' });
+  row.stop = h('button', { type: 'button', class: 'stop-open', hidden: true,
+    onclick: () => openStop(row) }, 'Stop');
+  row.reason = h('input', { class: 'stop-reason', maxlength: 500, placeholder: 'Why? (optional)' });
+  row.retry = h('input', { type: 'checkbox', class: 'stop-retry', checked: true, onchange: () => stopHint(row) });
+  row.hint = h('p', { class: 'hint stop-hint' });
+  row.send = h('button', { type: 'submit', class: 'stop-send danger' }, 'Stop agent');
+  row.keep = h('button', { type: 'button', class: 'stop-keep', onclick: () => closeStop(row) }, 'Keep running');
+  row.form = h('form', {
+    class: 'stop-form', hidden: true,
+    onsubmit: (e) => { e.preventDefault(); stopAgent(v, a, row); },
+    onkeydown: (e) => { if (e.key === 'Escape' && !row.busy) closeStop(row); },
+  }, row.reason, h('label', {}, row.retry, 'Run it again'), row.send, row.keep, row.hint);
+  row.feedback = h('p', { class: 'feedback', role: 'status', 'aria-live': 'polite' });
+  row.el = h('div', {}, row.line, row.bar, h('div', { class: 'agent-foot' }, row.phase, row.stop), row.form, row.feedback);
+  stopHint(row);
+  return row;
+}
+
+function updateAgentRow(v, a, row, status) {
+  const est = v.plan && v.plan.subtaskEstimates && a.key && v.plan.subtaskEstimates[a.key];
+  const done = a.status === 'done';
+  const pct = done ? 100 : est && est.tokens ? Math.min(95, (100 * a.tokens) / est.tokens)
+    : Math.min(90, (100 * a.tokens) / (a.tokens + 800));
+  const local = a.provider === 'ollama';
+  const n = a.key && v.nodes.get(a.key);
+  row.el.className = 'agent agent-' + a.status;
+  row.el.dataset.agent = a.agentId || a.id;
+  row.el.dataset.tokens = a.tokens;
+  fill(row.line,
+    h('b', {}, a.role || '?'),
+    a.provider ? h('span', { class: 'badge ' + (local ? 'local' : 'cloud'), title: a.provider }, local ? 'local' : 'cloud') : null,
+    h('span', { class: 'model' }, a.model || ''),
+    n ? h('span', { class: 'agent-task' }, n.title) : null,
+    h('span', { class: 'agent-tokens' }, tokens(a.tokens) + ' tokens'));
+  row.bar.setAttribute('aria-valuenow', Math.round(pct));
+  row.bar.setAttribute('aria-label', `${a.role} progress`);
+  row.fill.style.width = pct.toFixed(1) + '%';
+  row.phase.textContent = `${a.status}${a.phase && a.phase !== a.status ? ' · ' + a.phase : ''}`
+    + `${a.attempt > 1 ? ' · attempt ' + a.attempt : ''}${a.reason ? ' · ' + a.reason : ''}`;
+  const name = a.agentId || a.role || 'this agent';
+  row.stop.setAttribute('aria-label', 'Stop ' + name);
+  row.reason.setAttribute('aria-label', `Why you stop ${name} (optional)`);
+  const can = stoppable(v, a, n, status);
+  if (!can && row.open && !row.busy) {
+    closeStop(row);
+    if (!row.feedback.classList.contains('error')) {
+      say(row.feedback, `Nothing to stop any more: ${n ? 'the subtask is ' + label(n.status) : 'the task is ' + label(status)}.`, 'info');
+    }
+  }
+  row.stop.hidden = !can || row.open;
+}
+
+// Only the attempt in flight of a subtask in flight can be stopped, and only while the task goes on.
+function stoppable(v, a, n, status) {
+  return !!n && !FINISHED.has(status) && IN_FLIGHT.has(n.status) && a.status === 'running'
+    && (a.attempt || 0) >= (n.attempt || 0);
+}
+
+function openStop(row) {
+  row.open = true;
+  row.stop.hidden = true;
+  row.form.hidden = false;
+  say(row.feedback, '', '');
+  row.reason.focus();
+}
+
+function closeStop(row) {
+  row.open = false;
+  row.form.hidden = true;
+  row.reason.value = '';
+  row.retry.checked = true;
+  stopHint(row);
+  row.stop.hidden = false; // the next render hides it again if there is nothing to stop
+}
+
+function stopHint(row) {
+  row.hint.textContent = row.retry.checked
+    ? 'The subtask starts again at once as a new attempt.'
+    : 'The subtask is cancelled, and the subtasks that depend on it are skipped.';
+}
+
+async function stopAgent(v, a, row) {
+  const n = a.key && v.nodes.get(a.key);
+  const subtask = n ? n.key : a.subtaskId;
+  const name = a.agentId || a.role || 'the agent';
+  const reason = row.reason.value.trim();
+  const retry = row.retry.checked;
+  row.busy = true;
+  [row.reason, row.retry, row.send, row.keep].forEach((c) => { c.disabled = true; });
+  say(row.feedback, `Stopping ${name}…`, 'busy');
+  try {
+    await post(`/api/tasks/${encodeURIComponent(v.id)}/subtasks/${encodeURIComponent(subtask)}/stop?retry=${retry}`,
+      reason ? { reason } : undefined);
+    row.busy = false;
+    closeStop(row);
+    const what = n ? `“${n.title}”` : 'its subtask';
+    say(row.feedback, retry ? `Stopped ${name}; ${what} runs again as a new attempt.`
+      : `Stopped ${name}; ${what} is cancelled and what depends on it is skipped.`, 'ok');
+    toast('Stopped ' + name);
+    reloadSnapshotSoon();
+  } catch (err) {
+    // The dashboard's errors already say what could not be done and why.
+    say(row.feedback, err.message, 'error');
+  } finally {
+    row.busy = false;
+    [row.reason, row.retry, row.send, row.keep].forEach((c) => { c.disabled = false; });
+    if (view === v) schedule();
+  }
 }
 
 function renderMessages(v) {

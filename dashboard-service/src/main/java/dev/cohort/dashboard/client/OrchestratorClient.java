@@ -36,6 +36,15 @@ public interface OrchestratorClient {
     @Path("/{id}/resume")
     Uni<Response> resume(@PathParam("id") String id, @QueryParam("budgetUsd") String budgetUsd);
 
+    /**
+     * Stop one agent: the attempt in flight of a subtask (by plan key or id). {@code retry} false cancels the subtask
+     * instead of running it again; the body is optional {@code {by, reason}}.
+     */
+    @POST
+    @Path("/{id}/subtasks/{subtask}/stop")
+    Uni<Response> stop(@PathParam("id") String id, @PathParam("subtask") String subtask,
+                       @QueryParam("retry") String retry, JsonNode body);
+
     /** {@code command} is one of approve, reject, pause, resume, cancel, messages. */
     @POST
     @Path("/{id}/{command}")

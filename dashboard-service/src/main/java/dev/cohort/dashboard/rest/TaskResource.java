@@ -71,15 +71,20 @@ public class TaskResource {
                                  @Parameter(description = "resume only: the task's new budget in US dollars")
                                  @QueryParam("budgetUsd") String budgetUsd,
                                  String body) {
-        JsonNode json = null;
-        if (body != null && !body.isBlank()) {
-            try {
-                json = EventCodec.mapper().readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new DashboardException(400, "The request body is not valid JSON", e.getOriginalMessage());
-            }
-        }
-        return orchestrator.command(id, command, json, budgetUsd).map(TaskResource::respond);
+        return orchestrator.command(id, command, json(body), budgetUsd).map(TaskResource::respond);
+    }
+
+    @POST
+    @Path("/{id}/subtasks/{subtask}/stop")
+    @Operation(summary = "Stop one agent: the attempt in flight of a subtask (by plan key or id), optional body "
+            + "{by, reason}; by default the subtask runs again, with retry=false it is cancelled and its dependents "
+            + "skipped")
+    public Uni<Response> stop(@PathParam("id") String id, @PathParam("subtask") String subtask,
+                              @Parameter(description = "true (default): run the subtask again as a new attempt; "
+                                      + "false: cancel it and skip what depends on it")
+                              @QueryParam("retry") String retry,
+                              String body) {
+        return orchestrator.stop(id, subtask, retry, json(body)).map(TaskResource::respond);
     }
 
     @GET
@@ -95,6 +100,18 @@ public class TaskResource {
             @Context Sse sse) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery, new StreamCursor());
         return frames.frames(streams.open(taskId, after), sse);
+    }
+
+    /** A command's optional JSON body; the orchestrator validates its fields. */
+    private static JsonNode json(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return EventCodec.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new DashboardException(400, "The request body is not valid JSON", e.getOriginalMessage());
+        }
     }
 
     static Response respond(OrchestratorGateway.Reply reply) {

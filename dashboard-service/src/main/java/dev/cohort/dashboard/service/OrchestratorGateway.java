@@ -53,6 +53,16 @@ public class OrchestratorGateway {
         return call(command + " task " + id, client.command(id, command, body));
     }
 
+    /**
+     * Stops the attempt in flight of one subtask; {@code retry} (true or false, blank for the orchestrator's default
+     * of true) is passed on as it is, so the orchestrator is the one that says what a bad value is.
+     */
+    public Uni<Reply> stop(String id, String subtask, String retry, JsonNode body) {
+        // The task is left out of the words: the page says them in the agent's row, where the task is plain.
+        return call("stop subtask '" + subtask + "'",
+                client.stop(id, subtask, retry == null || retry.isBlank() ? null : retry.strip(), body));
+    }
+
     private Uni<Reply> call(String what, Uni<Response> call) {
         return call.map(r -> new Reply(r.getStatus(), r.hasEntity() ? r.readEntity(String.class) : null))
                 .onFailure().transform(failure -> translate(what, failure));

@@ -661,6 +661,105 @@ class DashboardPageTest {
         }
     }
 
+    @Test
+    void aRunningAgentCanBeStoppedFromItsRowAndARefusalIsSaidInWords() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = Map.of("api", UUID.randomUUID().toString(), "ui", UUID.randomUUID().toString());
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("api", Role.BACKEND, "Implement the API", "", List.of(), List.of(), List.of()),
+                new PlannedSubtask("ui", Role.FRONTEND, "Build the page", "", List.of(), List.of(), List.of()));
+        ObjectNode snapshot = task(id, "Stoppable task", "running");
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        for (PlannedSubtask p : plan) {
+            subtasks.addObject().put("id", ids.get(p.id())).put("key", p.id()).put("role", p.role().id())
+                    .put("title", p.title()).put("status", "running").put("attempt", 1).putArray("dependsOn");
+        }
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String apiStop = "/api/tasks/" + id + "/subtasks/api/stop";
+        String uiStop = "/api/tasks/" + id + "/subtasks/ui/stop";
+        orchestrator.respond("POST", uiStop, 409, json("{\"status\":409,\"error\":"
+                + "\"subtask 'ui' is done; only a dispatched or running subtask can be stopped\"}"));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Stoppable task", "Build it", List.of(), ApprovalMode.AUTO, null, null),
+                    new TaskPlanned(id, plan, 1));
+            run(events, id, ids.get("api"), "api", Role.BACKEND, "Implement the API", CLOUD, "backend-1");
+            run(events, id, ids.get("ui"), "ui", Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("Stop on the running agents", d -> stopOffered("backend-1") && stopOffered("frontend-1"));
+            assertFalse(browser.find(".agent[data-agent='backend-1'] .stop-form").isDisplayed(), "no form before Stop");
+            browser.script("document.getElementById('t-agents').scrollIntoView()");
+            browser.screenshot("19-stop-offered");
+
+            // Stop with a reason, to run again (the default).
+            browser.find(".agent[data-agent='backend-1'] .stop-open").click();
+            browser.waitFor("the stop form", d -> browser.find(".agent[data-agent='backend-1'] .stop-form").isDisplayed());
+            assertTrue(browser.find(".agent[data-agent='backend-1'] .stop-retry").isSelected(), "run again by default");
+            assertFalse(browser.find(".agent[data-agent='backend-1'] .stop-open").isDisplayed(), "Stop gives way to the form");
+            browser.find(".agent[data-agent='backend-1'] .stop-reason").sendKeys("stuck in a loop");
+            events.send(new AgentProgress(id, ids.get("api"), 1, "lease", "backend-1", "generating", 480));
+            browser.waitFor("a render while the form is open", d -> "480".equals(browser.attributes(
+                    ".agent[data-agent='backend-1']", "data-tokens").get(0)));
+            assertEquals("stuck in a loop", browser.find(".agent[data-agent='backend-1'] .stop-reason").getAttribute("value"),
+                    "what was typed survives the renders");
+            browser.screenshot("20-stop-form");
+            browser.find(".agent[data-agent='backend-1'] .stop-send").click();
+            browser.waitFor("stopped", d -> browser.text(".agent[data-agent='backend-1'] .feedback").contains("Stopped"));
+            assertEquals("Stopped backend-1; “Implement the API” runs again as a new attempt.",
+                    browser.text(".agent[data-agent='backend-1'] .feedback"));
+            List<JsonNode> stops = orchestrator.requests("POST", apiStop);
+            assertEquals(1, stops.size());
+            assertEquals("retry=true", stops.get(0).get("query").asText());
+            assertEquals("stuck in a loop", json(stops.get(0).get("body").asText()).get("reason").asText());
+
+            // The orchestrator ends the attempt and runs the subtask again: Stop moves to the new attempt.
+            events.send(new SubtaskStateChanged(id, ids.get("api"), Role.BACKEND, "Implement the API", SubtaskStatus.PENDING,
+                            1, "attempt 1 stopped by user: stuck in a loop"),
+                    new SubtaskStateChanged(id, ids.get("api"), Role.BACKEND, "Implement the API", SubtaskStatus.DISPATCHED,
+                            2, "running again after attempt 1 was stopped"),
+                    new AgentStarted(id, ids.get("api"), 2, "lease-2", "backend-2", Role.BACKEND, CLOUD));
+            browser.waitFor("Stop on the new attempt", d -> stopOffered("backend-2"));
+            assertEquals("stopped · attempt 1 stopped by user: stuck in a loop",
+                    browser.text(".agent[data-agent='backend-1'] .agent-phase"));
+            assertFalse(stopOffered("backend-1"), "the stopped attempt has nothing left to stop");
+            browser.screenshot("21-stopped-and-running-again");
+
+            // Stop without running again, refused: said in the orchestrator's words.
+            browser.find(".agent[data-agent='frontend-1'] .stop-open").click();
+            browser.waitFor("the stop form", d -> browser.find(".agent[data-agent='frontend-1'] .stop-form").isDisplayed());
+            browser.find(".agent[data-agent='frontend-1'] .stop-retry").click();
+            assertTrue(browser.text(".agent[data-agent='frontend-1'] .stop-hint").contains("skipped"),
+                    browser.text(".agent[data-agent='frontend-1'] .stop-hint"));
+            browser.find(".agent[data-agent='frontend-1'] .stop-send").click();
+            browser.waitFor("the refusal", d -> browser.text(".agent[data-agent='frontend-1'] .feedback")
+                    .contains("only a dispatched or running subtask can be stopped"));
+            assertEquals("The orchestrator could not stop subtask 'ui': subtask 'ui' is done; only a dispatched or running subtask can be stopped",
+                    browser.text(".agent[data-agent='frontend-1'] .feedback"));
+            List<JsonNode> refused = orchestrator.requests("POST", uiStop);
+            assertEquals(1, refused.size());
+            assertEquals("retry=false", refused.get(0).get("query").asText());
+            assertEquals("", refused.get(0).get("body").asText(), "no reason, no body");
+            browser.screenshot("22-stop-refused");
+
+            // A finished subtask and a finished task offer nothing to stop.
+            finish(events, id, ids.get("ui"), Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            browser.waitFor("the form closes when ui is done", d -> !browser.find(
+                    ".agent[data-agent='frontend-1'] .stop-form").isDisplayed());
+            assertFalse(stopOffered("frontend-1"));
+            assertTrue(browser.text(".agent[data-agent='frontend-1'] .feedback").contains("subtask 'ui' is done"),
+                    "the refusal stays readable");
+            assertTrue(stopOffered("backend-2"));
+            events.send(new TaskFailed(id, "the budget ran out", null));
+            browser.waitFor("the failed task", d -> browser.text("#t-status").contains("failed"));
+            browser.waitFor("no Stop left", d -> !stopOffered("backend-2"));
+        }
+    }
+
+    private boolean stopOffered(String agent) {
+        List<WebElement> stop = d().findElements(By.cssSelector(".agent[data-agent='" + agent + "'] .stop-open"));
+        return !stop.isEmpty() && stop.get(0).isDisplayed();
+    }
+
     private void run(TestEvents events, String task, String subtask, String key, Role role, String title,
                      ModelRef model, String agent) {
         events.send(new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.RUNNING, 1, null),

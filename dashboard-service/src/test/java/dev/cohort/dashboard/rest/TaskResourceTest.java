@@ -86,6 +86,38 @@ class TaskResourceTest {
     }
 
     @Test
+    void stoppingOneAgentReachesTheOrchestratorWithItsRetryAndBody() throws Exception {
+        given().contentType("application/json").body("{\"reason\":\"stuck in a loop\"}")
+                .when().post("/api/tasks/t1/subtasks/api/stop")
+                .then().statusCode(200);
+        given().when().post("/api/tasks/t1/subtasks/api/stop?retry=false").then().statusCode(200);
+
+        List<JsonNode> stops = orchestrator.requests("POST", "/api/tasks/t1/subtasks/api/stop");
+        assertEquals(2, stops.size());
+        assertTrue(stops.get(0).get("query").isNull(), "no retry given, none sent: the orchestrator's default holds");
+        assertEquals("stuck in a loop", json(stops.get(0).get("body").asText()).get("reason").asText());
+        assertEquals("retry=false", stops.get(1).get("query").asText());
+        assertEquals("", stops.get(1).get("body").asText(), "no body, none sent");
+    }
+
+    @Test
+    void aRefusedStopComesBackInTheOrchestratorsWords() throws Exception {
+        orchestrator.respond("POST", "/api/tasks/t3/subtasks/api/stop", 409, json("{\"status\":409,\"error\":"
+                + "\"subtask 'api' is done; only a dispatched or running subtask can be stopped\",\"detail\":null}"));
+        given().when().post("/api/tasks/t3/subtasks/api/stop")
+                .then().statusCode(409)
+                .body("error", equalTo("The orchestrator could not stop subtask 'api': "
+                        + "subtask 'api' is done; only a dispatched or running subtask can be stopped"));
+        orchestrator.respond("POST", "/api/tasks/t3/subtasks/api/stop", 400, json("{\"status\":400,\"error\":"
+                + "\"'retry' must be true (run the subtask again) or false (cancel it and skip what depends on it), "
+                + "was 'maybe'\"}"));
+        given().when().post("/api/tasks/t3/subtasks/api/stop?retry=maybe")
+                .then().statusCode(400).body("error", containsString("'retry' must be true"));
+        assertEquals("retry=maybe", orchestrator.requests("POST", "/api/tasks/t3/subtasks/api/stop").get(1)
+                .get("query").asText(), "the orchestrator judges the value");
+    }
+
+    @Test
     void anUnknownCommandIsNotForwarded() {
         given().when().post("/api/tasks/t1/explode").then().statusCode(404);
         assertEquals(List.of(), orchestrator.requests());
