@@ -2,9 +2,11 @@ package dev.cohort.orchestrator.service;
 
 import dev.cohort.orchestrator.messaging.OutboxRelay;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /** Periodically reclaims expired leases and starts due retries. Safe to run on every orchestrator replica. */
 @ApplicationScoped
@@ -18,8 +20,18 @@ public class LeaseSweeper {
         this.relay = relay;
     }
 
+    private volatile boolean stopping;
+
+    /** The database pool closes on the way out: a sweep then would only fail, once a second, until the end. */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${cohort.orchestrator.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
         return orchestration.sweep()
                 .invoke(relay::kick)
                 .onFailure().invoke(e -> Log.warnf("Lease sweep failed, will run again: %s", e.getMessage()))
