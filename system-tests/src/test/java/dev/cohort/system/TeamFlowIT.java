@@ -241,6 +241,97 @@ class TeamFlowIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aQuestionFromOneAgentIsAnsweredByAnotherRoleAndTheAskersDependentsWaitForTheAnswer() {
+        String id = submit("Build a todo REST API with a web front end; the page should ask the architect which port "
+                + "the API uses");
+        JsonPath task = awaitStatus(id, "completed", 180);
+
+        List<String> answers = task.getList("subtasks.findAll { it.kind == 'answer' }.key");
+        assertEquals(1, answers.size(), task.getList("subtasks.key").toString());
+        assertEquals("architect", task.getString("subtasks.find { it.kind == 'answer' }.role"));
+        assertEquals("done", task.getString("subtasks.find { it.kind == 'answer' }.status"));
+        assertAfter(task, answers.get(0), "frontend");
+        assertAfter(task, "review", answers.get(0));
+        assertAfter(task, "test", answers.get(0));
+
+        JsonPath messages = given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id + "/messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals("Which port does the todo API listen on?",
+                messages.getString("find { it.kind == 'question' && it.to.id == 'architect' }.text"));
+        String reply = messages.getString("find { it.kind == 'answer' }.text");
+        assertTrue(reply != null && reply.contains("api/openapi.yaml"), "the architect's answer: " + messages.prettify());
+        assertFalse(reply.contains("```summary"), reply);
+    }
+
+    @Test
+    @Order(10)
+    void bothWorkflowTemplatesRunTheirFixedPlanWithoutAPlanningCall() {
+        for (String template : List.of("code-review", "design-review")) {
+            String id = given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                    .body(Map.of("description", "Review the todo service", "template", template))
+                    .post("/api/tasks").then().statusCode(201).extract().path("id");
+            JsonPath task = awaitStatus(id, "completed", 180);
+            assertFalse(task.getList("subtasks.kind").contains("plan"), template + ": " + task.getList("subtasks.key"));
+            assertTrue(task.getList("subtasks").size() >= 2, template + ": " + task.getList("subtasks.key"));
+        }
+        assertEquals(0, counter("byKind", "plan"), "no planning call for either template");
+    }
+
+    @Test
+    @Order(11)
+    void aPlanWaitingForApprovalSurvivesAnOrchestratorRestartAndRunsAsEdited() {
+        String id = given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("description", "Build a quotes REST API with a web front end", "approvalMode", "manual"))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        awaitStatus(id, "awaiting-approval", 120);
+
+        stack.orchestrator.close();
+        stack.startOrchestrator();
+        awaitStatus(id, "awaiting-approval", 60);
+
+        // The person drops the tests and moves the review onto the backend alone.
+        String proposed = given().baseUri(stack.contextStore.url()).get("/api/tasks/" + id + "/artifacts/plan")
+                .then().statusCode(200).extract().path("content");
+        List<Map<String, Object>> plan = JsonPath.from(proposed).getList("subtasks");
+        List<Map<String, Object>> edited = new java.util.ArrayList<>();
+        for (Map<String, Object> s : plan) {
+            if (s.get("id").equals("test")) {
+                continue;
+            }
+            Map<String, Object> copy = new java.util.HashMap<>(s);
+            if (s.get("id").equals("review")) {
+                copy.put("dependsOn", List.of("backend"));
+            }
+            edited.add(copy);
+        }
+        given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("by", "alice", "subtasks", edited))
+                .post("/api/tasks/" + id + "/approve").then().statusCode(200);
+        JsonPath task = awaitStatus(id, "completed", 180);
+
+        assertEquals(List.of("plan", "design", "backend", "frontend", "review", "summary"), task.getList("subtasks.key"));
+        assertAfter(task, "review", "backend");
+        assertEquals(0, counter("byRole", "tester"), "the dropped subtask never ran");
+        assertEquals(1, counter("byKind", "plan"), "approved, not planned again after the restart");
+    }
+
+    @Test
+    @Order(12)
+    void aTaskPausesAtItsBudgetAndFinishesWhenThePersonRaisesIt() {
+        // The lead's planning call on the priced cloud model alone costs more than this budget.
+        String id = given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("description", "Build a tickets REST API with a web front end", "budgetUsd", "0.0001"))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        JsonPath paused = awaitStatus(id, "paused", 120);
+        assertTrue(paused.getString("statusReason").contains("budget"), paused.getString("statusReason"));
+        assertTrue(paused.getDouble("costUsd") > 0.0001, "paused because the spend passed the budget: " + paused.getString("costUsd"));
+
+        given().baseUri(stack.orchestrator.url()).post("/api/tasks/" + id + "/resume?budgetUsd=5").then().statusCode(200);
+        awaitStatus(id, "completed", 180);
+    }
+
     private static String backendCallOutcome() {
         return given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract()
                 .path("find { it.role == 'backend' }.outcome");

@@ -126,6 +126,14 @@ public final class ScriptedAnswers {
         for (String path : paths) {
             fence(out, path, FileContents.of(path, prompt));
         }
+        if (prompt.role().equals("frontend") && prompt.userText().toLowerCase(Locale.ROOT).contains("ask the architect")) {
+            // A task that says so has the frontend ask the architect a question, as structured output.
+            ObjectNode question = JSON.createObjectNode();
+            question.putObject("to").put("type", "role").put("id", "architect");
+            question.put("kind", "question");
+            question.put("text", "Which port does the " + prompt.slug() + " API listen on?");
+            out.append("```messages\n").append(write(JSON.createArrayNode().add(question))).append("\n```\n\n");
+        }
         return closeWithSummary(out, prompt, List.of(
                 "Wrote " + String.join(", ", paths),
                 rolePoint(prompt),

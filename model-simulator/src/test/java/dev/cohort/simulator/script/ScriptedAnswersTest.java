@@ -193,6 +193,18 @@ class ScriptedAnswersTest {
     }
 
     @Test
+    void aTaskThatSaysSoHasTheFrontendAskTheArchitectAQuestion() {
+        String user = "Task: Build a todo REST API; the page should ask the architect which port the API uses";
+        String frontend = ScriptedAnswers.answer(prompt("frontend", "work", user), 0, null);
+        String backend = ScriptedAnswers.answer(prompt("backend", "work", user), 0, null);
+
+        assertTrue(frontend.contains("```messages\n[{\"to\":{\"type\":\"role\",\"id\":\"architect\"},\"kind\":\"question\","
+                + "\"text\":\"Which port does the todo API listen on?\"}]\n```"), frontend);
+        assertTrue(!backend.contains("```messages"), "only the frontend asks: " + backend);
+        assertTrue(!answer("frontend").contains("```messages"), "and only when the task says so");
+    }
+
+    @Test
     void theRoleComesFromTheModelNameWithoutHeaders() {
         ChatPrompt bare = ChatPrompt.parse("sim-frontend:latest", List.of(new ChatPrompt.Message("user", "hello")), false);
 
