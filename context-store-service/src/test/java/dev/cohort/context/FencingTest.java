@@ -18,7 +18,7 @@ import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskStatus;
-import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicWriter;
 import dev.cohort.testsupport.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -36,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -45,9 +44,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** Writes of an attempt older than the subtask's newest known attempt are refused and store nothing. */
@@ -203,7 +200,7 @@ class FencingTest extends ContextStoreTestBase {
     @Test
     void anUnreadableTaskEventIsDeadLetteredAndTheStreamMovesOn() throws Exception {
         String task = newTaskId();
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, task,
                     "{\"type\":\"subtask.state-changed\",\"taskId\":\"" + task + "\"}")).get();
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, task,
@@ -242,18 +239,11 @@ class FencingTest extends ContextStoreTestBase {
     }
 
     private static void send(String task, SubtaskStateChanged event) throws Exception {
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, task, EventCodec.encode(event))).get();
         }
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
 
     private void awaitFence(String task, String subtaskId, int attempt) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> fence(task, subtaskId) == attempt);

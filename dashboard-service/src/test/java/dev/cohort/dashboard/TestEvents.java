@@ -7,13 +7,10 @@ import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.ArtifactEvent;
 import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.contracts.event.TaskEvent;
-import dev.cohort.testsupport.CohortInfra;
-import java.util.Properties;
+import dev.cohort.testsupport.TopicWriter;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Produces events to the real broker the way the services do: on their topic, keyed by task id. */
 public final class TestEvents implements AutoCloseable {
@@ -21,11 +18,7 @@ public final class TestEvents implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
 
     public TestEvents() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer = new KafkaProducer<>(p);
+        producer = TopicWriter.producer();
     }
 
     public static String topicOf(CohortEvent event) {

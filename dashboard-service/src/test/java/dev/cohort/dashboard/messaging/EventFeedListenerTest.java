@@ -13,19 +13,16 @@ import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.event.TaskResumed;
-import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicWriter;
 import dev.cohort.testsupport.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -34,7 +31,7 @@ class EventFeedListenerTest {
     @Test
     void eventsAreServedInOrderAndAPoisonRecordIsDeadLetteredWithoutStoppingTheStream() throws Exception {
         String taskId = UUID.randomUUID().toString();
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId,
                     EventCodec.encode(new TaskPaused(taskId, "budget reached")))).get();
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId, "{\"type\":\"task.paused\",\"taskId\":\"" + taskId
@@ -64,11 +61,4 @@ class EventFeedListenerTest {
         given().queryParam("limit", 5).when().get("/api/events").then().statusCode(200);
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
 }

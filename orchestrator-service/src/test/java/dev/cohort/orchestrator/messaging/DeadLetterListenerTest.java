@@ -11,7 +11,7 @@ import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.orchestrator.service.ScriptedWorker;
-import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicWriter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -19,11 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +65,7 @@ class DeadLetterListenerTest {
             return subtask[0] != null;
         });
 
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             // A dead letter that is not a dispatch (a dashboard could not read an event of this task) changes nothing.
             producer.send(deadLetter(id, Topics.AGENT_MESSAGES, "not an event")).get();
             // The worker's dead letter of the backend's dispatch, keyed by the subtask like the dispatch itself.
@@ -90,7 +87,7 @@ class DeadLetterListenerTest {
                 .post("/api/tasks").then().statusCode(201).extract().path("id");
         await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(
                 given().get("/api/tasks/" + id).then().extract().path("status")));
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(deadLetter(id, Topics.AGENT_MESSAGES, "not an event")).get();
             // A marker behind it: once the orchestrator has failed this one, it has read the first one too.
             String other = given().contentType(ContentType.JSON).body(Map.of("description", "poison"))
@@ -114,11 +111,4 @@ class DeadLetterListenerTest {
         return record;
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
 }

@@ -15,6 +15,7 @@ import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.Usage;
 import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -26,10 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A stand-in for the worker fleet in orchestrator tests: it reads every dispatch topic from Kafka and answers
@@ -47,11 +46,7 @@ public final class ScriptedWorker implements AutoCloseable {
 
     public ScriptedWorker(Function<SubtaskDispatch, List<AgentEvent>> script) {
         this.script = script;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer = new KafkaProducer<>(p);
+        producer = TopicWriter.producer();
         thread = new Thread(this::run, "scripted-worker");
         thread.setDaemon(true);
         thread.start();

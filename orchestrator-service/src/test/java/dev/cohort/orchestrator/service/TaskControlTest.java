@@ -35,7 +35,7 @@ import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
-import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.TopicWriter;
 import dev.cohort.testsupport.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -45,12 +45,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -334,7 +331,7 @@ class TaskControlTest {
         awaitStatus(id, "awaiting-approval");
 
         ArtifactConflict conflict = new ArtifactConflict(id, "api.yaml", "conflict-7", 1, 2, "frontend", null, 1);
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(conflict))).get();
             producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(conflict))).get();
         }
@@ -373,7 +370,7 @@ class TaskControlTest {
         // The store's announcement of the same conflict arrives later (twice), then one of another conflict.
         ArtifactConflict late = new ArtifactConflict(id, "api.yaml", "conflict-9", 1, 2, "architect", null, 1);
         ArtifactConflict other = new ArtifactConflict(id, "notes.md", "conflict-10", 1, 2, "architect", null, 1);
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
             producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(late))).get();
             producer.send(new ProducerRecord<>(Topics.ARTIFACT_EVENTS, id, EventCodec.encode(other))).get();
@@ -452,11 +449,4 @@ class TaskControlTest {
         return found;
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CohortInfra.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
 }
