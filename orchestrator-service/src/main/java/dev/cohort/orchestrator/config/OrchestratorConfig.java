@@ -19,6 +19,28 @@ public interface OrchestratorConfig {
     @WithDefault("200")
     int outboxBatchSize();
 
+    /** The longest a relay round waits for Kafka to acknowledge its batch before it tries again. */
+    @WithDefault("15s")
+    Duration outboxSendTimeout();
+
+    /** How long published outbox rows are kept before they are pruned. */
+    @WithDefault("1h")
+    Duration outboxRetention();
+
+    /**
+     * How long a consumer retries a record that fails for a reason it does not recognise as transient before it
+     * dead-letters the record. Transient failures (database or broker away, timeouts) are retried until they succeed.
+     */
+    @WithDefault("30s")
+    Duration unknownFailureRetries();
+
+    /**
+     * How long a dispatched attempt may wait for a worker to start it before it is dispatched again as a new attempt
+     * (a record lost to the share group's delivery limit, a failed dead-letter send or retention). Not a failure.
+     */
+    @WithDefault("5m")
+    Duration dispatchDeadline();
+
     /** The longest task description accepted, in characters. */
     @WithDefault("20000")
     int maxDescriptionLength();
@@ -57,6 +79,10 @@ public interface OrchestratorConfig {
 
     /** Per-role overrides, e.g. {@code cohort.orchestrator.roles.lead.max-attempts=4}. */
     Map<String, RoleOverrides> roles();
+
+    /** The longest message accepted, from a person or an agent, in characters. */
+    @WithDefault("8000")
+    int maxMessageLength();
 
     /** The most messages the agent of one subtask may send. */
     @WithDefault("5")

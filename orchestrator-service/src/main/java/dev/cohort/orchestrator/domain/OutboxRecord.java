@@ -35,4 +35,19 @@ public class OutboxRecord {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** The task the event belongs to: told when its event cannot be published. */
+    @Column(name = "task_id")
+    public UUID taskId;
+
+    /** Relay rounds that tried to send this row and failed. */
+    @Column(name = "send_attempts", nullable = false)
+    public int sendAttempts;
+
+    /** Set when Kafka will never take the row: it no longer holds up the rows behind it. */
+    @Column(name = "set_aside_at")
+    public Instant setAsideAt;
+
+    /** Why the row was set aside. */
+    public String failure;
 }

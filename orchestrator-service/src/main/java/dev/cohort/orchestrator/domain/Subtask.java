@@ -5,6 +5,7 @@ import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -43,14 +44,19 @@ public class Subtask {
     @Column(nullable = false)
     public String instructions = "";
 
+    /** Plan keys of the subtasks this one waits for. */
     @Column(name = "depends_on", nullable = false)
-    public String dependsOn = "";
+    @Convert(converter = JsonList.class)
+    public List<String> dependsOn = List.of();
+
+    /** Artifact keys this subtask reads and writes. */
+    @Column(nullable = false)
+    @Convert(converter = JsonList.class)
+    public List<String> reads = List.of();
 
     @Column(nullable = false)
-    public String reads = "";
-
-    @Column(nullable = false)
-    public String writes = "";
+    @Convert(converter = JsonList.class)
+    public List<String> writes = List.of();
 
     @Column(nullable = false)
     public String status;
@@ -84,7 +90,8 @@ public class Subtask {
 
     /** Artifact keys with versions the last attempt wrote, as {@code key@version}. */
     @Column(nullable = false)
-    public String artifacts = "";
+    @Convert(converter = JsonList.class)
+    public List<String> artifacts = List.of();
 
     @Column(name = "failure_reason")
     public String failureReason;
@@ -167,35 +174,35 @@ public class Subtask {
     }
 
     public List<String> dependsOnKeys() {
-        return Csv.split(dependsOn);
+        return dependsOn;
     }
 
     public void dependsOnKeys(List<String> keys) {
-        dependsOn = Csv.join(keys);
+        dependsOn = keys == null ? List.of() : List.copyOf(keys);
     }
 
     public List<String> readKeys() {
-        return Csv.split(reads);
+        return reads;
     }
 
     public void readKeys(List<String> keys) {
-        reads = Csv.join(keys);
+        reads = keys == null ? List.of() : List.copyOf(keys);
     }
 
     public List<String> writeKeys() {
-        return Csv.split(writes);
+        return writes;
     }
 
     public void writeKeys(List<String> keys) {
-        writes = Csv.join(keys);
+        writes = keys == null ? List.of() : List.copyOf(keys);
     }
 
     public List<String> artifactRefs() {
-        return Csv.split(artifacts);
+        return artifacts;
     }
 
     public void artifactRefs(List<String> refs) {
-        artifacts = Csv.join(refs);
+        artifacts = refs == null ? List.of() : List.copyOf(refs);
     }
 
     public void addUsage(Usage usage) {

@@ -1,6 +1,9 @@
 package dev.cohort.orchestrator.messaging;
 
+import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.Retrying;
 import dev.cohort.contracts.Topics;
+import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import dev.cohort.orchestrator.service.OrchestrationService;
@@ -30,8 +33,11 @@ public class DeadLetterListener {
     private final SubtaskRepository subtasks;
     private final OrchestrationService orchestration;
     private final OutboxRelay relay;
+    private final OrchestratorConfig config;
 
-    public DeadLetterListener(SubtaskRepository subtasks, OrchestrationService orchestration, OutboxRelay relay) {
+    public DeadLetterListener(SubtaskRepository subtasks, OrchestrationService orchestration, OutboxRelay relay,
+                              OrchestratorConfig config) {
+        this.config = config;
         this.subtasks = subtasks;
         this.orchestration = orchestration;
         this.relay = relay;
@@ -56,7 +62,7 @@ public class DeadLetterListener {
             Log.warnf("Dead-lettered dispatch %s names no subtask (key %s): %s", where, metadata.getKey(), reason);
             return ack(message);
         }
-        return Panache.withSession(() -> subtasks.findById(subtaskId))
+        return Retrying.untilApplied(() -> Panache.withSession(() -> subtasks.findById(subtaskId))
                 .flatMap(subtask -> {
                     if (subtask == null) {
                         Log.warnf("Dead-lettered dispatch %s is of unknown subtask %s: %s", where, subtaskId, reason);
@@ -65,8 +71,11 @@ public class DeadLetterListener {
                     Log.warnf("Dispatch %s of subtask '%s' was dead-lettered by a worker: %s", where, label(subtask), reason);
                     return orchestration.failForDeadLetter(subtask.taskId.toString(), where,
                             "the dispatch of subtask '" + label(subtask) + "' could not be read by a worker: " + reason);
-                })
+                }), "failing the task of dead-lettered dispatch " + where, config.unknownFailureRetries())
                 .invoke(relay::kick)
+                .onFailure().invoke(e -> Log.errorf("Could not fail the task of dead-lettered dispatch %s: %s", where,
+                        Failures.describe(e)))
+                .onFailure().recoverWithNull()
                 .chain(() -> ack(message));
     }
 

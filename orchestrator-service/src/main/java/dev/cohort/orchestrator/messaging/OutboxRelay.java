@@ -1,32 +1,51 @@
 package dev.cohort.orchestrator.messaging;
 
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.Topics;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.OutboxRecord;
 import dev.cohort.orchestrator.repository.OutboxRepository;
+import dev.cohort.orchestrator.service.OrchestrationService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.mutiny.Multi;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Publishes outbox rows to Kafka in id order and marks them published in the same transaction that locked
- * them. A crash between the Kafka acknowledgement and the commit publishes a row twice, never zero times:
- * consumers de-duplicate on the event id.
+ * Publishes outbox rows to Kafka and marks them published in the same transaction that locked them. A crash between
+ * the Kafka acknowledgement and the commit publishes a row twice, never zero times: consumers de-duplicate on the
+ * event id.
+ *
+ * <p>One relay runs at a time across all replicas (a transaction-scoped advisory lock), and it sends a batch in the
+ * order written without waiting between records: the idempotent producer keeps that order per partition. A row that
+ * Kafka will never take (too large, say) is set aside with its reason, dead-lettered as a small record that names it,
+ * and its task fails with that reason, all in the relay's transaction, so it cannot block the rows behind it. A row
+ * whose send keeps failing for a reason not known to be transient is set aside after {@link #MAX_UNKNOWN_FAILURES}
+ * rounds; transient failures (the broker away) are retried without limit.
  *
  * <p>It runs on a Vert.x timer (the Quarkus scheduler cannot go below one second) and right after a transaction
  * that wrote to the outbox, via {@link #kick()}; one run at a time per process.
@@ -35,20 +54,29 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";
+    static final int MAX_UNKNOWN_FAILURES = 10;
 
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> emitter;
     private final OrchestratorConfig config;
+    private final OrchestrationService orchestration;
+    private final MeterRegistry metrics;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopping;
     private long timer = -1;
 
-    public OutboxRelay(OutboxRepository outbox, @Channel(CHANNEL) MutinyEmitter<String> emitter,
-                       OrchestratorConfig config, Vertx vertx) {
+    public OutboxRelay(OutboxRepository outbox,
+                       @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                       MutinyEmitter<String> emitter,
+                       OrchestratorConfig config, OrchestrationService orchestration, MeterRegistry metrics,
+                       Vertx vertx) {
         this.outbox = outbox;
         this.emitter = emitter;
         this.config = config;
+        this.orchestration = orchestration;
+        this.metrics = metrics;
         this.vertx = vertx;
     }
 
@@ -57,11 +85,15 @@ public class OutboxRelay {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         vertx.cancelTimer(timer);
     }
 
     /** Publishes what is waiting now, or as soon as the run in progress ends. */
     public void kick() {
+        if (stopping) {
+            return;
+        }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;
@@ -69,37 +101,130 @@ public class OutboxRelay {
         again.set(false);
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> relay().subscribe().with(done -> finished(), failure -> finished()));
+        context.runOnContext(ignored -> relay().subscribe().with(this::finished, failure -> finished(0)));
     }
 
-    private void finished() {
+    private void finished(int published) {
         running.set(false);
-        if (again.get()) {
+        // A full batch means more rows may be waiting.
+        if (again.get() || published >= config.outboxBatchSize()) {
             kick();
         }
     }
 
-    Uni<Void> relay() {
-        return Panache.withTransaction(() -> outbox.lockUnpublished(config.outboxBatchSize())
-                        .flatMap(this::publishInOrder))
-                .onFailure().invoke(e -> Log.warnf("Outbox relay could not publish, will retry: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+    /** One relay round; the number of rows published. */
+    Uni<Integer> relay() {
+        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(mine -> !mine
+                        ? Uni.createFrom().item(0)
+                        : outbox.lockUnpublished(config.outboxBatchSize()).flatMap(this::publish)))
+                .onFailure().invoke(e -> Log.warnf("Outbox relay could not publish, will retry: %s",
+                        Failures.describe(e)))
+                .onFailure().recoverWithItem(0);
     }
 
-    private Uni<Void> publishInOrder(List<OutboxRecord> records) {
-        return Multi.createFrom().iterable(records)
-                .onItem().transformToUniAndConcatenate(this::publish)
-                .collect().last()
-                .replaceWithVoid();
+    private Uni<Integer> publish(List<OutboxRecord> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Uni<Throwable>> sends = new ArrayList<>(records.size());
+        for (OutboxRecord record : records) {
+            sends.add(send(record));
+        }
+        return Uni.join().all(sends).andFailFast().flatMap(failures -> {
+            int published = 0;
+            Uni<Void> setAside = Uni.createFrom().voidItem();
+            Instant now = Instant.now();
+            for (int i = 0; i < records.size(); i++) {
+                OutboxRecord record = records.get(i);
+                Throwable failure = failures.get(i);
+                if (failure == null) {
+                    record.publishedAt = now;
+                    published++;
+                    continue;
+                }
+                record.sendAttempts++;
+                Failures.Kind kind = Failures.classify(failure);
+                if (kind == Failures.Kind.PERMANENT
+                        || kind == Failures.Kind.UNKNOWN && record.sendAttempts >= MAX_UNKNOWN_FAILURES) {
+                    setAside = setAside.call(() -> setAside(record, failure));
+                } else if (record.sendAttempts == 1 || record.sendAttempts % 10 == 0) {
+                    Log.warnf("Outbox row %d (%s) not published yet (try %d), will retry: %s", record.id,
+                            record.topic, record.sendAttempts, Failures.describe(failure));
+                }
+            }
+            int count = published;
+            metrics.counter("cohort.orchestrator.outbox.published").increment(count);
+            return setAside.replaceWith(count);
+        });
     }
 
-    private Uni<Void> publish(OutboxRecord record) {
+    /** Sends one row; the failure, or null once Kafka acknowledged it within the send timeout. */
+    private Uni<Throwable> send(OutboxRecord record) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(record.topic)
                 .withKey(record.recordKey)
                 .build();
-        return emitter.sendMessage(Message.of(record.payload).addMetadata(metadata))
-                .invoke(() -> record.publishedAt = Instant.now());
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(record.payload).addMetadata(metadata)))
+                .ifNoItem().after(config.outboxSendTimeout())
+                .failWith(() -> new TimeoutException("Kafka did not acknowledge within " + config.outboxSendTimeout()))
+                .onItemOrFailure().transform((ok, failure) -> failure);
+    }
+
+    private Uni<Void> setAside(OutboxRecord record, Throwable failure) {
+        String reason = Failures.describe(failure);
+        record.setAsideAt = Instant.now();
+        record.failure = reason;
+        metrics.counter("cohort.orchestrator.outbox.set-aside").increment();
+        String what = "outbox row " + record.id + " (" + record.topic + ", event " + record.eventId + ", "
+                + record.payload.length() + " characters)";
+        Log.errorf("Setting aside %s: it cannot be published: %s", what, reason);
+        Uni<Void> told = record.taskId == null ? Uni.createFrom().voidItem()
+                : orchestration.failTask(record.taskId, "an event of this task could not be published and was "
+                        + "set aside (" + what + "): " + reason, what);
+        // The dead letter is a notice; the row itself stays in the table with its reason.
+        return told.invoke(() -> deadLetter(record, reason));
+    }
+
+    private void deadLetter(OutboxRecord record, String reason) {
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("outboxId", record.id);
+        notice.put("eventId", record.eventId.toString());
+        notice.put("topic", record.topic);
+        notice.put("key", record.recordKey);
+        notice.put("characters", record.payload.length());
+        notice.put("reason", reason);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.DEAD_LETTER_TOPIC_HEADER, record.topic.getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.DEAD_LETTER)
+                .withKey(record.recordKey)
+                .withHeaders(headers)
+                .build();
+        String value;
+        try {
+            value = EventCodec.mapper().writeValueAsString(notice);
+        } catch (Exception e) {
+            value = reason;
+        }
+        emitter.sendMessage(Message.of(value).addMetadata(metadata)).subscribe().with(ok -> {
+        }, failure -> Log.warnf("Could not dead-letter the notice of outbox row %d: %s", record.id,
+                Failures.describe(failure)));
+    }
+
+    /** Published rows are kept for a while for inspection, then pruned. */
+    @Scheduled(every = "60s", delay = 30, delayUnit = java.util.concurrent.TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> prune() {
+        return Panache.withTransaction(() -> outbox.prunePublished(config.outboxRetention(), 5000))
+                .invoke(n -> {
+                    if (n > 0) {
+                        Log.debugf("Pruned %d published outbox rows", n);
+                    }
+                })
+                .onFailure().invoke(e -> Log.debugf("Outbox pruning failed, will run again: %s", Failures.describe(e)))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 }

@@ -7,12 +7,16 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepository<OutboxRecord> {
+
+    /** One relay at a time across all orchestrator replicas, so that each task's events leave in the order written. */
+    private static final long RELAY_LOCK = 0x636f686f72744fL; // "cohortO"
 
     /** Adds an event to the outbox; call inside the transaction of the change the event announces. */
     public Uni<OutboxRecord> add(String topic, String key, CohortEvent event) {
@@ -22,22 +26,49 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
         record.recordKey = key;
         record.payload = EventCodec.encode(event);
         record.createdAt = Instant.now();
+        record.taskId = uuidOrNull(event.taskId());
         return persist(record);
     }
 
     /**
-     * The oldest unpublished events, locked for this transaction. Rows another relay holds are skipped, so
-     * several orchestrator replicas never publish the same row at the same time.
+     * Takes the relay lock for this transaction; false when another replica's relay holds it. The lock ends with the
+     * transaction, also when the replica dies.
      */
+    public Uni<Boolean> tryRelayLock() {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "SELECT pg_try_advisory_xact_lock(:lock)", Boolean.class)
+                .setParameter("lock", RELAY_LOCK)
+                .getSingleResult());
+    }
+
+    /** The oldest events waiting to be published, in the order they were written, locked for this transaction. */
     public Uni<List<OutboxRecord>> lockUnpublished(int limit) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                        "SELECT * FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED",
-                        OutboxRecord.class)
+                        "SELECT * FROM outbox WHERE published_at IS NULL AND set_aside_at IS NULL ORDER BY id "
+                                + "LIMIT :limit FOR UPDATE", OutboxRecord.class)
                 .setParameter("limit", limit)
                 .getResultList());
     }
 
     public Uni<Long> countUnpublished() {
-        return count("publishedAt is null");
+        return count("publishedAt is null and setAsideAt is null");
+    }
+
+    /** Deletes up to {@code limit} rows published longer than {@code retention} ago; returns how many. */
+    public Uni<Integer> prunePublished(Duration retention, int limit) {
+        return Panache.getSession().flatMap(session -> session.createNativeMutationQuery(
+                        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at < :before "
+                                + "ORDER BY id LIMIT :limit)")
+                .setParameter("before", Instant.now().minus(retention))
+                .setParameter("limit", limit)
+                .executeUpdate());
+    }
+
+    private static UUID uuidOrNull(String value) {
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

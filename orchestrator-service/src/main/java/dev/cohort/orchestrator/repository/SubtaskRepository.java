@@ -26,10 +26,10 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
                         + "group by s.role, s.status", Object[].class).getResultList());
     }
 
-    /** Tasks with an attempt whose lease ran out. */
-    public Uni<List<UUID>> tasksWithExpiredLeases(Instant now, int limit) {
+    /** Tasks with an attempt whose lease, or deadline to start, ran out before {@code before}. */
+    public Uni<List<UUID>> tasksWithExpiredLeases(Instant before, int limit) {
         return find("select distinct s.taskId from Subtask s where s.status in ('dispatched', 'running') "
-                + "and s.leaseExpiresAt < :now", Parameters.with("now", now))
+                + "and s.leaseExpiresAt < :before", Parameters.with("before", before))
                 .project(UUID.class).page(0, limit).list();
     }
 

@@ -10,9 +10,11 @@ import dev.cohort.contracts.model.ParticipantType;
 import dev.cohort.contracts.model.PlannedSubtask;
 import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.Role;
+import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.MessageRecord;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
 import dev.cohort.orchestrator.repository.MessageRepository;
+import dev.cohort.orchestrator.service.PlanValidator;
 import dev.cohort.orchestrator.service.TaskControlService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -44,8 +46,11 @@ public class TaskCommandResource {
     private final TaskControlService control;
     private final MessageRepository messages;
     private final OutboxRelay relay;
+    private final OrchestratorConfig config;
 
-    public TaskCommandResource(TaskControlService control, MessageRepository messages, OutboxRelay relay) {
+    public TaskCommandResource(TaskControlService control, MessageRepository messages, OutboxRelay relay,
+                               OrchestratorConfig config) {
+        this.config = config;
         this.control = control;
         this.messages = messages;
         this.relay = relay;
@@ -146,6 +151,14 @@ public class TaskCommandResource {
         if (request == null || request.role() == null || request.title() == null || request.title().isBlank()) {
             throw ApiException.badRequest("send JSON with 'role' and 'title' (and optionally 'instructions', 'dependsOn')");
         }
+        if (request.title().strip().length() > PlanValidator.MAX_TITLE) {
+            throw ApiException.badRequest("'title' has " + request.title().strip().length()
+                    + " characters; the limit is " + PlanValidator.MAX_TITLE);
+        }
+        if (request.instructions() != null && request.instructions().length() > PlanValidator.MAX_INSTRUCTIONS) {
+            throw ApiException.badRequest("'instructions' has " + request.instructions().length()
+                    + " characters; the limit is " + PlanValidator.MAX_INSTRUCTIONS);
+        }
         return control.spawn(TaskResource.parseId(id), role(request.role()), request.title().strip(),
                         request.instructions() == null ? "" : request.instructions(),
                         request.dependsOn() == null ? List.of() : request.dependsOn())
@@ -186,6 +199,14 @@ public class TaskCommandResource {
     public Uni<AgentMessage> message(@PathParam("id") String id, MessageRequest request) {
         if (request == null || request.to() == null || request.text() == null || request.text().isBlank()) {
             throw ApiException.badRequest("send JSON with 'to' ({type: role|agent|team, id}) and 'text'");
+        }
+        if (request.text().length() > config.maxMessageLength()) {
+            throw ApiException.badRequest("'text' has " + request.text().length() + " characters; the limit is "
+                    + config.maxMessageLength());
+        }
+        if (request.to().id() != null && request.to().id().length() > 200
+                || request.from() != null && request.from().length() > 200) {
+            throw ApiException.badRequest("'to.id' and 'from' may have at most 200 characters");
         }
         ParticipantType type = parse(() -> ParticipantType.fromId(request.to().type()), "to.type");
         if (type == ParticipantType.PERSON) {

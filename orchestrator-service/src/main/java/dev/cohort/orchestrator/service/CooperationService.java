@@ -96,12 +96,24 @@ public class CooperationService {
                         message.taskId(), asker, count);
                 return Uni.createFrom().voidItem();
             }
-            Uni<Void> stored = messages.persist(MessageRecord.of(message)).replaceWithVoid();
+            AgentMessage bounded = bounded(message);
+            Uni<Void> stored = messages.persist(MessageRecord.of(bounded)).replaceWithVoid();
             if (publish) {
-                stored = stored.call(() -> outbox.add(Topics.AGENT_MESSAGES, message.taskId(), message));
+                stored = stored.call(() -> outbox.add(Topics.AGENT_MESSAGES, bounded.taskId(), bounded));
             }
-            return stored.call(() -> maybeAnswer(graph, message));
+            return stored.call(() -> maybeAnswer(graph, bounded));
         });
+    }
+
+    /** An agent's message longer than the limit is cut there: it goes into other agents' prompts and onto Kafka. */
+    private AgentMessage bounded(AgentMessage m) {
+        int limit = config.maxMessageLength();
+        if (m.text().length() <= limit) {
+            return m;
+        }
+        String cut = m.text().substring(0, limit - 20) + " … (cut at " + limit + ")";
+        return new AgentMessage(m.eventId(), m.taskId(), m.occurredAt(), m.schemaVersion(), m.from(), m.to(), m.kind(),
+                cut, m.subtaskId(), m.inReplyTo());
     }
 
     private Uni<Void> maybeAnswer(TaskGraph graph, AgentMessage message) {

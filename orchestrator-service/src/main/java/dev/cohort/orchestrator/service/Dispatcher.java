@@ -41,9 +41,11 @@ public class Dispatcher {
     private final MessageRepository messages;
     private final TaskEvents events;
     private final OrchestratorConfig config;
+    private final DatabaseClock clock;
 
     public Dispatcher(OutboxRepository outbox, AttemptRepository attempts, MessageRepository messages,
-                      TaskEvents events, OrchestratorConfig config) {
+                      TaskEvents events, OrchestratorConfig config, DatabaseClock clock) {
+        this.clock = clock;
         this.outbox = outbox;
         this.attempts = attempts;
         this.messages = messages;
@@ -54,8 +56,8 @@ public class Dispatcher {
     public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason) {
         subtask.attempt++;
         subtask.leaseToken = UUID.randomUUID().toString();
-        // A queued attempt has no lease yet: it starts when a worker takes the record (agent.started).
-        subtask.leaseExpiresAt = null;
+        // A queued attempt has no lease yet, only a deadline by which a worker must start it (agent.started).
+        subtask.leaseExpiresAt = clock.now().plus(config.dispatchDeadline());
         subtask.retryAt = null;
         subtask.status(SubtaskStatus.DISPATCHED);
 

@@ -1,5 +1,6 @@
 package dev.cohort.orchestrator.service;
 
+import dev.cohort.orchestrator.messaging.AgentEventsWatermark;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -8,16 +9,25 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-/** Periodically reclaims expired leases and starts due retries. Safe to run on every orchestrator replica. */
+/**
+ * Periodically reclaims expired leases, dispatches again what no worker started by its deadline, and starts due
+ * retries. A lease counts as expired only once the agent events written before it ran out have all been read
+ * ({@link AgentEventsWatermark}). Safe to run on every orchestrator replica.
+ */
 @ApplicationScoped
 public class LeaseSweeper {
 
     private final OrchestrationService orchestration;
     private final OutboxRelay relay;
+    private final DatabaseClock clock;
+    private final AgentEventsWatermark watermark;
 
-    public LeaseSweeper(OrchestrationService orchestration, OutboxRelay relay) {
+    public LeaseSweeper(OrchestrationService orchestration, OutboxRelay relay, DatabaseClock clock,
+                        AgentEventsWatermark watermark) {
         this.orchestration = orchestration;
         this.relay = relay;
+        this.clock = clock;
+        this.watermark = watermark;
     }
 
     private volatile boolean stopping;
@@ -32,7 +42,8 @@ public class LeaseSweeper {
         if (stopping) {
             return Uni.createFrom().voidItem();
         }
-        return orchestration.sweep()
+        return clock.refresh()
+                .flatMap(now -> watermark.sample(now).flatMap(caughtUp -> orchestration.sweep(now, caughtUp)))
                 .invoke(relay::kick)
                 .onFailure().invoke(e -> Log.warnf("Lease sweep failed, will run again: %s", e.getMessage()))
                 .onFailure().recoverWithNull();

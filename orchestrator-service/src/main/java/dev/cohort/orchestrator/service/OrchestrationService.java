@@ -53,6 +53,8 @@ public class OrchestrationService {
 
     static final String PLAN_KEY = "plan";
     static final String SUMMARY_KEY = "summary";
+    /** The longest task summary kept on the task and sent in its completion event, in characters. */
+    static final int MAX_SUMMARY = 100_000;
 
     private final TaskRepository tasks;
     private final SubtaskRepository subtasks;
@@ -63,11 +65,13 @@ public class OrchestrationService {
     private final OrchestratorConfig config;
     private final EstimateService estimates;
     private final CooperationService cooperation;
-    private final Instant startedAt = Instant.now();
+    private final DatabaseClock clock;
 
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
-                                OrchestratorConfig config, EstimateService estimates, CooperationService cooperation) {
+                                OrchestratorConfig config, EstimateService estimates, CooperationService cooperation,
+                                DatabaseClock clock) {
+        this.clock = clock;
         this.estimates = estimates;
         this.cooperation = cooperation;
         this.tasks = tasks;
@@ -112,21 +116,22 @@ public class OrchestrationService {
     }
 
     /**
-     * Reclaims attempts whose lease expired and dispatches retries whose back-off has passed. For one lease TTL
-     * after start-up nothing is reclaimed: heartbeats sent while this orchestrator was down are still being read.
+     * Reclaims attempts whose lease expired, dispatches again what no worker started by its deadline, and
+     * dispatches retries whose back-off has passed. {@code now} is the database's time; {@code caughtUp} the time up
+     * to which every agent event has been applied (null: not known yet). A lease or deadline counts as passed only
+     * when it ended before {@code caughtUp}: a heartbeat or start that is still unread keeps it.
      */
-    public Uni<Void> sweep() {
-        Instant now = Instant.now();
-        Instant reclaimFrom = startedAt.plus(config.leaseTtl());
-        boolean reclaim = !now.isBefore(reclaimFrom);
-        return Panache.withSession(() -> (reclaim ? subtasks.tasksWithExpiredLeases(now, 100)
+    public Uni<Void> sweep(Instant now, Instant caughtUp) {
+        Instant expiredBefore = caughtUp == null ? null : caughtUp.isBefore(now) ? caughtUp : now;
+        boolean reclaim = expiredBefore != null;
+        return Panache.withSession(() -> (reclaim ? subtasks.tasksWithExpiredLeases(expiredBefore, 100)
                         : Uni.createFrom().item(List.<UUID>of()))
                         .flatMap(expired -> subtasks.tasksWithDueRetries(now, 100)
                                 .map(due -> java.util.stream.Stream.concat(expired.stream(), due.stream())
                                         .distinct().toList())))
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUniAndConcatenate(taskId ->
-                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, Instant.now(), reclaim))))
+                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, expiredBefore))))
                 .collect().last().replaceWithVoid();
     }
 
@@ -143,6 +148,21 @@ public class OrchestrationService {
         }));
     }
 
+    /**
+     * Fails a task that is still open, with a reason and a reference to what caused it (a dead letter, an outbox row
+     * set aside). Call inside a transaction.
+     */
+    public Uni<Void> failTask(UUID taskId, String reason, String reference) {
+        return withGraph(taskId, graph -> {
+            if (graph.task().finished()) {
+                return Uni.createFrom().voidItem();
+            }
+            graph.task().status(TaskStatus.FAILED, reason);
+            return finishOpenSubtasks(graph, SubtaskStatus.SKIPPED, "task failed")
+                    .call(() -> events.publish(new TaskFailed(graph.task().id.toString(), reason, reference)));
+        });
+    }
+
     /** Fails the task a dead-lettered record belonged to, if its key names one that is still open. */
     public Uni<Void> failForDeadLetter(String key, String deadLetter, String reason) {
         UUID taskId;
@@ -155,15 +175,8 @@ public class OrchestrationService {
             return Uni.createFrom().voidItem();
         }
         UUID id = taskId;
-        return Panache.withTransaction(() -> withGraph(id, graph -> {
-            if (graph.task().finished()) {
-                return Uni.createFrom().voidItem();
-            }
-            String why = "an event of this task could not be read and was dead-lettered (" + deadLetter + "): " + reason;
-            graph.task().status(TaskStatus.FAILED, why);
-            return finishOpenSubtasks(graph, SubtaskStatus.SKIPPED, "task failed")
-                    .call(() -> events.publish(new TaskFailed(graph.task().id.toString(), why, deadLetter)));
-        }));
+        return Panache.withTransaction(() -> failTask(id, "an event of this task could not be applied and was "
+                + "dead-lettered (" + deadLetter + "): " + reason, deadLetter));
     }
 
     Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
@@ -185,6 +198,12 @@ public class OrchestrationService {
         String leaseToken = leaseToken(event);
         boolean current = subtask.inFlight() && subtask.attempt == event.attempt()
                 && (leaseToken == null || leaseToken.equals(subtask.leaseToken));
+        if (!current && event instanceof AgentCompleted done && !graph.task().finished()
+                && subtask.statusValue() == SubtaskStatus.DISPATCHED && done.attempt() < subtask.attempt) {
+            return attempts.find(subtask.id, done.attempt()).flatMap(old -> old != null && "expired".equals(old.outcome)
+                    && old.leaseToken.equals(done.leaseToken())
+                    ? adoptEarlierResult(graph, subtask, done) : stale(graph, subtask, event));
+        }
         if (!current || graph.task().finished()) {
             return stale(graph, subtask, event);
         }
@@ -202,12 +221,36 @@ public class OrchestrationService {
         return renewLease(subtask);
     }
 
+    /**
+     * The result of an attempt whose lease was reclaimed arrived before its replacement started: the work is done, so
+     * it counts, and the replacement is cancelled before any worker spends tokens on it.
+     */
+    private Uni<Void> adoptEarlierResult(TaskGraph graph, Subtask subtask, AgentCompleted done) {
+        int replacement = subtask.attempt;
+        Log.infof("Task %s: attempt %d of '%s' finished after its lease was reclaimed, before attempt %d started; "
+                + "its result is used", graph.task().id, done.attempt(), subtask.planKey, replacement);
+        return attempts.find(subtask.id, replacement).invoke(a -> {
+            if (a != null) {
+                a.outcome = "cancelled";
+                a.failureKind = FailureKind.CANCELLED.id();
+                a.reason = "not needed: attempt " + done.attempt() + " finished before this attempt started";
+                a.finishedAt = Instant.now();
+            }
+        }).chain(() -> {
+            subtask.attempt = done.attempt();
+            subtask.leaseToken = done.leaseToken();
+            subtask.failedAttempts = Math.max(0, subtask.failedAttempts - 1);
+            subtask.status(SubtaskStatus.RUNNING);
+            return completed(graph, subtask, done);
+        });
+    }
+
     private Uni<Void> started(Subtask subtask, AgentStarted started) {
         boolean first = subtask.statusValue() == SubtaskStatus.DISPATCHED;
         subtask.status(SubtaskStatus.RUNNING);
         subtask.progressTokens = 0;
         subtask.phase = "starting";
-        subtask.leaseExpiresAt = Instant.now().plus(config.leaseTtl());
+        subtask.leaseExpiresAt = clock.now().plus(config.leaseTtl());
         subtask.agentId = started.agentId();
         subtask.provider = started.model().provider().id();
         subtask.model = started.model().model();
@@ -229,7 +272,7 @@ public class OrchestrationService {
 
     private Uni<Void> renewLease(Subtask subtask) {
         if (subtask.statusValue() == SubtaskStatus.RUNNING) {
-            subtask.leaseExpiresAt = Instant.now().plus(config.leaseTtl());
+            subtask.leaseExpiresAt = clock.now().plus(config.leaseTtl());
         }
         return Uni.createFrom().voidItem();
     }
@@ -302,8 +345,12 @@ public class OrchestrationService {
         Task task = graph.task();
         subtask.status(SubtaskStatus.DONE);
         subtask.finishedAt = Instant.now();
-        task.summary = done.output() != null && !done.output().isBlank() ? done.output()
+        String summary = done.output() != null && !done.output().isBlank() ? done.output()
                 : String.join("\n", done.summary().keyPoints());
+        // The whole summary is in the context store; the task and its event carry a bounded copy.
+        task.summary = summary.length() <= MAX_SUMMARY ? summary
+                : summary.substring(0, MAX_SUMMARY) + "\n\n… (cut at " + MAX_SUMMARY + " characters; the full summary "
+                + "is the artifact 'summary')";
         task.status(TaskStatus.COMPLETED, null);
         Usage total = new Usage(task.promptTokens, task.completionTokens, task.costUsd, null);
         return events.subtaskChanged(subtask, null)
@@ -346,7 +393,7 @@ public class OrchestrationService {
                 || subtask.kindValue() == SubtaskKind.PLAN && subtask.attempt < subtask.maxAttempts + config.planSendBacks()) {
             subtask.status(SubtaskStatus.PENDING);
             subtask.leaseExpiresAt = null;
-            subtask.retryAt = Instant.now().plus(wait);
+            subtask.retryAt = clock.now().plus(wait);
             return events.subtaskChanged(subtask, "attempt " + subtask.attempt + " failed, retrying in "
                     + wait.toMillis() + " ms: " + reason);
         }
@@ -358,25 +405,39 @@ public class OrchestrationService {
         return events.subtaskChanged(subtask, reason).call(() -> failTask(graph, why));
     }
 
-    private Uni<Void> sweep(TaskGraph graph, Instant now, boolean reclaim) {
+    private Uni<Void> sweep(TaskGraph graph, Instant expiredBefore) {
         if (graph.task().finished()) {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Subtask subtask : graph.subtasks()) {
-            if (reclaim && subtask.inFlight() && subtask.leaseExpiresAt != null && subtask.leaseExpiresAt.isBefore(now)) {
-                String reason = "no heartbeat from " + subtask.agentId + " for " + config.leaseTtl().toSeconds()
-                        + " s; lease of attempt " + subtask.attempt + " reclaimed";
-                Log.infof("Task %s: %s", graph.task().id, reason);
-                chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
-                        .call(() -> retryOrFail(graph, subtask, reason, Duration.ZERO));
+            if (expiredBefore == null || !subtask.inFlight() || subtask.leaseExpiresAt == null
+                    || !subtask.leaseExpiresAt.isBefore(expiredBefore)) {
+                continue;
             }
+            if (subtask.statusValue() == SubtaskStatus.DISPATCHED) {
+                // Never started: the record was lost on the way (delivery limit, a failed dead-letter send,
+                // retention). Not the model's fault, so it uses up no attempt.
+                String reason = "no worker started attempt " + subtask.attempt + " within "
+                        + config.dispatchDeadline().toSeconds() + " s; dispatching it again";
+                Log.infof("Task %s: '%s': %s", graph.task().id, subtask.planKey, reason);
+                subtask.maxAttempts++;
+                chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
+                        .call(() -> dispatcher.dispatch(graph, subtask, reason));
+                continue;
+            }
+            String reason = "no heartbeat from " + subtask.agentId + " for " + config.leaseTtl().toSeconds()
+                    + " s; lease of attempt " + subtask.attempt + " reclaimed";
+            Log.infof("Task %s: %s", graph.task().id, reason);
+            chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
+                    .call(() -> retryOrFail(graph, subtask, reason, Duration.ZERO));
         }
         return chain.call(() -> {
             Uni<Void> retries = Uni.createFrom().voidItem();
+            Instant now = clock.now();
             for (Subtask subtask : graph.subtasks()) {
                 if (subtask.statusValue() == SubtaskStatus.PENDING && subtask.retryAt != null
-                        && !subtask.retryAt.isAfter(Instant.now())) {
+                        && !subtask.retryAt.isAfter(now)) {
                     retries = retries.call(() -> dispatcher.dispatch(graph, subtask, "retry"));
                 }
             }
@@ -384,7 +445,7 @@ public class OrchestrationService {
         });
     }
 
-    private Uni<Void> failTask(TaskGraph graph, String reason) {
+    Uni<Void> failTask(TaskGraph graph, String reason) {
         Task task = graph.task();
         task.status(TaskStatus.FAILED, reason);
         return finishOpenSubtasks(graph, SubtaskStatus.SKIPPED, "task failed")

@@ -24,6 +24,11 @@ public final class PlanValidator {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** Ids the orchestrator gives its own subtasks. */
     static final Set<String> RESERVED_IDS = Set.of("plan", "summary");
+    /** Limits that keep a plan storable and its dispatches publishable (docs/api.md). */
+    public static final int MAX_TITLE = 300;
+    public static final int MAX_INSTRUCTIONS = 20_000;
+    public static final int MAX_KEY = 512;
+    public static final int MAX_KEYS = 50;
 
     private PlanValidator() {
     }
@@ -91,6 +96,17 @@ public final class PlanValidator {
             if (byId.putIfAbsent(s.id(), s) != null) {
                 errors.add("id '" + s.id() + "' is used by more than one subtask");
             }
+            if (s.title().isBlank() || s.title().length() > MAX_TITLE) {
+                errors.add("'" + s.id() + "': the title must have 1 to " + MAX_TITLE + " characters, has "
+                        + s.title().length());
+            }
+            if (s.instructions() != null && s.instructions().length() > MAX_INSTRUCTIONS) {
+                errors.add("'" + s.id() + "': the instructions have " + s.instructions().length()
+                        + " characters; the limit is " + MAX_INSTRUCTIONS);
+            }
+            keys(errors, s.id(), "dependsOn", s.dependsOn());
+            keys(errors, s.id(), "reads", s.reads());
+            keys(errors, s.id(), "writes", s.writes());
             if (!team.isEmpty() && s.role() != Role.LEAD && !team.contains(s.role())) {
                 errors.add("'" + s.id() + "' is for role '" + s.role().id() + "', which is not in this task's team ("
                         + String.join(", ", team.stream().map(Role::id).toList()) + ")");
@@ -112,6 +128,20 @@ public final class PlanValidator {
             }
         }
         return errors.isEmpty() ? new Result(List.copyOf(subtasks), List.of()) : new Result(List.of(), errors);
+    }
+
+    private static void keys(List<String> errors, String id, String field, List<String> keys) {
+        if (keys.size() > MAX_KEYS) {
+            errors.add("'" + id + "': '" + field + "' has " + keys.size() + " entries; the limit is " + MAX_KEYS);
+            return;
+        }
+        for (String key : keys) {
+            if (key == null || key.isBlank() || key.length() > MAX_KEY || key.chars().anyMatch(Character::isISOControl)) {
+                errors.add("'" + id + "': '" + field + "' entries must be 1 to " + MAX_KEY
+                        + " characters without control characters");
+                return;
+            }
+        }
     }
 
     /** A cycle as the ids along it, first id repeated at the end; empty when the graph is acyclic. */

@@ -76,6 +76,17 @@ class OrchestrationTest {
         switch (scenario) {
             case "flaky" -> events.add(key.equals("API") && d.attempt() == 1 ? failed(d, "model returned 500") : completed(d, null));
             case "broken" -> events.add(key.equals("API") ? failed(d, "model returned 500") : completed(d, null));
+            case "late-before-replacement" -> {
+                if (key.equals("API") && d.attempt() == 1) {
+                    heldBack.put(d.subtaskId(), completed(d, "result of attempt 1"));
+                    return events; // the worker goes quiet: no heartbeat while it finishes
+                }
+                if (key.equals("API")) {
+                    // Attempt 1's result arrives after its lease was reclaimed, before attempt 2 starts.
+                    return List.of(heldBack.get(d.subtaskId()));
+                }
+                events.add(completed(d, null));
+            }
             case "lease", "stale" -> {
                 if (key.equals("API") && d.attempt() == 1) {
                     heldBack.put(d.subtaskId(), completed(d, "late result of attempt 1"));
@@ -172,6 +183,15 @@ class OrchestrationTest {
         assertEquals(2, after.getInt("subtasks.find { it.key == 'b' }.attempt"));
         assertTrue(after.getString("subtasks.find { it.key == 'b' }.output") == null
                 || !after.getString("subtasks.find { it.key == 'b' }.output").contains("late result"));
+    }
+
+    @Test
+    void aReclaimedAttemptsResultThatArrivesBeforeItsReplacementStartedIsUsedAndTheReplacementCancelled() {
+        String id = submit("late-before-replacement");
+        JsonPath task = awaitStatus(id, "completed");
+        assertEquals("completed", task.getString("subtasks.find { it.key == 'b' }.attempts[0].outcome"));
+        assertEquals("cancelled", task.getString("subtasks.find { it.key == 'b' }.attempts[1].outcome"));
+        assertEquals(1, task.getInt("subtasks.find { it.key == 'b' }.attempt"));
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class ScriptedWorker implements AutoCloseable {
 
-    static final ModelRef MODEL = new ModelRef(Provider.OLLAMA, "scripted");
+    public static final ModelRef MODEL = new ModelRef(Provider.OLLAMA, "scripted");
 
     final List<SubtaskDispatch> received = new CopyOnWriteArrayList<>();
     private final Function<SubtaskDispatch, List<AgentEvent>> script;

@@ -1,0 +1,60 @@
+package dev.cohort.contracts;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How every consumer applies a record: transient failures (a dependency away) are retried with back-off until the
+ * work succeeds, so nothing is lost and a task's records stay in order; failures of unknown kind are retried for a
+ * while; a permanent failure ends the retries at once and is the caller's to dead-letter.
+ */
+public final class Retrying {
+
+    private static final Logger LOG = Logger.getLogger(Retrying.class.getName());
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private Retrying() {
+    }
+
+    /**
+     * Subscribes to {@code work} again after each failure worth retrying.
+     *
+     * @param what       what is being done, for the log, e.g. "agent.completed 1234 of task 5678"
+     * @param unknownFor how long failures of unknown kind are retried before the last one is passed on
+     */
+    public static <T> Uni<T> untilApplied(Supplier<Uni<T>> work, String what, Duration unknownFor) {
+        AtomicLong firstFailure = new AtomicLong();
+        AtomicLong lastLogged = new AtomicLong();
+        AtomicInteger tries = new AtomicInteger();
+        return Uni.createFrom().deferred(() -> {
+                    tries.incrementAndGet();
+                    return work.get();
+                })
+                .onFailure(failure -> {
+                    long now = System.nanoTime();
+                    firstFailure.compareAndSet(0, now);
+                    Failures.Kind kind = Failures.classify(failure);
+                    boolean retry = kind == Failures.Kind.TRANSIENT
+                            || kind == Failures.Kind.UNKNOWN && now - firstFailure.get() < unknownFor.toNanos();
+                    if (retry && (tries.get() == 1 || now - lastLogged.get() >= LOG_EVERY_NANOS)) {
+                        lastLogged.set(now);
+                        LOG.log(Level.WARNING, "{0} failed (try {1}, {2}), retrying: {3}",
+                                new Object[] {what, tries.get(), kind.name().toLowerCase(), Failures.describe(failure)});
+                    }
+                    return retry;
+                })
+                .retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).withJitter(0.2).indefinitely()
+                .invoke(() -> {
+                    if (tries.get() > 1) {
+                        LOG.log(Level.INFO, "{0} succeeded after {1} tries", new Object[] {what, tries.get()});
+                    }
+                });
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cohort.orchestrator.messaging;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.Retrying;
+import dev.cohort.contracts.event.CohortEvent;
+import dev.cohort.orchestrator.config.OrchestratorConfig;
+import dev.cohort.orchestrator.service.OrchestrationService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * How every consumer of the orchestrator applies a record, so that no record stops a stream: a record is decoded and
+ * applied; a transient failure (database or broker away) is retried with back-off until it succeeds, holding the
+ * partition so that one task's records stay in order; a record that cannot be applied (unreadable, malformed ids,
+ * values that do not fit) goes to the dead-letter topic with its cause, and the task its key names fails with a
+ * reference to it. Nothing thrown while applying escapes to the stream.
+ */
+@ApplicationScoped
+public class RecordApplier {
+
+    private final OrchestrationService orchestration;
+    private final OutboxRelay relay;
+    private final OrchestratorConfig config;
+    private final MeterRegistry metrics;
+
+    public RecordApplier(OrchestrationService orchestration, OutboxRelay relay, OrchestratorConfig config,
+                         MeterRegistry metrics) {
+        this.orchestration = orchestration;
+        this.relay = relay;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Decodes the record as {@code type} and applies it with {@code apply}; the result acknowledges or dead-letters it. */
+    public <T extends CohortEvent> Uni<Void> apply(Message<String> message, Class<T> type,
+                                                  Function<T, Uni<Void>> apply) {
+        String where = where(message);
+        return Uni.createFrom().deferred(() -> {
+                    T event = EventCodec.decode(message.getPayload(), type);
+                    return Retrying.untilApplied(() -> apply.apply(event),
+                            event.type() + " " + event.eventId() + " of task " + event.taskId() + " (" + where + ")",
+                            config.unknownFailureRetries());
+                })
+                .invoke(relay::kick)
+                .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
+                        ? Uni.createFrom().completionStage(message.ack())
+                        : deadLetter(message, where, failure));
+    }
+
+    private Uni<Void> deadLetter(Message<String> message, String where, Throwable failure) {
+        String reason = Failures.describe(failure);
+        Log.warnf("Dead-lettering record %s: %s", where, reason);
+        metrics.counter("cohort.orchestrator.records.dead-lettered", "topic", topic(message)).increment();
+        Object key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey)
+                .orElse(null);
+        return Retrying.untilApplied(
+                        () -> orchestration.failForDeadLetter(key == null ? null : key.toString(), where, reason),
+                        "failing the task of dead letter " + where, config.unknownFailureRetries())
+                .invoke(relay::kick)
+                .onFailure().invoke(e -> Log.errorf("Could not fail the task of dead letter %s: %s", where,
+                        Failures.describe(e)))
+                .onFailure().recoverWithNull()
+                .chain(() -> Uni.createFrom().completionStage(message.nack(failure)));
+    }
+
+    static String where(Message<?> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + ":" + m.getPartition() + ":" + m.getOffset()).orElse("unknown");
+    }
+
+    private static String topic(Message<?> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getTopic)
+                .orElse("unknown");
+    }
+}
