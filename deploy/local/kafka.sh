@@ -33,6 +33,12 @@ group.initial.rebalance.delay.ms=0
 # A worker holds a dispatch until its result is reported: the lock must outlast a model call.
 group.share.record.lock.duration.ms=300000
 group.share.max.record.lock.duration.ms=3600000
+# A worker that died gives its share of the dispatch partitions to the live ones within 10 s, not 45 s, so a retry
+# keyed to the same partition is not left waiting for a member that is gone.
+group.share.min.session.timeout.ms=6000
+group.share.session.timeout.ms=10000
+group.share.min.heartbeat.interval.ms=1000
+group.share.heartbeat.interval.ms=2000
 PROPS
   cat > "$KAFKA_DIR/log4j2.properties" <<'PROPS'
 rootLogger.level=INFO

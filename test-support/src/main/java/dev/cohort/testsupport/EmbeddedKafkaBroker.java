@@ -121,6 +121,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // consumer comes back within seconds.
         p.put("group.share.min.record.lock.duration.ms", "1000");
         p.put("group.share.record.lock.duration.ms", "15000");
+        // A consumer that died gives its share of the partitions to the live ones within seconds, as configured for
+        // the local stack, docker-compose and Kubernetes.
+        p.put("group.share.min.session.timeout.ms", "6000");
+        p.put("group.share.session.timeout.ms", "10000");
+        p.put("group.share.min.heartbeat.interval.ms", "1000");
+        p.put("group.share.heartbeat.interval.ms", "2000");
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.putAll(overrides);
         return p;

@@ -10,8 +10,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Reads every event topic. A record that is not a valid event is nacked, which sends it to the dead-letter
- * topic with the reason; the stream moves on.
+ * Reads every event topic. A record that is not a valid event, or that fails in any other way, is nacked, which
+ * sends it to the dead-letter topic with the reason; the stream moves on.
  */
 @ApplicationScoped
 public class EventFeedListener {
@@ -36,6 +36,11 @@ public class EventFeedListener {
             Log.warnf("Dead-lettering record %s: %s", id, e.getMessage());
             hub.skip(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
             return message.nack(new InvalidEventException("record " + id + " is not a Cohort event: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            // Nothing here waits on another service; whatever else goes wrong with one record must not stop the feed.
+            Log.errorf(e, "Dead-lettering record %s: it could not be applied", id);
+            hub.skip(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
+            return message.nack(e);
         }
     }
 }

@@ -48,6 +48,9 @@ public class AgentEventsWatermark {
     private final Deque<Sample> samples = new ArrayDeque<>();
     private volatile Admin admin;
     private volatile Instant caughtUp;
+    /** The first sample after start-up or after a sample failed: since then the broker has been reachable. */
+    private volatile Instant healthySince;
+    private volatile boolean gap = true;
 
     record Sample(Instant at, Map<TopicPartition, Long> ends) {
     }
@@ -67,6 +70,18 @@ public class AgentEventsWatermark {
     /** The time up to which every agent event has been applied; null until the first sample has been passed. */
     public Instant caughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * The time before which a lease that no report renewed has really run out: {@link #caughtUp()}, once the broker
+     * has been reachable for {@code grace} (a lease TTL) before it. After an outage of the broker, or a start-up,
+     * workers first get a full lease to report again; their heartbeats from the outage may not have reached Kafka.
+     * Null while nothing may be reclaimed.
+     */
+    public Instant reclaimBefore(Duration grace) {
+        Instant read = caughtUp;
+        Instant since = healthySince;
+        return read != null && since != null && read.isAfter(since.plus(grace)) ? read : null;
     }
 
     /**
@@ -95,13 +110,20 @@ public class AgentEventsWatermark {
                 .onFailure(e -> hasCause(e, UnknownTopicOrPartitionException.class))
                 // No worker has reported anything yet.
                 .recoverWithItem(() -> advance(new Sample(now, Map.of()), Map.of()))
-                .onFailure().invoke(e -> Log.debugf("Agent events watermark not moved: %s", Failures.describe(e)))
+                .onFailure().invoke(e -> {
+                    gap = true;
+                    Log.debugf("Agent events watermark not moved: %s", Failures.describe(e));
+                })
                 .onFailure().recoverWithItem(() -> caughtUp)
                 .emitOn(context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run()));
     }
 
     /** Adds a sample and moves the watermark to the newest sample that the read offsets have passed. */
     synchronized Instant advance(Sample sample, Map<TopicPartition, Long> read) {
+        if (gap) {
+            healthySince = sample.at();
+            gap = false;
+        }
         samples.addLast(sample);
         while (samples.size() > MAX_SAMPLES) {
             samples.removeFirst();

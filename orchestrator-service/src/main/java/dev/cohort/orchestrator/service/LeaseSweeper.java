@@ -1,5 +1,6 @@
 package dev.cohort.orchestrator.service;
 
+import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.messaging.AgentEventsWatermark;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
 import io.quarkus.logging.Log;
@@ -22,8 +23,11 @@ public class LeaseSweeper {
     private final DatabaseClock clock;
     private final AgentEventsWatermark watermark;
 
+    private final OrchestratorConfig config;
+
     public LeaseSweeper(OrchestrationService orchestration, OutboxRelay relay, DatabaseClock clock,
-                        AgentEventsWatermark watermark) {
+                        AgentEventsWatermark watermark, OrchestratorConfig config) {
+        this.config = config;
         this.orchestration = orchestration;
         this.relay = relay;
         this.clock = clock;
@@ -43,7 +47,8 @@ public class LeaseSweeper {
             return Uni.createFrom().voidItem();
         }
         return clock.refresh()
-                .flatMap(now -> watermark.sample(now).flatMap(caughtUp -> orchestration.sweep(now, caughtUp)))
+                .flatMap(now -> watermark.sample(now)
+                        .flatMap(ignored -> orchestration.sweep(now, watermark.reclaimBefore(config.leaseTtl()))))
                 .invoke(relay::kick)
                 .onFailure().invoke(e -> Log.warnf("Lease sweep failed, will run again: %s", e.getMessage()))
                 .onFailure().recoverWithNull();

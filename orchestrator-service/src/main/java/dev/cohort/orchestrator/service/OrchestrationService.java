@@ -117,12 +117,12 @@ public class OrchestrationService {
 
     /**
      * Reclaims attempts whose lease expired, dispatches again what no worker started by its deadline, and
-     * dispatches retries whose back-off has passed. {@code now} is the database's time; {@code caughtUp} the time up
-     * to which every agent event has been applied (null: not known yet). A lease or deadline counts as passed only
-     * when it ended before {@code caughtUp}: a heartbeat or start that is still unread keeps it.
+     * dispatches retries whose back-off has passed. {@code now} is the database's time; {@code reclaimBefore} the
+     * time up to which every agent event has been applied (null: nothing may be reclaimed now). A lease or deadline
+     * counts as passed only when it ended before that: a heartbeat or start that is still unread keeps it.
      */
-    public Uni<Void> sweep(Instant now, Instant caughtUp) {
-        Instant expiredBefore = caughtUp == null ? null : caughtUp.isBefore(now) ? caughtUp : now;
+    public Uni<Void> sweep(Instant now, Instant reclaimBefore) {
+        Instant expiredBefore = reclaimBefore == null ? null : reclaimBefore.isBefore(now) ? reclaimBefore : now;
         boolean reclaim = expiredBefore != null;
         return Panache.withSession(() -> (reclaim ? subtasks.tasksWithExpiredLeases(expiredBefore, 100)
                         : Uni.createFrom().item(List.<UUID>of()))

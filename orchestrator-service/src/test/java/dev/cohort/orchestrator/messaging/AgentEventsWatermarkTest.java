@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cohort.contracts.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -37,5 +38,15 @@ class AgentEventsWatermarkTest {
     void anEmptyPartitionNeverHoldsItBack() {
         AgentEventsWatermark watermark = new AgentEventsWatermark("localhost:1", "group");
         assertEquals(T0, watermark.advance(new AgentEventsWatermark.Sample(T0, Map.of(P0, 0L, P1, 3L)), Map.of(P1, 3L)));
+    }
+
+    @Test
+    void afterStartUpNothingIsReclaimedUntilTheBrokerWasReachableForAFullLease() {
+        AgentEventsWatermark watermark = new AgentEventsWatermark("localhost:1", "group");
+        Duration ttl = Duration.ofSeconds(6);
+        watermark.advance(new AgentEventsWatermark.Sample(T0, Map.of(P0, 1L)), Map.of(P0, 1L));
+        assertNull(watermark.reclaimBefore(ttl), "workers first get a full lease to report");
+        watermark.advance(new AgentEventsWatermark.Sample(T0.plusSeconds(7), Map.of(P0, 2L)), Map.of(P0, 2L));
+        assertEquals(T0.plusSeconds(7), watermark.reclaimBefore(ttl));
     }
 }
