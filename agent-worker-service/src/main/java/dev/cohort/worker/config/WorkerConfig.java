@@ -40,4 +40,23 @@ public interface WorkerConfig {
     /** The context store's base URL. */
     @WithDefault("http://localhost:8081")
     String contextStoreUrl();
+
+    /**
+     * How long an attempt waits out an outage of the context store or Kafka, counted from the first failure of a
+     * read, write or report; shorter outages neither fail the attempt nor make its model run again.
+     */
+    @WithDefault("2m")
+    Duration outageWindow();
+
+    /** The first wait before such a retry; it doubles up to {@code outage-max-backoff}, with jitter. */
+    @WithDefault("200ms")
+    Duration outageBackoff();
+
+    /** The longest wait between two such retries. */
+    @WithDefault("5s")
+    Duration outageMaxBackoff();
+
+    /** How long one report waits for Kafka before it is sent again; above the producer's delivery timeout. */
+    @WithDefault("30s")
+    Duration reportTimeout();
 }

@@ -1,6 +1,5 @@
 package dev.cohort.worker.context;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,7 +26,7 @@ public interface ContextStoreApi {
 
     @GET
     @Path("conflicts/{conflictId}")
-    JsonNode conflict(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId);
+    Response conflict(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId);
 
     @POST
     @Path("conflicts/{conflictId}/resolve")

@@ -1,6 +1,8 @@
 package dev.cohort.worker.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.ArtifactRef;
 import dev.cohort.worker.config.WorkerConfig;
@@ -12,15 +14,22 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Reads and writes artifacts for a subtask. Calls block: they run on the worker thread that runs the subtask.
  * A write names the version it read; when someone else wrote in between, the store keeps the write as a conflict
- * (the lead merges it), so nothing is lost and the subtask carries on.
+ * (the lead merges it), so nothing is lost and the subtask carries on. Every failure is a
+ * {@link ContextStoreException} that says whether trying again may help; the store answers a repeated write of the
+ * same (subtask, attempt, key) with its first answer, so trying again is safe.
  */
 @ApplicationScoped
 public class ContextStoreClient {
+
+    /** The error code of a write the store refused because a newer attempt of its subtask exists. */
+    public static final String STALE_ATTEMPT = "stale-attempt";
 
     private final ContextStoreApi api;
 
@@ -51,16 +60,18 @@ public class ContextStoreClient {
     }
 
     public Optional<Stored> read(String taskId, String key) {
-        try (Response response = api.latest(taskId, key)) {
-            if (response.getStatus() == 404) {
-                return Optional.empty();
+        return call("read " + key, () -> {
+            try (Response response = api.latest(taskId, key)) {
+                if (response.getStatus() == 404) {
+                    return Optional.empty();
+                }
+                JsonNode body = body(response, "read " + key);
+                if (body.path("tombstone").asBoolean(false)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Stored(key, body.path("version").asLong(), body.path("content").asText("")));
             }
-            JsonNode body = body(response, "read " + key);
-            if (body.path("tombstone").asBoolean(false)) {
-                return Optional.empty();
-            }
-            return Optional.of(new Stored(key, body.path("version").asLong(), body.path("content").asText("")));
-        }
+        });
     }
 
     public Written write(String taskId, String key, ArtifactKind kind, String mediaType, String content,
@@ -71,37 +82,53 @@ public class ContextStoreClient {
         request.put("mediaType", mediaType);
         request.put("content", content);
         request.put("baseVersion", baseVersion);
-        try (Response response = api.publish(taskId, request)) {
-            if (response.getStatus() == 409) {
-                JsonNode body = response.readEntity(JsonNode.class);
-                String conflictId = body.path("conflictId").asText(body.path("conflict").path("conflictId").asText(null));
-                if (conflictId != null && !conflictId.isBlank()) {
-                    return new Written(new ArtifactRef(key, body.path("currentVersion").asLong(), kind), conflictId);
+        return call("write " + key, () -> {
+            try (Response response = api.publish(taskId, request)) {
+                if (response.getStatus() == 409) {
+                    JsonNode body = response.readEntity(JsonNode.class);
+                    String conflictId = body.path("conflictId")
+                            .asText(body.path("conflict").path("conflictId").asText(null));
+                    if (conflictId != null && !conflictId.isBlank()) {
+                        long current = body.path("currentVersion").asLong();
+                        return new Written(new ArtifactRef(key, current, kind), conflictId);
+                    }
+                    throw new ContextStoreException("the context store refused to store " + key + ": " + body, 409,
+                            code(body));
                 }
-                throw new ContextStoreException("the context store refused to store " + key + ": " + body);
+                JsonNode body = body(response, "write " + key);
+                return new Written(new ArtifactRef(key, body.path("version").asLong(), kind), null);
             }
-            JsonNode body = body(response, "write " + key);
-            return new Written(new ArtifactRef(key, body.path("version").asLong(), kind), null);
-        }
+        });
     }
 
     /** The three versions a merge needs: base, current and the conflicting write. */
     public JsonNode conflict(String taskId, String conflictId) {
-        try {
-            return api.conflict(taskId, conflictId);
-        } catch (ProcessingException | jakarta.ws.rs.WebApplicationException e) {
-            throw new ContextStoreException("cannot read conflict " + conflictId + ": " + e.getMessage(), e);
-        }
+        return call("read conflict " + conflictId, () -> {
+            try (Response response = api.conflict(taskId, conflictId)) {
+                return body(response, "read conflict " + conflictId);
+            }
+        });
     }
 
     public ArtifactRef resolve(String taskId, String conflictId, String key, ArtifactKind kind, String content,
                                Writer writer) {
         Map<String, Object> request = author(writer);
         request.put("content", content);
-        try (Response response = api.resolve(taskId, conflictId, request)) {
-            JsonNode body = body(response, "resolve conflict " + conflictId);
-            long version = body.path("resolvedVersion").asLong(body.path("version").asLong());
-            return new ArtifactRef(key, version, kind);
+        return call("resolve conflict " + conflictId, () -> {
+            try (Response response = api.resolve(taskId, conflictId, request)) {
+                JsonNode body = body(response, "resolve conflict " + conflictId);
+                long version = body.path("resolvedVersion").asLong(body.path("version").asLong());
+                return new ArtifactRef(key, version, kind);
+            }
+        });
+    }
+
+    /** Runs one request; a request that got no (readable) answer fails as a {@link ContextStoreException} too. */
+    private static <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ProcessingException e) {
+            throw new ContextStoreException("the context store could not " + what + ": " + Failures.describe(e), e);
         }
     }
 
@@ -121,19 +148,67 @@ public class ContextStoreClient {
         if (response.getStatus() >= 300) {
             String detail = response.hasEntity() ? response.readEntity(String.class) : "";
             throw new ContextStoreException("the context store could not " + what + " (HTTP " + response.getStatus()
-                    + "): " + detail);
+                    + "): " + detail, response.getStatus(), code(detail));
         }
         return response.readEntity(JsonNode.class);
     }
 
+    /** The error code of a problem answer ({@code code}, else {@code error}); null when there is none. */
+    private static String code(JsonNode body) {
+        String code = body.path("code").asText(body.path("error").asText(""));
+        return code.isBlank() ? null : code;
+    }
+
+    private static String code(String body) {
+        try {
+            return code(EventCodec.mapper().readTree(body));
+        } catch (Exception e) {
+            return null; // not JSON (a proxy's error page): the status says enough
+        }
+    }
+
     /** The context store is unreachable or refused a request. */
     public static class ContextStoreException extends RuntimeException {
+
+        /** Answers that say "not now" rather than "not this": overload, time-outs and gateways without a backend. */
+        private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
+
+        private final int status;
+        private final String code;
+
         public ContextStoreException(String message) {
-            super(message);
+            this(message, 0, null);
         }
 
+        /** A request that got no answer: unreachable, reset, timed out, or an answer that could not be read. */
         public ContextStoreException(String message, Throwable cause) {
             super(message, cause);
+            this.status = 0;
+            this.code = null;
+        }
+
+        public ContextStoreException(String message, int status, String code) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+
+        /** The HTTP status of the answer; 0 when there was none. */
+        public int status() {
+            return status;
+        }
+
+        /** True when the same request may succeed later, once the store or the path to it is back. */
+        public boolean isTransient() {
+            if (status == 0) {
+                return getCause() != null && !Failures.isPermanent(getCause());
+            }
+            return TRANSIENT_STATUSES.contains(status);
+        }
+
+        /** The store fenced the write: a newer attempt of the subtask exists, so this one no longer counts. */
+        public boolean isStaleAttempt() {
+            return status == 409 && STALE_ATTEMPT.equals(code);
         }
     }
 }

@@ -16,9 +16,10 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks the orchestrator whether a dispatch is still the current attempt of its subtask. A share group may deliver
- * a record again after its attempt was reclaimed or its task ended; running it would only spend tokens on a result
- * that fencing then discards.
+ * Asks the orchestrator whether a dispatch should still run. A share group delivers a record again when its lock
+ * runs out (a long model call, a broker restart) or its consumer went away: by then the attempt may have been
+ * reclaimed, its task ended, or it may be running on another live worker. Running it would spend tokens on a result
+ * that fencing discards, or call the model a second time for the same attempt.
  */
 @ApplicationScoped
 public class OrchestratorClient {
@@ -42,24 +43,63 @@ public class OrchestratorClient {
                 .build(TasksApi.class);
     }
 
-    /** False only when the orchestrator says the attempt is over; when it cannot be asked, the attempt runs. */
-    public boolean stillCurrent(SubtaskDispatch d) {
+    /** Whether to run a dispatch, and why (not). */
+    public record Verdict(boolean runs, String reason) {
+        static Verdict run(String why) {
+            return new Verdict(true, why);
+        }
+
+        static Verdict skip(String why) {
+            return new Verdict(false, why);
+        }
+    }
+
+    /**
+     * Runs a dispatch that is its subtask's current attempt and either waits for a worker ({@code dispatched}) or is
+     * {@code running} under {@code agentId}, this worker's own: the caller has made sure no run in this process holds
+     * it, so the run that started it died with an earlier process of this worker. An attempt running under another
+     * agent is left to it. When the orchestrator cannot be asked, the dispatch runs: fencing still keeps a stale
+     * attempt's result out.
+     */
+    public Verdict stillCurrent(SubtaskDispatch d, String agentId) {
         try (Response response = api.task(d.taskId())) {
+            if (response.getStatus() == 404) {
+                return Verdict.skip("the orchestrator does not know task " + d.taskId());
+            }
             if (response.getStatus() != 200) {
-                return response.getStatus() != 404;
+                Log.debugf("The orchestrator answered %d about task %s; running %s", response.getStatus(),
+                        d.taskId(), d.subtaskId());
+                return Verdict.run("the orchestrator answered " + response.getStatus());
             }
             JsonNode task = response.readEntity(JsonNode.class);
             for (JsonNode s : task.path("subtasks")) {
                 if (d.subtaskId().equals(s.path("id").asText())) {
-                    String status = s.path("status").asText();
-                    return s.path("attempt").asInt() == d.attempt()
-                            && (status.equals("dispatched") || status.equals("running"));
+                    return verdict(d, agentId, s);
                 }
             }
-            return false;
+            return Verdict.skip("task " + d.taskId() + " has no subtask " + d.subtaskId());
         } catch (RuntimeException e) {
             Log.debugf("Could not ask the orchestrator about %s: %s; running it", d.subtaskId(), e.getMessage());
-            return true;
+            return Verdict.run("the orchestrator could not be asked");
         }
+    }
+
+    private static Verdict verdict(SubtaskDispatch d, String agentId, JsonNode subtask) {
+        String status = subtask.path("status").asText();
+        int attempt = subtask.path("attempt").asInt();
+        if (attempt != d.attempt()) {
+            return Verdict.skip("attempt " + attempt + " is current (" + status + ")");
+        }
+        if (status.equals("dispatched")) {
+            return Verdict.run("waiting for a worker");
+        }
+        if (status.equals("running")) {
+            String runningOn = subtask.path("agentId").asText("");
+            if (runningOn.isEmpty() || runningOn.equals(agentId)) {
+                return Verdict.run("running under this worker's name, which no run here holds");
+            }
+            return Verdict.skip("it is running on " + runningOn);
+        }
+        return Verdict.skip("the subtask is " + status);
     }
 }

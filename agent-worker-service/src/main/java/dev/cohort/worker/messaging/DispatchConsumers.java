@@ -1,11 +1,13 @@
 package dev.cohort.worker.messaging;
 
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.InvalidEventException;
 import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.worker.config.WorkerConfig;
+import dev.cohort.worker.service.ReportNotSentException;
 import dev.cohort.worker.service.SubtaskRunner;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,9 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -101,7 +107,7 @@ public class DispatchConsumers {
         }
     }
 
-    /** True while every slot's consumer is running. */
+    /** True while every slot polls (a slot ends only when the worker stops). */
     public boolean running() {
         return !slots.isEmpty() && slots.stream().allMatch(s -> s.alive);
     }
@@ -112,39 +118,75 @@ public class DispatchConsumers {
 
     private final class Slot implements Runnable {
 
+        private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+        private static final Duration MAX_PAUSE = Duration.ofSeconds(10);
+
         private final Role role;
         private final String name;
-        private final KafkaShareConsumer<String, String> consumer;
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private volatile KafkaShareConsumer<String, String> consumer;
         private volatile boolean stopped;
         private volatile boolean alive = true;
 
         Slot(Role role, int index) {
             this.role = role;
             this.name = "dispatch-" + role.id() + "-" + index;
-            this.consumer = new KafkaShareConsumer<>(consumerConfig(role, name));
         }
 
+        /**
+         * Polls until stopped. Nothing else ends the loop: a failed poll (the broker away, a consumer in a bad
+         * state) is logged and followed by a pause and a fresh consumer, and every record is handled on its own.
+         */
         @Override
         public void run() {
             Thread.currentThread().setName(name);
+            int failedPolls = 0;
             try {
-                consumer.subscribe(List.of(Topics.dispatch(role)));
-                while (!stopped) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                        consumer.acknowledge(record, handle(record));
+                while (!stopped && !Thread.currentThread().isInterrupted()) {
+                    try {
+                        if (consumer == null) {
+                            consumer = new KafkaShareConsumer<>(consumerConfig(role, name));
+                            consumer.subscribe(List.of(Topics.dispatch(role)));
+                        }
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                            consumer.acknowledge(record, handleSafely(record));
+                        }
+                        if (failedPolls > 0) {
+                            Log.infof("Dispatch consumer %s polls again after %d failure(s)", name, failedPolls);
+                            failedPolls = 0;
+                        }
+                    } catch (WakeupException | InterruptException e) {
+                        // stopping, or a stray wake-up: the loop condition decides
+                    } catch (RuntimeException e) {
+                        failedPolls++;
+                        Duration pause = pause(failedPolls);
+                        if (failedPolls == 1 || failedPolls % 10 == 0) {
+                            Log.errorf("Dispatch consumer %s failed (%d in a row), polling again in %d ms with a new "
+                                    + "consumer: %s", name, failedPolls, pause.toMillis(), Failures.describe(e));
+                        }
+                        close();
+                        sleep(pause);
                     }
                 }
-            } catch (WakeupException e) {
-                // stopping
-            } catch (RuntimeException e) {
-                Log.errorf(e, "Dispatch consumer %s stopped", name);
             } finally {
                 alive = false;
-                try {
-                    consumer.close(Duration.ofSeconds(5));
-                } catch (RuntimeException ignored) {
-                    // closing on the way out
+                // An interrupted close would drop the acknowledgements still to send, a release among them.
+                boolean interrupted = Thread.interrupted();
+                close();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
+            }
+        }
+
+        /** The acknowledgement for a record; a failure of one record never reaches the poll loop. */
+        private AcknowledgeType handleSafely(ConsumerRecord<String, String> record) {
+            try {
+                return handle(record);
+            } catch (RuntimeException e) {
+                Log.errorf(e, "Could not handle dispatch %s:%d:%d; accepting it, the orchestrator's lease takes it "
+                        + "from here", record.topic(), record.partition(), record.offset());
+                return AcknowledgeType.ACCEPT;
             }
         }
 
@@ -156,7 +198,12 @@ public class DispatchConsumers {
                 deadLetter(record, e.getMessage());
                 return AcknowledgeType.REJECT;
             }
-            Future<?> attempt = threads.submit(() -> runner.run(dispatch));
+            Future<?> attempt;
+            try {
+                attempt = threads.submit(() -> runner.run(dispatch));
+            } catch (RejectedExecutionException e) {
+                return AcknowledgeType.RELEASE; // shutting down: another worker takes it
+            }
             try {
                 attempt.get();
                 return AcknowledgeType.ACCEPT;
@@ -164,17 +211,59 @@ public class DispatchConsumers {
                 attempt.cancel(true);
                 Thread.currentThread().interrupt();
                 return AcknowledgeType.RELEASE;
-            } catch (java.util.concurrent.ExecutionException e) {
-                // The result could not be reported: let the broker deliver the dispatch again.
-                Log.warnf("Releasing %s attempt %d of task %s: %s", dispatch.title(), dispatch.attempt(),
-                        dispatch.taskId(), e.getCause());
-                return AcknowledgeType.RELEASE;
+            } catch (ExecutionException e) {
+                return afterFailure(dispatch, e.getCause());
+            }
+        }
+
+        /**
+         * A dispatch whose run threw. Delivering it again would run the same attempt again, maybe calling the model a
+         * second time, so it is accepted and the orchestrator's lease reclaims the attempt. The exception is a report
+         * that never left before the attempt started: no lease exists yet and nothing ran, so it is released.
+         */
+        private AcknowledgeType afterFailure(SubtaskDispatch dispatch, Throwable failure) {
+            if (failure instanceof ReportNotSentException lost) {
+                return lost.leaseHeld() ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE;
+            }
+            Log.errorf(failure, "Attempt %d of %s (task %s) ended with an error; accepting its dispatch, the "
+                    + "orchestrator's lease takes it from here", dispatch.attempt(), dispatch.title(),
+                    dispatch.taskId());
+            return AcknowledgeType.ACCEPT;
+        }
+
+        private Duration pause(int failures) {
+            long millis = FIRST_PAUSE.toMillis() << Math.min(failures - 1, 10);
+            return Duration.ofMillis(Math.min(millis, MAX_PAUSE.toMillis()));
+        }
+
+        private void sleep(Duration pause) {
+            try {
+                stopping.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Closes the consumer, releasing records it holds to other workers. */
+        private void close() {
+            KafkaShareConsumer<String, String> closing = consumer;
+            consumer = null;
+            if (closing != null) {
+                try {
+                    closing.close(Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    Log.debugf("Closing dispatch consumer %s: %s", name, e.getMessage());
+                }
             }
         }
 
         void stop() {
             stopped = true;
-            consumer.wakeup();
+            stopping.countDown();
+            KafkaShareConsumer<String, String> current = consumer;
+            if (current != null) {
+                current.wakeup();
+            }
         }
     }
 
@@ -208,7 +297,11 @@ public class DispatchConsumers {
         dead.headers().add(Topics.DEAD_LETTER_PARTITION_HEADER,
                 Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         dead.headers().add(Topics.DEAD_LETTER_OFFSET_HEADER, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        deadLetters.send(dead);
+        deadLetters.send(dead, (sent, failure) -> {
+            if (failure != null) {
+                Log.errorf("Could not dead-letter dispatch %s: %s", where, Failures.describe(failure));
+            }
+        });
     }
 
     private Properties consumerConfig(Role role, String clientId) {

@@ -10,8 +10,11 @@ import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.worker.service.RunningAttempts;
 import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Stops model calls that no longer count: the task was paused, cancelled or failed, or the orchestrator took the
@@ -28,14 +31,24 @@ public class TaskControlListener {
         this.running = running;
     }
 
+    /**
+     * Applies one task event and acknowledges it whatever happens: a record this worker cannot read or apply is
+     * logged and passed over, so it never stops the stream (and with it every later pause or cancel).
+     */
     @Incoming(CHANNEL)
-    public void onTaskEvent(String json) {
-        TaskEvent event;
+    public CompletionStage<Void> onTaskEvent(Message<String> message) {
         try {
-            event = EventCodec.decode(json, TaskEvent.class);
+            apply(EventCodec.decode(message.getPayload(), TaskEvent.class));
         } catch (InvalidEventException e) {
-            return; // task events are the orchestrator's; a record this worker cannot read is not its to stop on
+            // Task events are the orchestrator's; one this worker cannot read is not its to stop on.
+            Log.warnf("Ignoring an unreadable task event %s: %s", where(message), e.getMessage());
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Could not apply task event %s", where(message));
         }
+        return message.ack();
+    }
+
+    private void apply(TaskEvent event) {
         if (event instanceof TaskPaused || event instanceof TaskCancelled || event instanceof TaskFailed) {
             int n = running.cancelTask(event.taskId(), event.type());
             if (n > 0) {
@@ -49,5 +62,11 @@ public class TaskControlListener {
                         changed.status().id());
             }
         }
+    }
+
+    private static String where(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + ":" + m.getPartition() + ":" + m.getOffset())
+                .orElse("(no record metadata)");
     }
 }

@@ -2,6 +2,7 @@ package dev.cohort.worker.service;
 
 import dev.cohort.worker.model.Cancellation;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,16 +13,43 @@ public class RunningAttempts {
     record Running(String taskId, String subtaskId, int attempt, Cancellation cancellation) {
     }
 
-    private final Map<String, Running> bySubtask = new ConcurrentHashMap<>();
+    /** How many attempts whose model this process called are remembered. */
+    private static final int REMEMBERED = 4096;
 
-    Cancellation register(String taskId, String subtaskId, int attempt) {
+    private final Map<String, Running> bySubtask = new ConcurrentHashMap<>();
+    /**
+     * Attempts whose model this process called. The share group may deliver a dispatch again after its run here
+     * ended, when the acknowledgement did not reach the broker (a broker restart, a lock that ran out); the
+     * orchestrator may then still show it running under this worker's name, which would read as "run it".
+     */
+    private final Map<String, Boolean> modelCalled = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** Registers an attempt about to run; null when this process is running it or has called its model already. */
+    synchronized Cancellation register(String taskId, String subtaskId, int attempt) {
+        Running current = bySubtask.get(subtaskId);
+        if ((current != null && current.attempt() == attempt) || modelCalled.containsKey(key(subtaskId, attempt))) {
+            return null;
+        }
         Cancellation cancellation = new Cancellation();
         bySubtask.put(subtaskId, new Running(taskId, subtaskId, attempt, cancellation));
         return cancellation;
     }
 
-    void remove(String subtaskId, int attempt) {
+    /** The attempt ended here; {@code calledModel} keeps a later delivery of the same dispatch from running again. */
+    synchronized void remove(String subtaskId, int attempt, boolean calledModel) {
         bySubtask.computeIfPresent(subtaskId, (k, r) -> r.attempt() == attempt ? null : r);
+        if (calledModel) {
+            modelCalled.put(key(subtaskId, attempt), Boolean.TRUE);
+        }
+    }
+
+    private static String key(String subtaskId, int attempt) {
+        return subtaskId + "#" + attempt;
     }
 
     /** Cancels every attempt of a task. */

@@ -1,8 +1,10 @@
 package dev.cohort.worker.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEscalated;
+import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentMessage;
@@ -37,7 +39,6 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,17 +51,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Runs one attempt of a subtask on the calling (worker) thread: announce it, read what it needs from the context
  * store, call the role's model with streaming while reporting progress and heartbeats, write the artifacts with the
  * versions it read, and report the result. Returns only after the result is on Kafka, so the caller may then
  * acknowledge the dispatch.
+ *
+ * <p>An outage of the context store or Kafka shorter than {@code cohort.worker.outage-window} is waited out step by
+ * step (see {@link OutageRetry}) with the model's answer kept in memory and heartbeats going on, so it neither fails
+ * the attempt nor calls the model again. A report is sent again as the same event: the orchestrator applies each
+ * event id once.
  */
 @ApplicationScoped
 public class SubtaskRunner {
-
-    static final Duration REPORT_TIMEOUT = Duration.ofSeconds(30);
 
     private final ModelCalls models;
     private final RoleProfiles profiles;
@@ -69,6 +76,7 @@ public class SubtaskRunner {
     private final RunningAttempts running;
     private final WorkerConfig config;
     private final OrchestratorClient orchestrator;
+    private final OutageRetry outages;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "cohort-heartbeats");
         t.setDaemon(true);
@@ -84,6 +92,7 @@ public class SubtaskRunner {
         this.events = events;
         this.running = running;
         this.config = config;
+        this.outages = new OutageRetry(config.outageWindow(), config.outageBackoff(), config.outageMaxBackoff());
     }
 
     void shutdown(@Observes ShutdownEvent event) {
@@ -94,74 +103,242 @@ public class SubtaskRunner {
         return WorkerIdentity.name(config) + "/" + d.role().id();
     }
 
-    /** Runs the attempt and reports its outcome; throws only when the outcome could not be reported. */
+    /**
+     * Runs the attempt and reports its outcome, or skips a dispatch that should not run here (again). Throws
+     * {@link ReportNotSentException} when an outcome could not be reported within the outage window.
+     */
     public void run(SubtaskDispatch d) {
         String agentId = agentId(d);
-        if (!orchestrator.stillCurrent(d)) {
-            Log.infof("%s: skipping %s attempt %d of task %s: no longer the current attempt", agentId, d.title(),
-                    d.attempt(), d.taskId());
+        Cancellation cancellation = running.register(d.taskId(), d.subtaskId(), d.attempt());
+        if (cancellation == null) {
+            Log.infof("%s: skipping %s attempt %d of task %s: delivered again while this worker runs or ran it",
+                    agentId, d.title(), d.attempt(), d.taskId());
             return;
         }
-        Cancellation cancellation = running.register(d.taskId(), d.subtaskId(), d.attempt());
-        ModelRef model = null;
-        ScheduledFuture<?> heartbeat = null;
+        Attempt attempt = new Attempt(d, agentId, cancellation);
         try {
-            RoleProfile profile = profiles.profile(d.role());
-            Map<String, Stored> read = readInputs(d);
-            String context = context(d, read);
-            ModelRequest request = models.request(d, context, cancellation);
-            model = request.model();
-            if (d.escalate() && !model.equals(profile.modelFor(d.model()))) {
-                events.sendAndWait(new AgentEscalated(d.taskId(), d.subtaskId(), d.attempt(), d.role(),
-                        profile.modelFor(d.model()), model, d.escalationReason()), REPORT_TIMEOUT);
+            OrchestratorClient.Verdict verdict = orchestrator.stillCurrent(d, agentId);
+            if (!verdict.runs()) {
+                Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
+                        verdict.reason());
+                return;
             }
-            events.sendAndWait(new AgentStarted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
-                    d.role(), model), REPORT_TIMEOUT);
-            heartbeat = timers.scheduleAtFixedRate(
-                    () -> events.send(new AgentHeartbeat(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId)),
-                    config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
-
-            ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId))
-                    .await().indefinitely();
-            progress(d, agentId, "writing artifacts", response.usage().completionTokens());
-            AgentCompleted completed = finish(d, agentId, response, read);
-            heartbeat.cancel(false);
-            events.sendAndWait(completed, REPORT_TIMEOUT);
-            Log.infof("%s finished %s attempt %d of task %s on %s (%d tokens)", agentId, d.title(), d.attempt(),
-                    d.taskId(), response.answeredBy(), response.usage().totalTokens());
-        } catch (ModelCallException e) {
-            FailureKind kind = cancellation.isCancelled() ? FailureKind.CANCELLED : e.kind();
-            fail(d, agentId, model, kind, e.getMessage(), heartbeat);
-        } catch (ContextStoreClient.ContextStoreException e) {
-            fail(d, agentId, model, FailureKind.INTERNAL, e.getMessage(), heartbeat);
-        } catch (RuntimeException e) {
-            if (cancellation.isCancelled()) {
-                fail(d, agentId, model, FailureKind.CANCELLED, "cancelled: " + cancellation.reason(), heartbeat);
-            } else if (isReportFailure(e)) {
-                throw e;
-            } else {
-                Log.errorf(e, "%s failed on %s of task %s", agentId, d.title(), d.taskId());
-                fail(d, agentId, model, FailureKind.INTERNAL, "the worker failed: " + e, heartbeat);
-            }
+            attempt.run();
         } finally {
+            attempt.stopHeartbeats();
+            running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
+        }
+    }
+
+    /** One run of one dispatch, with what it has done so far. */
+    private final class Attempt {
+
+        private final SubtaskDispatch d;
+        private final String agentId;
+        private final Cancellation cancellation;
+        private ModelRef model;
+        private ScheduledFuture<?> heartbeat;
+        private boolean leaseHeld;
+        private boolean modelCalled;
+
+        Attempt(SubtaskDispatch d, String agentId, Cancellation cancellation) {
+            this.d = d;
+            this.agentId = agentId;
+            this.cancellation = cancellation;
+        }
+
+        void run() {
+            try {
+                RoleProfile profile = profiles.profile(d.role());
+                Map<String, Stored> read = readInputs();
+                JsonNode conflict = readConflict();
+                String context = context(d, read, conflict);
+                ModelRequest request = models.request(d, context, cancellation);
+                model = request.model();
+                if (d.escalate() && !model.equals(profile.modelFor(d.model()))) {
+                    report(new AgentEscalated(d.taskId(), d.subtaskId(), d.attempt(), d.role(),
+                            profile.modelFor(d.model()), model, d.escalationReason()));
+                }
+                report(new AgentStarted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
+                        model));
+                leaseHeld = true;
+                heartbeat = timers.scheduleAtFixedRate(
+                        () -> events.send(new AgentHeartbeat(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(),
+                                agentId)),
+                        config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(),
+                        TimeUnit.MILLISECONDS);
+
+                modelCalled = true;
+                ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId))
+                        .await().indefinitely();
+                progress(d, agentId, "writing artifacts", response.usage().completionTokens());
+                AgentCompleted completed = finish(response, read, conflict);
+                report(completed);
+                Log.infof("%s finished %s attempt %d of task %s on %s (%d tokens)", agentId, d.title(), d.attempt(),
+                        d.taskId(), response.answeredBy(), response.usage().totalTokens());
+            } catch (ReportNotSentException e) {
+                throw e;
+            } catch (ModelCallException e) {
+                fail(cancellation.isCancelled() ? FailureKind.CANCELLED : e.kind(), e.getMessage());
+            } catch (ContextStoreClient.ContextStoreException e) {
+                if (cancellation.isCancelled()) {
+                    fail(FailureKind.CANCELLED, "cancelled: " + cancellation.reason());
+                } else {
+                    if (e.isStaleAttempt()) {
+                        Log.infof("%s: attempt %d of %s (task %s) was fenced by the context store: a newer attempt "
+                                + "runs; stopping", agentId, d.attempt(), d.title(), d.taskId());
+                    }
+                    fail(FailureKind.INTERNAL, e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                if (cancellation.isCancelled()) {
+                    fail(FailureKind.CANCELLED, "cancelled: " + cancellation.reason());
+                } else {
+                    Log.errorf(e, "%s failed on %s of task %s", agentId, d.title(), d.taskId());
+                    fail(FailureKind.INTERNAL, "the worker failed: " + e);
+                }
+            }
+        }
+
+        /** The conflict a merge resolves, read once: the merge writes against what its model was shown. */
+        private JsonNode readConflict() {
+            if (d.kind() != SubtaskKind.MERGE || d.conflictId() == null) {
+                return null;
+            }
+            return withStore("read conflict " + d.conflictId(), () -> store.conflict(d.taskId(), d.conflictId()));
+        }
+
+        void stopHeartbeats() {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
-            running.remove(d.subtaskId(), d.attempt());
+        }
+
+        private Map<String, Stored> readInputs() {
+            Set<String> keys = new LinkedHashSet<>(d.reads());
+            keys.addAll(d.writes());
+            Map<String, Stored> read = new LinkedHashMap<>();
+            for (String key : keys) {
+                withStore("read " + key, () -> store.read(d.taskId(), key)).ifPresent(s -> read.put(key, s));
+            }
+            return read;
+        }
+
+        /** Writes the answer; each store call waits out a short outage, so the answer is never asked for twice. */
+        private AgentCompleted finish(ModelResponse response, Map<String, Stored> read, JsonNode conflict) {
+            Writer writer = new Writer(d.role().id(), agentId, response.answeredBy().provider().id(),
+                    response.answeredBy().model(), d.subtaskId(), d.attempt(), d.leaseToken());
+            List<ArtifactRef> artifacts = new ArrayList<>();
+            List<ConflictRef> conflicts = new ArrayList<>();
+            List<AgentMessage> messages = new ArrayList<>();
+            StructuredSummary summary;
+            String output = null;
+            if (d.kind() == SubtaskKind.PLAN) {
+                output = response.jsonText();
+                artifacts.add(write("plan", ArtifactKind.PLAN, "application/json", output, read, writer,
+                        new ArrayList<>(), conflicts));
+                summary = new StructuredSummary("planned", List.of("proposed a plan"), null);
+            } else {
+                Answer answer = Answer.parse(response.text(), d.role());
+                List<String> notes = new ArrayList<>(answer.summary().keyPoints());
+                if (conflict != null) {
+                    String key = conflict.path("key").asText();
+                    String merged = answer.files().stream().filter(f -> f.path().equals(key)).findFirst()
+                            .or(() -> answer.files().stream().findFirst()).map(Answer.File::content)
+                            .orElse(response.text());
+                    ArtifactKind kind = ArtifactKind.fromId(conflict.path("kind").asText("code"));
+                    artifacts.add(withStore("resolve conflict " + d.conflictId(),
+                            () -> store.resolve(d.taskId(), d.conflictId(), key, kind, merged, writer)));
+                } else {
+                    for (Answer.File f : answer.files()) {
+                        artifacts.add(write(f.path(), f.kind(), f.mediaType(), f.content(), read, writer, notes,
+                                conflicts));
+                    }
+                }
+                if (d.kind() == SubtaskKind.SUMMARY || d.kind() == SubtaskKind.ANSWER) {
+                    output = answer.prose();
+                }
+                if (d.kind() == SubtaskKind.SUMMARY) {
+                    artifacts.add(write("summary", ArtifactKind.SUMMARY, "text/markdown", answer.prose(), read,
+                            writer, notes, conflicts));
+                }
+                for (Answer.Message m : answer.messages()) {
+                    messages.add(new AgentMessage(d.taskId(), Participant.agent(agentId), m.to(), m.kind(), m.text(),
+                            d.subtaskId(), null));
+                }
+                summary = new StructuredSummary(answer.summary().status(), notes, answer.summary().recommendation());
+            }
+            artifacts.removeIf(java.util.Objects::isNull);
+            return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
+                    response.answeredBy(), summary, artifacts, response.usage(), output, messages, conflicts);
+        }
+
+        /**
+         * Writes with the version read before the model ran; a conflict is kept by the store and noted, not fatal.
+         * The completion names the conflict, so the orchestrator adds the lead's merge before it dispatches the
+         * readers.
+         */
+        private ArtifactRef write(String key, ArtifactKind kind, String mediaType, String content,
+                                  Map<String, Stored> read, Writer writer, List<String> notes,
+                                  List<ConflictRef> conflicts) {
+            long base = Optional.ofNullable(read.get(key)).map(Stored::version).orElse(0L);
+            Written written = withStore("write " + key,
+                    () -> store.write(d.taskId(), key, kind, mediaType, content, base, writer));
+            if (written.conflicted()) {
+                notes.add("my change to " + key + " conflicted with another agent's; kept as conflict "
+                        + written.conflictId() + " for the lead to merge");
+                conflicts.add(new ConflictRef(key, written.conflictId(), base, written.ref().version()));
+                return null;
+            }
+            return written.ref();
+        }
+
+        /** One context-store call, tried again through a short outage; stops when the attempt is cancelled. */
+        private <T> T withStore(String what, Supplier<T> call) {
+            return outages.call(agentId + ": " + what + " of task " + d.taskId(), call,
+                    e -> e instanceof ContextStoreClient.ContextStoreException c && c.isTransient(), cancellation);
+        }
+
+        /**
+         * Sends a report until Kafka has it, as the same event each time. A cancellation does not stop this: what
+         * the attempt did still has to reach the orchestrator, which decides whether it counts.
+         */
+        private void report(AgentEvent event) {
+            try {
+                outages.call(agentId + ": " + event.type() + " of attempt " + d.attempt() + " of task " + d.taskId(),
+                        () -> {
+                            events.sendAndWait(event, config.reportTimeout());
+                            return null;
+                        }, SubtaskRunner::worthResending, Cancellation.none());
+            } catch (RuntimeException e) {
+                Log.errorf("%s: lost %s %s of attempt %d of %s (task %s): not sent, tried for up to %s (%s). %s",
+                        agentId, event.type(), event.eventId(), d.attempt(), d.title(), d.taskId(), outages.window(),
+                        Failures.describe(e), consequence(event));
+                throw new ReportNotSentException(event, leaseHeld, e);
+            }
+        }
+
+        /** What losing a report means, for the log. */
+        private String consequence(AgentEvent event) {
+            if (!leaseHeld) {
+                return "The model was not called; the dispatch goes back to the share group to run again.";
+            }
+            String lost = event instanceof AgentCompleted done
+                    ? "The model's answer and the " + done.artifacts().size() + " artifact version(s) it wrote are "
+                    + "not reported. "
+                    : "";
+            return lost + "The orchestrator reclaims the attempt when its lease runs out and dispatches it again.";
+        }
+
+        private void fail(FailureKind kind, String reason) {
+            Log.warnf("%s: attempt %d of %s (task %s) failed: %s %s", agentId, d.attempt(), d.title(), d.taskId(),
+                    kind.id(), reason);
+            report(new AgentFailed(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
+                    model, kind, reason, Usage.NONE));
         }
     }
 
-    private Map<String, Stored> readInputs(SubtaskDispatch d) {
-        Set<String> keys = new LinkedHashSet<>(d.reads());
-        keys.addAll(d.writes());
-        Map<String, Stored> read = new LinkedHashMap<>();
-        for (String key : keys) {
-            store.read(d.taskId(), key).ifPresent(s -> read.put(key, s));
-        }
-        return read;
-    }
-
-    private String context(SubtaskDispatch d, Map<String, Stored> read) {
+    private static String context(SubtaskDispatch d, Map<String, Stored> read, JsonNode conflict) {
         StringBuilder text = new StringBuilder();
         for (String key : d.reads()) {
             Stored s = read.get(key);
@@ -170,8 +347,7 @@ public class SubtaskRunner {
                 text.append(s.content()).append('\n');
             }
         }
-        if (d.kind() == SubtaskKind.MERGE && d.conflictId() != null) {
-            JsonNode conflict = store.conflict(d.taskId(), d.conflictId());
+        if (conflict != null) {
             String key = conflict.path("key").asText();
             text.append("\nMerge these three versions of ").append(key)
                     .append(" into one file that keeps every change of both writers. Answer with the merged file in ")
@@ -184,71 +360,6 @@ public class SubtaskRunner {
                     key, conflict.path("content").asText(""));
         }
         return text.toString();
-    }
-
-    private AgentCompleted finish(SubtaskDispatch d, String agentId, ModelResponse response, Map<String, Stored> read) {
-        Writer writer = new Writer(d.role().id(), agentId, response.answeredBy().provider().id(),
-                response.answeredBy().model(), d.subtaskId(), d.attempt(), d.leaseToken());
-        List<ArtifactRef> artifacts = new ArrayList<>();
-        List<ConflictRef> conflicts = new ArrayList<>();
-        List<AgentMessage> messages = new ArrayList<>();
-        StructuredSummary summary;
-        String output = null;
-        if (d.kind() == SubtaskKind.PLAN) {
-            output = response.jsonText();
-            artifacts.add(write(d, "plan", ArtifactKind.PLAN, "application/json", output, read, writer, new ArrayList<>(),
-                    conflicts));
-            summary = new StructuredSummary("planned", List.of("proposed a plan"), null);
-        } else {
-            Answer answer = Answer.parse(response.text(), d.role());
-            List<String> notes = new ArrayList<>(answer.summary().keyPoints());
-            if (d.kind() == SubtaskKind.MERGE && d.conflictId() != null) {
-                JsonNode conflict = store.conflict(d.taskId(), d.conflictId());
-                String key = conflict.path("key").asText();
-                String merged = answer.files().stream().filter(f -> f.path().equals(key)).findFirst()
-                        .or(() -> answer.files().stream().findFirst()).map(Answer.File::content)
-                        .orElse(response.text());
-                ArtifactKind kind = ArtifactKind.fromId(conflict.path("kind").asText("code"));
-                artifacts.add(store.resolve(d.taskId(), d.conflictId(), key, kind, merged, writer));
-            } else {
-                for (Answer.File f : answer.files()) {
-                    artifacts.add(write(d, f.path(), f.kind(), f.mediaType(), f.content(), read, writer, notes,
-                            conflicts));
-                }
-            }
-            if (d.kind() == SubtaskKind.SUMMARY || d.kind() == SubtaskKind.ANSWER) {
-                output = answer.prose();
-            }
-            if (d.kind() == SubtaskKind.SUMMARY) {
-                artifacts.add(write(d, "summary", ArtifactKind.SUMMARY, "text/markdown", answer.prose(), read, writer,
-                        notes, conflicts));
-            }
-            for (Answer.Message m : answer.messages()) {
-                messages.add(new AgentMessage(d.taskId(), Participant.agent(agentId), m.to(), m.kind(), m.text(),
-                        d.subtaskId(), null));
-            }
-            summary = new StructuredSummary(answer.summary().status(), notes, answer.summary().recommendation());
-        }
-        artifacts.removeIf(java.util.Objects::isNull);
-        return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
-                response.answeredBy(), summary, artifacts, response.usage(), output, messages, conflicts);
-    }
-
-    /**
-     * Writes with the version read before the model ran; a conflict is kept by the store and noted, not fatal. The
-     * completion names the conflict, so the orchestrator adds the lead's merge before it dispatches the readers.
-     */
-    private ArtifactRef write(SubtaskDispatch d, String key, ArtifactKind kind, String mediaType, String content,
-                              Map<String, Stored> read, Writer writer, List<String> notes, List<ConflictRef> conflicts) {
-        long base = Optional.ofNullable(read.get(key)).map(Stored::version).orElse(0L);
-        Written written = store.write(d.taskId(), key, kind, mediaType, content, base, writer);
-        if (written.conflicted()) {
-            notes.add("my change to " + key + " conflicted with another agent's; kept as conflict "
-                    + written.conflictId() + " for the lead to merge");
-            conflicts.add(new ConflictRef(key, written.conflictId(), base, written.ref().version()));
-            return null;
-        }
-        return written.ref();
     }
 
     private dev.cohort.worker.model.TokenListener progress(SubtaskDispatch d, String agentId) {
@@ -268,19 +379,16 @@ public class SubtaskRunner {
         events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, phase, tokens));
     }
 
-    private void fail(SubtaskDispatch d, String agentId, ModelRef model, FailureKind kind, String reason,
-                      ScheduledFuture<?> heartbeat) {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
+    /**
+     * A failed report is worth sending again unless it can never succeed: an event that cannot be encoded, or one
+     * Kafka refuses for what it is (too large, an invalid topic) rather than for being unreachable.
+     */
+    private static boolean worthResending(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException && !(t instanceof RetriableException)) {
+                return false;
+            }
         }
-        Log.warnf("%s: attempt %d of %s (task %s) failed: %s %s", agentId, d.attempt(), d.title(), d.taskId(),
-                kind.id(), reason);
-        events.sendAndWait(new AgentFailed(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
-                model, kind, reason, Usage.NONE), REPORT_TIMEOUT);
-    }
-
-    private static boolean isReportFailure(RuntimeException e) {
-        return e instanceof io.smallrye.mutiny.TimeoutException
-                || e.getCause() instanceof org.apache.kafka.common.KafkaException;
+        return !Failures.isPermanent(e);
     }
 }

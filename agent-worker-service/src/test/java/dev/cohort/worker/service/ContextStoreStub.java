@@ -1,0 +1,152 @@
+package dev.cohort.worker.service;
+
+import dev.cohort.testsupport.Ports;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The parts of the context store a worker uses, over real HTTP on a fixed port, with outages on cue: nothing is
+ * stored before a subtask runs, and a write is stored as version 1 unless the test scripted a failure for it.
+ */
+final class ContextStoreStub {
+
+    /** What the store does when a write arrives. */
+    enum WriteFault {
+        NONE,
+        /** 503 for a while from the first write, then no listener at all for a while, then normal answers. */
+        UNAVAILABLE_THEN_DOWN,
+        /** 409 stale-attempt: a newer attempt of the subtask exists. */
+        STALE_ATTEMPT,
+        /** The first write gets its answer only when the test lets it through. */
+        HELD
+    }
+
+    static final Duration UNAVAILABLE_FOR = Duration.ofMillis(1000);
+    static final Duration DOWN_FOR = Duration.ofMillis(1500);
+
+    private final Vertx vertx;
+    private final int port = Ports.free();
+    private final AtomicReference<HttpServer> server = new AtomicReference<>();
+    private final AtomicInteger writeRequests = new AtomicInteger();
+    private final List<JsonObject> stored = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean outageStarted = new AtomicBoolean();
+    private final AtomicReference<Runnable> held = new AtomicReference<>();
+    private volatile WriteFault fault = WriteFault.NONE;
+    private volatile boolean recovered;
+
+    ContextStoreStub(Vertx vertx) {
+        this.vertx = vertx;
+        listen();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    void reset(WriteFault fault) {
+        this.fault = fault;
+        writeRequests.set(0);
+        stored.clear();
+        outageStarted.set(false);
+        held.set(null);
+        recovered = false;
+    }
+
+    /** Write requests that arrived, answered or not. */
+    int writeRequests() {
+        return writeRequests.get();
+    }
+
+    /** The writes that were stored. */
+    List<JsonObject> stored() {
+        return stored;
+    }
+
+    boolean holdingAWrite() {
+        return held.get() != null;
+    }
+
+    /** Answers the held write (stored as version 1). */
+    void release() {
+        Runnable answer = held.getAndSet(null);
+        if (answer != null) {
+            vertx.runOnContext(v -> answer.run());
+        }
+    }
+
+    private void listen() {
+        try {
+            HttpServer started = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.set(started);
+        } catch (Exception e) {
+            throw new IllegalStateException("context store stub did not start on port " + port, e);
+        }
+    }
+
+    private void goDown(Duration howLong) {
+        HttpServer running = server.getAndSet(null);
+        if (running != null) {
+            running.close().onComplete(closed -> vertx.setTimer(howLong.toMillis(), t -> vertx.executeBlocking(() -> {
+                listen();
+                recovered = true;
+                return null;
+            })));
+        }
+    }
+
+    private void handle(HttpServerRequest request) {
+        String path = request.path();
+        if (request.method().name().equals("GET") && path.contains("/artifacts/")) {
+            answer(request, 404, new JsonObject().put("error", "not-found").put("code", "not-found"));
+        } else if (request.method().name().equals("POST") && path.endsWith("/artifacts")) {
+            writeRequests.incrementAndGet();
+            request.body().onSuccess(body -> write(request, body.toJsonObject()));
+        } else {
+            answer(request, 404, new JsonObject().put("error", "not-found"));
+        }
+    }
+
+    private void write(HttpServerRequest request, JsonObject write) {
+        switch (fault) {
+            case STALE_ATTEMPT -> answer(request, 409, new JsonObject().put("status", 409)
+                    .put("error", "stale-attempt").put("code", "stale-attempt")
+                    .put("detail", "stale attempt 1 of subtask: attempt 2 is current; nothing was stored"));
+            case UNAVAILABLE_THEN_DOWN -> {
+                if (outageStarted.compareAndSet(false, true)) {
+                    vertx.setTimer(UNAVAILABLE_FOR.toMillis(), t -> goDown(DOWN_FOR));
+                }
+                if (!recovered) {
+                    answer(request, 503, new JsonObject().put("error", "unavailable"));
+                } else {
+                    store(request, write);
+                }
+            }
+            case HELD -> {
+                if (!held.compareAndSet(null, () -> store(request, write))) {
+                    store(request, write);
+                }
+            }
+            default -> store(request, write);
+        }
+    }
+
+    private void store(HttpServerRequest request, JsonObject write) {
+        stored.add(write);
+        answer(request, 201, new JsonObject().put("key", write.getString("key")).put("version", 1)
+                .put("kind", write.getString("kind")));
+    }
+
+    private static void answer(HttpServerRequest request, int status, JsonObject body) {
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cohort.worker.service;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The orchestrator's task view ({@code GET /api/tasks/{id}}) as a test sets it; unknown tasks are 404. */
+final class OrchestratorStub {
+
+    private final HttpServer server;
+    private final Map<String, JsonObject> tasks = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+
+    OrchestratorStub(Vertx vertx) {
+        try {
+            server = vertx.createHttpServer().requestHandler(request -> {
+                String id = request.path().substring(request.path().lastIndexOf('/') + 1);
+                asked.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                JsonObject task = tasks.get(id);
+                request.response().setStatusCode(task == null ? 404 : 200).putHeader("Content-Type", "application/json")
+                        .end(task == null ? "{\"error\":\"not-found\"}" : task.encode());
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("orchestrator stub did not start", e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    /** The task has one subtask in this state; {@code agentId} may be null. */
+    void subtask(String taskId, String subtaskId, String status, int attempt, String agentId) {
+        JsonObject subtask = new JsonObject().put("id", subtaskId).put("status", status).put("attempt", attempt);
+        if (agentId != null) {
+            subtask.put("agentId", agentId);
+        }
+        tasks.put(taskId, new JsonObject().put("id", taskId).put("status", "running")
+                .put("subtasks", new JsonArray().add(subtask)));
+    }
+
+    /** How often a worker asked about the task. */
+    int asked(String taskId) {
+        AtomicInteger n = asked.get(taskId);
+        return n == null ? 0 : n.get();
+    }
+}
