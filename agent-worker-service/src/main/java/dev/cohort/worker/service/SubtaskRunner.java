@@ -173,7 +173,18 @@ public class SubtaskRunner {
                         .await().indefinitely();
                 progress(d, agentId, "writing artifacts", response.usage().completionTokens());
                 AgentCompleted completed = finish(response, read, conflict);
-                report(completed);
+                try {
+                    report(completed);
+                } catch (ReportNotSentException e) {
+                    if (!Failures.isPermanent(e.getCause())) {
+                        throw e;
+                    }
+                    // Kafka will never take this result (too large, say): running the model again would not help,
+                    // so the attempt fails with the reason instead of waiting for its lease to run out.
+                    fail(FailureKind.INVALID_OUTPUT, "the result could not be reported: "
+                            + Failures.describe(e.getCause()));
+                    return;
+                }
                 Log.infof("%s finished %s attempt %d of task %s on %s (%d tokens)", agentId, d.title(), d.attempt(),
                         d.taskId(), response.answeredBy(), response.usage().totalTokens());
             } catch (ReportNotSentException e) {
