@@ -155,7 +155,7 @@ class ContainmentTest {
         given().contentType(ContentType.JSON)
                 .body(Map.of("to", Map.of("type", "team"), "text", "x".repeat(2 * 1024 * 1024)))
                 .post("/api/tasks/" + id + "/messages")
-                .then().statusCode(413);
+                .then().statusCode(413).body("error", containsString("the limit is 1048576 bytes"));
     }
 
     private static String submit(String scenario) {
