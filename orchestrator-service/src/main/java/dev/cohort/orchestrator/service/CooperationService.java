@@ -62,7 +62,7 @@ public class CooperationService {
             if (known != null) {
                 return Uni.createFrom().voidItem(); // sent through the API, or a redelivery
             }
-            return orchestration.withGraph(taskId, graph -> accept(graph, message, false));
+            return orchestration.withRecordGraph(taskId, graph -> accept(graph, message, false));
         }));
     }
 
@@ -180,7 +180,7 @@ public class CooperationService {
         UUID taskId = UUID.fromString(conflict.taskId());
         return Panache.withTransaction(() -> processed.markProcessed(conflict.eventId()).flatMap(first -> !first
                 ? Uni.createFrom().voidItem()
-                : orchestration.withGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
+                : orchestration.withRecordGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
                         conflict.conflictId(), conflict.baseVersion(), conflict.currentVersion()))
                         .call(() -> orchestration.dispatchReady(graph)))));
     }

@@ -104,14 +104,14 @@ public class OrchestrationService {
         UUID taskId = UUID.fromString(event.taskId());
         if (event instanceof AgentHeartbeat || event instanceof AgentProgress) {
             // Renewing a lease twice is harmless, so these frequent events are not recorded as processed.
-            return Panache.withTransaction(() -> withGraph(taskId, graph -> apply(graph, event)));
+            return Panache.withTransaction(() -> withRecordGraph(taskId, graph -> apply(graph, event)));
         }
         return Panache.withTransaction(() -> processed.markProcessed(event.eventId()).flatMap(first -> {
             if (!first) {
                 Log.debugf("Ignoring %s %s: already applied", event.type(), event.eventId());
                 return Uni.createFrom().voidItem();
             }
-            return withGraph(taskId, graph -> apply(graph, event));
+            return withRecordGraph(taskId, graph -> apply(graph, event));
         }));
     }
 
@@ -179,6 +179,19 @@ public class OrchestrationService {
                 + "dead-lettered (" + deadLetter + "): " + reason, deadLetter));
     }
 
+    /**
+     * Like {@link #withGraph} for a record read from Kafka: a record of a task that does not exist is a permanent
+     * failure, for the consumer to dead-letter.
+     */
+    Uni<Void> withRecordGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
+        return tasks.lock(taskId).flatMap(task -> {
+            if (task == null) {
+                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
+            }
+            return subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)));
+        });
+    }
+
     Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
         return tasks.lock(taskId).flatMap(task -> {
             if (task == null) {
@@ -192,8 +205,8 @@ public class OrchestrationService {
     private Uni<Void> apply(TaskGraph graph, AgentEvent event) {
         Subtask subtask = graph.byId(UUID.fromString(event.subtaskId())).orElse(null);
         if (subtask == null) {
-            Log.warnf("Ignoring %s for unknown subtask %s of task %s", event.type(), event.subtaskId(), event.taskId());
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().failure(new IllegalArgumentException("task " + event.taskId() + " has no subtask "
+                    + event.subtaskId()));
         }
         String leaseToken = leaseToken(event);
         boolean current = subtask.inFlight() && subtask.attempt == event.attempt()
