@@ -34,10 +34,12 @@ public class DeadLetterListener {
     private final OrchestrationService orchestration;
     private final OutboxRelay relay;
     private final OrchestratorConfig config;
+    private final RecordApplier records;
 
     public DeadLetterListener(SubtaskRepository subtasks, OrchestrationService orchestration, OutboxRelay relay,
-                              OrchestratorConfig config) {
+                              OrchestratorConfig config, RecordApplier records) {
         this.config = config;
+        this.records = records;
         this.subtasks = subtasks;
         this.orchestration = orchestration;
         this.relay = relay;
@@ -62,7 +64,7 @@ public class DeadLetterListener {
             Log.warnf("Dead-lettered dispatch %s names no subtask (key %s): %s", where, metadata.getKey(), reason);
             return ack(message);
         }
-        return Retrying.untilApplied(() -> Panache.withSession(() -> subtasks.findById(subtaskId))
+        return Retrying.untilApplied(() -> records.onVertxContext(() -> Panache.withSession(() -> subtasks.findById(subtaskId))
                 .flatMap(subtask -> {
                     if (subtask == null) {
                         Log.warnf("Dead-lettered dispatch %s is of unknown subtask %s: %s", where, subtaskId, reason);
@@ -71,7 +73,7 @@ public class DeadLetterListener {
                     Log.warnf("Dispatch %s of subtask '%s' was dead-lettered by a worker: %s", where, label(subtask), reason);
                     return orchestration.failForDeadLetter(subtask.taskId.toString(), where,
                             "the dispatch of subtask '" + label(subtask) + "' could not be read by a worker: " + reason);
-                }), "failing the task of dead-lettered dispatch " + where, config.unknownFailureRetries())
+                })), "failing the task of dead-lettered dispatch " + where, config.unknownFailureRetries())
                 .invoke(relay::kick)
                 .onFailure().invoke(e -> Log.errorf("Could not fail the task of dead-lettered dispatch %s: %s", where,
                         Failures.describe(e)))

@@ -10,7 +10,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -28,9 +33,11 @@ public class RecordApplier {
     private final OutboxRelay relay;
     private final OrchestratorConfig config;
     private final MeterRegistry metrics;
+    private final Vertx vertx;
 
     public RecordApplier(OrchestrationService orchestration, OutboxRelay relay, OrchestratorConfig config,
-                         MeterRegistry metrics) {
+                         MeterRegistry metrics, Vertx vertx) {
+        this.vertx = vertx;
         this.orchestration = orchestration;
         this.relay = relay;
         this.config = config;
@@ -43,7 +50,7 @@ public class RecordApplier {
         String where = where(message);
         return Uni.createFrom().deferred(() -> {
                     T event = EventCodec.decode(message.getPayload(), type);
-                    return Retrying.untilApplied(() -> apply.apply(event),
+                    return Retrying.untilApplied(() -> onVertxContext(() -> apply.apply(event)),
                             event.type() + " " + event.eventId() + " of task " + event.taskId() + " (" + where + ")",
                             config.unknownFailureRetries());
                 })
@@ -59,14 +66,27 @@ public class RecordApplier {
         metrics.counter("cohort.orchestrator.records.dead-lettered", "topic", topic(message)).increment();
         Object key = message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getKey)
                 .orElse(null);
-        return Retrying.untilApplied(
-                        () -> orchestration.failForDeadLetter(key == null ? null : key.toString(), where, reason),
+        return Retrying.untilApplied(() -> onVertxContext(
+                        () -> orchestration.failForDeadLetter(key == null ? null : key.toString(), where, reason)),
                         "failing the task of dead letter " + where, config.unknownFailureRetries())
                 .invoke(relay::kick)
                 .onFailure().invoke(e -> Log.errorf("Could not fail the task of dead letter %s: %s", where,
                         Failures.describe(e)))
                 .onFailure().recoverWithNull()
                 .chain(() -> Uni.createFrom().completionStage(message.nack(failure)));
+    }
+
+    /**
+     * Runs database work on a Vert.x context of its own. A retry after a back-off is resubscribed on a worker thread,
+     * where Hibernate Reactive has no context to run on; each try gets a fresh one instead.
+     */
+    public <T> Uni<T> onVertxContext(Supplier<? extends Uni<? extends T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            return Uni.createFrom().deferred(work::get)
+                    .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+        });
     }
 
     static String where(Message<?> message) {

@@ -15,6 +15,7 @@ import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.orchestrator.service.ScriptedWorker;
+import dev.cohort.testsupport.Readiness;
 import dev.cohort.testsupport.TopicReader;
 import dev.cohort.testsupport.TopicWriter;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,6 +65,9 @@ class ContainmentTest {
     static List<AgentEvent> script(SubtaskDispatch d) {
         if (d.kind() == SubtaskKind.PLAN) {
             return List.of(ScriptedWorker.started(d), ScriptedWorker.completed(d, PLAN));
+        }
+        if (d.kind() == SubtaskKind.SUMMARY) {
+            return List.of(ScriptedWorker.started(d), ScriptedWorker.completed(d, "The team built it."));
         }
         if (d.taskDescription().equals("unfit")) {
             return List.of(new AgentStarted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "x".repeat(300),
@@ -143,6 +147,31 @@ class ContainmentTest {
         assertTrue(events.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("\"task.failed\"")));
         // New work still goes out.
         awaitBackendDispatched(submit("waiting"));
+    }
+
+    @Test
+    void reportsThatArriveWhileTheDatabaseIsAwayAreAppliedWhenItIsBack() {
+        String id = submit("waiting");
+        awaitBackendDispatched(id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.receivedFor(id).stream()
+                .anyMatch(d -> d.kind() == SubtaskKind.WORK));
+        SubtaskDispatch backend = worker.receivedFor(id).stream().filter(d -> d.kind() == SubtaskKind.WORK)
+                .findFirst().orElseThrow();
+        // The backend's agent starts and finishes while the database is stopped; liveness stays UP meanwhile.
+        Readiness.followsTheDatabase(() -> {
+            worker.send(ScriptedWorker.started(backend));
+            worker.send(ScriptedWorker.completed(backend, null));
+            try {
+                Thread.sleep(3000); // the consumer retries against the missing database meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            given().get("/q/health/live").then().statusCode(200);
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/tasks/" + id).then()
+                .body("status", equalTo("completed")));
+        assertEquals(1, given().get("/api/tasks/" + id).then().extract().jsonPath()
+                .getInt("subtasks.find { it.key == 'b' }.attempt"), "nothing was reclaimed or run again");
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class ScriptedWorker implements AutoCloseable {
         }
     }
 
-    void send(AgentEvent event) {
+    public void send(AgentEvent event) {
         producer.send(new ProducerRecord<>(Topics.AGENT_EVENTS, event.taskId(), EventCodec.encode(event)));
         producer.flush();
     }
