@@ -46,8 +46,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Writes of an attempt older than the subtask's newest known attempt are refused and store nothing. */
+/**
+ * Writes of an attempt older than the subtask's newest known attempt, or of an attempt that ended, are refused and
+ * store nothing.
+ */
 @QuarkusTest
 class FencingTest extends ContextStoreTestBase {
 
@@ -198,6 +203,99 @@ class FencingTest extends ContextStoreTestBase {
     }
 
     @Test
+    void anAttemptThatEndsWithoutASuccessorIsClosedAtOnceAndTheNextAttemptOpensTheFence() throws Exception {
+        String task = newTaskId();
+        send(task, changed(task, "s-end", SubtaskStatus.DISPATCHED, 1));
+        awaitFence(task, "s-end", 1);
+        var first = publishBody("src/End.java", "attempt 1", null, "s-end", 1);
+        publish(task, first).statusCode(201).body("version", equalTo(1));
+
+        // failed or lease reclaimed, a retry is scheduled but not dispatched yet
+        send(task, changed(task, "s-end", SubtaskStatus.PENDING, 1));
+        awaitClosed(task, "s-end", "pending");
+        long events = eventRows(task);
+        isOver(publish(task, publishBody("src/Late.java", "late", null, "s-end", 1)), 1, "s-end", "pending");
+        // a retry of what the attempt stored before it ended is refused too: the attempt learns that it is over
+        isOver(publish(task, first), 1, "s-end", "pending");
+        isOver(given().queryParam("baseVersion", 1).queryParam("agentId", "worker-1")
+                .queryParam("subtaskId", "s-end").queryParam("attempt", 1)
+                .delete("/api/tasks/{t}/artifacts/{k}", task, "src/End.java").then(), 1, "s-end", "pending");
+        given().get("/api/tasks/{t}/artifacts/{k}", task, "src/Late.java").then().statusCode(404);
+        given().get("/api/tasks/{t}/history/{k}", task, "src/End.java").then().body("version", contains(1));
+        assertEquals(events, eventRows(task), "a refused write appends no event");
+
+        // the retry is dispatched as attempt 2: its writes are accepted, attempt 1 stays fenced
+        send(task, changed(task, "s-end", SubtaskStatus.DISPATCHED, 2));
+        awaitFence(task, "s-end", 2);
+        assertEquals(null, closedAs(task, "s-end"), "a newer attempt opens the fence");
+        publish(task, publishBody("src/End.java", "attempt 2", 1L, "s-end", 2)).statusCode(201)
+                .body("version", equalTo(2));
+        isStale(publish(task, publishBody("src/Late.java", "late", null, "s-end", 1)), 1, "s-end", 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SubtaskStatus.class, names = {"CANCELLED", "FAILED", "SKIPPED", "DONE"})
+    void everyEndOfAnAttemptClosesIt(SubtaskStatus end) throws Exception {
+        String task = newTaskId();
+        send(task, changed(task, "s-1", SubtaskStatus.DISPATCHED, 1));
+        send(task, changed(task, "s-1", SubtaskStatus.RUNNING, 1));
+        send(task, changed(task, "s-1", end, 1));
+        awaitClosed(task, "s-1", end.id());
+        isOver(publish(task, publishBody("late.txt", "late", null, "s-1", 1)), 1, "s-1", end.id());
+        given().get("/api/tasks/{t}/artifacts", task).then().statusCode(404);
+    }
+
+    @Test
+    void runningChangesNothingAndAnEndOfAnOlderAttemptLeavesTheCurrentOneOpen() throws Exception {
+        String task = newTaskId();
+        send(task, changed(task, "s-run", SubtaskStatus.DISPATCHED, 2));
+        send(task, changed(task, "s-run", SubtaskStatus.RUNNING, 2));
+        // the end of an older attempt, e.g. read again after a rebalance, changes nothing
+        send(task, changed(task, "s-run", SubtaskStatus.CANCELLED, 1));
+        send(task, changed(task, "s-other", SubtaskStatus.DISPATCHED, 1));
+        awaitFence(task, "s-other", 1);
+        assertEquals(2, fence(task, "s-run"));
+        assertEquals(null, closedAs(task, "s-run"));
+        publish(task, publishBody("run.txt", "attempt 2", null, "s-run", 2)).statusCode(201);
+    }
+
+    @Test
+    void theEndOfAnAttemptNeverAnnouncedClosesItAndEveryOlderOne() throws Exception {
+        String task = newTaskId();
+        send(task, changed(task, "s-skip", SubtaskStatus.DISPATCHED, 1));
+        // the dispatch of attempt 2 was missed; its end still fences attempts 1 and 2
+        send(task, changed(task, "s-skip", SubtaskStatus.CANCELLED, 2));
+        awaitClosed(task, "s-skip", "cancelled");
+        assertEquals(2, fence(task, "s-skip"));
+        isOver(publish(task, publishBody("a.txt", "a", null, "s-skip", 2)), 2, "s-skip", "cancelled");
+        publish(task, publishBody("b.txt", "b", null, "s-skip", 1)).statusCode(409)
+                .body("error", equalTo("stale-attempt"))
+                .body("detail", containsString("attempt 2 is newer, and over too (ended as cancelled)"));
+        // a dispatch of the same attempt does not reopen it: only a newer attempt does
+        send(task, changed(task, "s-skip", SubtaskStatus.DISPATCHED, 2));
+        send(task, changed(task, "s-after", SubtaskStatus.DISPATCHED, 1));
+        awaitFence(task, "s-after", 1);
+        assertEquals("cancelled", closedAs(task, "s-skip"));
+        send(task, changed(task, "s-skip", SubtaskStatus.DISPATCHED, 3));
+        awaitFence(task, "s-skip", 3);
+        publish(task, publishBody("a.txt", "a", null, "s-skip", 3)).statusCode(201);
+    }
+
+    @Test
+    void aResolveFromAnAttemptThatEndedIsRefused() throws Exception {
+        String task = newTaskId();
+        Api.publishOk(task, "src/M.java", "base\n", null, "w0");
+        Api.publishOk(task, "src/M.java", "base\nours\n", 1L, "w1");
+        String conflictId = publish(task, publishBody("src/M.java", "base\ntheirs\n", 1L, "w2", 1))
+                .statusCode(409).extract().jsonPath().getString("conflictId");
+        send(task, changed(task, "s-merge", SubtaskStatus.DISPATCHED, 1));
+        send(task, changed(task, "s-merge", SubtaskStatus.PENDING, 1));
+        awaitClosed(task, "s-merge", "pending");
+        isOver(resolve(task, conflictId, "late merge", 1), 1, "s-merge", "pending");
+        given().get("/api/tasks/{t}/conflicts/{id}", task, conflictId).then().body("status", equalTo("pending"));
+    }
+
+    @Test
     void anUnreadableTaskEventIsDeadLetteredAndTheStreamMovesOn() throws Exception {
         String task = newTaskId();
         try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
@@ -231,6 +329,23 @@ class FencingTest extends ContextStoreTestBase {
                 .body("currentAttempt", equalTo(current));
     }
 
+    private static ValidatableResponse isOver(ValidatableResponse response, int attempt, String subtaskId,
+                                              String endedAs) {
+        return response.statusCode(409).contentType(ContentType.JSON)
+                .body("error", equalTo("stale-attempt"))
+                .body("detail", containsString("stale attempt " + attempt + " of subtask " + subtaskId
+                        + ": attempt " + attempt + " is over (the orchestrator ended it as " + endedAs + ")"))
+                .body("detail", containsString("nothing was stored"))
+                .body("attempt", equalTo(attempt))
+                .body("currentAttempt", equalTo(attempt))
+                .body("attemptOver", equalTo(true))
+                .body("endedAs", equalTo(endedAs));
+    }
+
+    private static SubtaskStateChanged changed(String task, String subtaskId, SubtaskStatus status, int attempt) {
+        return new SubtaskStateChanged(task, subtaskId, Role.BACKEND, "Work", status, attempt, null);
+    }
+
     private static ValidatableResponse resolve(String task, String conflictId, String content, int attempt) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("content", content, "role", "lead", "agentId", "lead-1", "subtaskId", "s-merge",
@@ -247,6 +362,17 @@ class FencingTest extends ContextStoreTestBase {
 
     private void awaitFence(String task, String subtaskId, int attempt) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> fence(task, subtaskId) == attempt);
+    }
+
+    private void awaitClosed(String task, String subtaskId, String status) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> status.equals(closedAs(task, subtaskId)));
+    }
+
+    /** The status that ended the fence's attempt; null while it may write, or when there is no fence. */
+    private String closedAs(String task, String subtaskId) {
+        RowIterator<Row> rows = pool.preparedQuery("select closed_as from subtask_fence where task_id = $1 and subtask_id = $2")
+                .execute(Tuple.of(task, subtaskId)).await().indefinitely().iterator();
+        return rows.hasNext() ? rows.next().getString("closed_as") : null;
     }
 
     /** The subtask's fence as stored; 0 when there is none. */

@@ -4,6 +4,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(description = "Who rolls a task back to a checkpoint")
 public record RollbackRequest(
-        @Schema(required = true, example = "alice") String requestedBy,
-        @Schema(example = "lead") String role) {
+        @Schema(required = true, example = "alice", maxLength = Limits.AGENT_ID) String requestedBy,
+        @Schema(example = "lead", maxLength = Limits.ROLE) String role) {
 }

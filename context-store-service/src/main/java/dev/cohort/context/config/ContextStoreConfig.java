@@ -24,6 +24,14 @@ public interface ContextStoreConfig {
     @WithDefault("15s")
     Duration relaySendTimeout();
 
+    /**
+     * How long a task event that fails for a reason not recognised as transient is retried before it is dead-lettered.
+     * Transient failures (database away, timeouts) are retried until they succeed; permanent ones are dead-lettered
+     * at once.
+     */
+    @WithDefault("30s")
+    Duration unknownFailureRetries();
+
     /** How often an SSE subscription looks for new events of its task in the database. */
     @WithDefault("500ms")
     Duration subscribePollInterval();

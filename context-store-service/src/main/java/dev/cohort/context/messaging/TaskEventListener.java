@@ -1,24 +1,37 @@
 package dev.cohort.context.messaging;
 
+import dev.cohort.context.api.Limits;
+import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.service.ArtifactRules;
-import dev.cohort.context.service.ContextStoreException;
 import dev.cohort.context.service.SubtaskFenceService;
 import dev.cohort.contracts.EventCodec;
-import dev.cohort.contracts.InvalidEventException;
+import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.Retrying;
 import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Raises subtask fences from the orchestrator's {@code subtask.state-changed} events, so that a new attempt fences
- * the older ones before it writes anything. Other task events are not the store's concern. An unreadable record is
- * dead-lettered with its reason and the stream moves on.
+ * Keeps subtask fences up to date from the orchestrator's {@code subtask.state-changed} events: a new attempt fences
+ * the older ones before it writes anything, and an attempt that ended is closed at once. Other task events are not
+ * the store's concern.
+ *
+ * <p>No record stops the stream. A transient failure (the database away, a timeout) is retried with back-off until it
+ * succeeds, holding the partition so that one task's events are applied in order. A record that cannot be applied
+ * (unreadable, malformed ids, values that do not fit) is dead-lettered with its cause at once, and one that fails in a
+ * way not recognised either after {@code cohort.context.unknown-failure-retries}.
  */
 @ApplicationScoped
 public class TaskEventListener {
@@ -26,42 +39,70 @@ public class TaskEventListener {
     /** The incoming channel, bound to {@link dev.cohort.contracts.Topics#TASK_EVENTS} in application.properties. */
     public static final String CHANNEL = "task-events";
 
-    /** A database outage is waited out for about a minute before the record is dead-lettered. */
-    private static final int DATABASE_RETRIES = 12;
-
     private final SubtaskFenceService fences;
     private final ArtifactRules rules;
+    private final ContextStoreConfig config;
+    private final Vertx vertx;
+    private final Counter deadLettered;
 
-    public TaskEventListener(SubtaskFenceService fences, ArtifactRules rules) {
+    public TaskEventListener(SubtaskFenceService fences, ArtifactRules rules, ContextStoreConfig config, Vertx vertx,
+                             MeterRegistry metrics) {
         this.fences = fences;
         this.rules = rules;
+        this.config = config;
+        this.vertx = vertx;
+        this.deadLettered = Counter.builder("cohort.context.task-events.dead-lettered")
+                .description("Task events that could not be applied and went to the dead-letter topic").register(metrics);
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> onEvent(Message<String> message) {
-        SubtaskStateChanged changed;
-        try {
-            TaskEvent event = EventCodec.decode(message.getPayload(), TaskEvent.class);
-            if (!(event instanceof SubtaskStateChanged c) || c.attempt() < 1) {
-                return Uni.createFrom().completionStage(message.ack());
-            }
-            rules.taskId(c.taskId());
-            rules.required(c.subtaskId(), "subtaskId", 100);
-            changed = c;
-        } catch (InvalidEventException | ContextStoreException e) {
-            Log.warnf("Dead-lettering unreadable task event %s: %s", where(message), e.getMessage());
-            return Uni.createFrom().completionStage(message.nack(e));
+        // A throw here or a failed Uni would end the stream for good, so every failure becomes an ack or a nack.
+        return Uni.createFrom().deferred(() -> apply(message))
+                .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
+                        ? Uni.createFrom().completionStage(message::ack)
+                        : deadLetter(message, failure))
+                .onFailure().invoke(e -> Log.errorf("Task event %s was neither applied nor dead-lettered: %s",
+                        where(message), Failures.describe(e)))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> apply(Message<String> message) {
+        TaskEvent event = EventCodec.decode(message.getPayload(), TaskEvent.class);
+        if (!(event instanceof SubtaskStateChanged changed) || changed.attempt() < 1) {
+            return Uni.createFrom().voidItem();
         }
-        return fences.announce(changed.taskId(), changed.subtaskId(), changed.attempt())
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(DATABASE_RETRIES)
-                .onItemOrFailure().transformToUni((rose, failure) -> {
-                    if (failure == null) {
-                        return Uni.createFrom().completionStage(message.ack());
-                    }
-                    Log.errorf(failure, "Dead-lettering task event %s: the fence of subtask %s could not be raised",
-                            where(message), changed.subtaskId());
-                    return Uni.createFrom().completionStage(message.nack(failure));
-                });
+        rules.taskId(changed.taskId());
+        rules.required(changed.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
+        String what = "subtask.state-changed " + changed.eventId() + " of task " + changed.taskId() + " ("
+                + where(message) + ")";
+        return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed.taskId(),
+                        changed.subtaskId(), changed.attempt(), changed.status())), what, config.unknownFailureRetries())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Runs each try on a fresh duplicated Vert.x context, which Hibernate Reactive needs: a retry after a back-off
+     * resumes on a timer thread outside any Vert.x context.
+     */
+    private <T> Uni<T> onVertxContext(Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            return Uni.createFrom().<T>deferred(work::get)
+                    .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+        });
+    }
+
+    /** Nacks the record, which the channel's dead-letter-queue strategy sends to the dead-letter topic with the cause. */
+    private Uni<Void> deadLetter(Message<String> message, Throwable failure) {
+        String where = where(message);
+        Log.warnf("Dead-lettering task event %s (%s): %s", where, Failures.classify(failure).name().toLowerCase(),
+                Failures.describe(failure));
+        deadLettered.increment();
+        // the dead-letter send fails only while Kafka is away, which the stream waits out anyway
+        return Retrying.untilApplied(() -> Uni.createFrom().completionStage(() -> message.nack(failure)),
+                "dead-lettering task event " + where, config.unknownFailureRetries());
     }
 
     private static String where(Message<String> message) {

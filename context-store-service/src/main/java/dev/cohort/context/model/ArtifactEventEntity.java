@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * One artifact event, written in the transaction of the change it announces. The relay publishes it to Kafka and
- * sets {@code publishedAt}; SSE subscribers read it by {@code taskSeq}.
+ * sets {@code publishedAt} (or sets it aside); SSE subscribers read it by {@code taskSeq}.
  */
 @Entity
 @Table(name = "artifact_event")
@@ -45,4 +45,11 @@ public class ArtifactEventEntity {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** Set instead of {@code publishedAt} when Kafka can never accept the event; the relay moves past it. */
+    @Column(name = "set_aside_at")
+    public Instant setAsideAt;
+
+    @Column(name = "set_aside_reason")
+    public String setAsideReason;
 }

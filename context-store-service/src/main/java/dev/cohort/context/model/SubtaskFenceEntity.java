@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * The current attempt of one subtask as the context store knows it. It only rises: a dispatch event or a write of a
- * newer attempt raises it, and writes of older attempts are refused.
+ * newer attempt raises it, and writes of older attempts are refused. An event that says the current attempt ended
+ * (without a successor yet) closes it, and its writes are refused as well until a newer attempt opens the fence again.
  */
 @Entity
 @Table(name = "subtask_fence")
@@ -23,7 +24,9 @@ public class SubtaskFenceEntity {
         /** The write's attempt is older than the current one. */
         STALE_ATTEMPT,
         /** The write names the current attempt but carries another lease token than that attempt's. */
-        OTHER_LEASE
+        OTHER_LEASE,
+        /** The write names the current attempt, which has ended. */
+        ATTEMPT_OVER
     }
 
     @EmbeddedId
@@ -35,6 +38,10 @@ public class SubtaskFenceEntity {
     /** Null until a write of the current attempt carried one. */
     @Column(name = "lease_token")
     public String leaseToken;
+
+    /** The subtask status that ended the current attempt, e.g. {@code pending}; null while that attempt may write. */
+    @Column(name = "closed_as")
+    public String closedAs;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
@@ -50,8 +57,12 @@ public class SubtaskFenceEntity {
         if (attempt > this.attempt) {
             this.attempt = attempt;
             this.leaseToken = leaseToken;
+            this.closedAs = null;
             this.updatedAt = Instant.now();
             return Admission.ADMITTED;
+        }
+        if (closedAs != null) {
+            return Admission.ATTEMPT_OVER;
         }
         if (leaseToken == null || leaseToken.equals(this.leaseToken)) {
             return Admission.ADMITTED;
@@ -72,8 +83,32 @@ public class SubtaskFenceEntity {
         this.attempt = attempt;
         // the new attempt's token is not in the event; its first write brings it
         this.leaseToken = null;
+        this.closedAs = null;
         this.updatedAt = Instant.now();
         return true;
+    }
+
+    /**
+     * Ends {@code attempt}, which finished with {@code status} before any newer attempt was announced: from now on its
+     * writes, and those of older attempts, are refused. An end of an older attempt than the current one changes
+     * nothing; an end of a newer one (whose announcement was missed) raises the fence to it, closed. False when
+     * nothing changed.
+     */
+    public boolean close(int attempt, String status) {
+        if (attempt < this.attempt || attempt == this.attempt && closedAs != null) {
+            return false;
+        }
+        if (attempt > this.attempt) {
+            this.attempt = attempt;
+            this.leaseToken = null;
+        }
+        this.closedAs = status;
+        this.updatedAt = Instant.now();
+        return true;
+    }
+
+    public boolean closed() {
+        return closedAs != null;
     }
 
     @Embeddable

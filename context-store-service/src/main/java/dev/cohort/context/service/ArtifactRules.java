@@ -1,5 +1,6 @@
 package dev.cohort.context.service;
 
+import dev.cohort.context.api.Limits;
 import dev.cohort.context.config.ContextStoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +12,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ArtifactRules {
 
-    public static final int MAX_KEY_LENGTH = 512;
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][\\w.+-]*/[A-Za-z0-9][\\w.+-]*(\\s*;.*)?");
@@ -29,6 +29,10 @@ public class ArtifactRules {
     }
 
     public String taskId(String taskId) {
+        if (taskId != null && taskId.length() > Limits.TASK_ID) {
+            throw ContextStoreException.invalid("invalid-task-id", "task id is " + taskId.length()
+                    + " characters; at most " + Limits.TASK_ID + " are allowed");
+        }
         if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
             throw ContextStoreException.invalid("invalid-task-id", "task id '" + printable(taskId)
                     + "' must be 1-100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
@@ -41,9 +45,9 @@ public class ArtifactRules {
         if (key == null || key.isEmpty()) {
             throw ContextStoreException.invalid("invalid-key", "field 'key' is required, e.g. 'src/main/java/App.java'");
         }
-        if (key.length() > MAX_KEY_LENGTH) {
+        if (key.length() > Limits.KEY) {
             throw ContextStoreException.invalid("invalid-key",
-                    "key is " + key.length() + " characters; at most " + MAX_KEY_LENGTH + " are allowed");
+                    "field 'key' is " + key.length() + " characters; at most " + Limits.KEY + " are allowed");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
@@ -77,7 +81,11 @@ public class ArtifactRules {
         if (mediaType == null || mediaType.isBlank()) {
             return fallback;
         }
-        if (mediaType.length() > 255 || !MEDIA_TYPE.matcher(mediaType).matches()) {
+        if (mediaType.length() > Limits.MEDIA_TYPE) {
+            throw ContextStoreException.invalid("invalid-media-type", "field 'mediaType' is " + mediaType.length()
+                    + " characters; at most " + Limits.MEDIA_TYPE + " are allowed");
+        }
+        if (!MEDIA_TYPE.matcher(mediaType).matches()) {
             throw ContextStoreException.invalid("invalid-media-type",
                     "media type '" + printable(mediaType) + "' is not of the form type/subtype, e.g. 'text/x-java'");
         }
@@ -113,10 +121,20 @@ public class ArtifactRules {
             throw ContextStoreException.invalid("invalid-field",
                     "field '" + field + "' is " + value.length() + " characters; at most " + maxLength + " are allowed");
         }
+        int nul = value == null ? -1 : value.indexOf('\u0000');
+        if (nul >= 0) {
+            // PostgreSQL text cannot hold it; refused here rather than failing the write
+            throw ContextStoreException.invalid("invalid-field", "field '" + field
+                    + "' has a NUL character (U+0000) at position " + nul + ", which cannot be stored");
+        }
         return value == null || value.isBlank() ? null : value;
     }
 
     public String checkpointName(String name) {
+        if (name != null && name.length() > Limits.CHECKPOINT_NAME) {
+            throw ContextStoreException.invalid("invalid-checkpoint-name", "field 'name' is " + name.length()
+                    + " characters; at most " + Limits.CHECKPOINT_NAME + " are allowed");
+        }
         if (name == null || !CHECKPOINT_NAME.matcher(name).matches()) {
             throw ContextStoreException.invalid("invalid-checkpoint-name", "checkpoint name '" + printable(name)
                     + "' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");

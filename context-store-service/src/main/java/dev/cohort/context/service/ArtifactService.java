@@ -6,6 +6,7 @@ import com.github.difflib.patch.Patch;
 import dev.cohort.context.api.ArtifactSummaryView;
 import dev.cohort.context.api.ArtifactVersionView;
 import dev.cohort.context.api.ConflictView;
+import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.PublishRequest;
 import dev.cohort.context.api.ResolveRequest;
 import dev.cohort.context.messaging.ArtifactEventRelay;
@@ -36,8 +37,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class ArtifactService {
-
-    private static final int MAX_NAME = 200;
 
     private final ArtifactRules rules;
     private final ArtifactWriter writer;
@@ -75,12 +74,12 @@ public class ArtifactService {
         if (request.content() == null) {
             throw ContextStoreException.invalid("missing-field", "field 'content' is required (it may be empty)");
         }
-        String subtaskId = rules.required(request.subtaskId(), "subtaskId", 100);
+        String subtaskId = rules.required(request.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
         int attempt = attempt(request.attempt(), true);
-        Provenance provenance = new Provenance(rules.required(request.role(), "role", 100),
-                rules.required(request.agentId(), "agentId", MAX_NAME), request.provider(),
-                rules.optional(request.model(), "model", MAX_NAME), subtaskId, attempt,
-                rules.optional(request.leaseToken(), "leaseToken", MAX_NAME));
+        Provenance provenance = new Provenance(rules.required(request.role(), "role", Limits.ROLE),
+                rules.required(request.agentId(), "agentId", Limits.AGENT_ID), request.provider(),
+                rules.optional(request.model(), "model", Limits.MODEL), subtaskId, attempt,
+                rules.optional(request.leaseToken(), "leaseToken", Limits.LEASE_TOKEN));
         String mediaType = rules.mediaType(request.mediaType(), "text/plain");
         rules.contentSize(request.content());
         WriteCommand cmd = new WriteCommand(taskId, key, ArtifactContent.text(request.kind(), mediaType, request.content()),
@@ -105,10 +104,10 @@ public class ArtifactService {
             throw ContextStoreException.invalid("missing-field",
                     "query parameter 'baseVersion' is required: the version you read and mean to delete");
         }
-        String subtask = rules.optional(subtaskId, "subtaskId", 100);
-        Provenance provenance = new Provenance(rules.optional(role, "role", 100),
-                rules.required(agentId, "agentId", MAX_NAME), null, null, subtask,
-                attempt(attempt, subtask != null), rules.optional(leaseToken, "leaseToken", MAX_NAME));
+        String subtask = rules.optional(subtaskId, "subtaskId", Limits.SUBTASK_ID);
+        Provenance provenance = new Provenance(rules.optional(role, "role", Limits.ROLE),
+                rules.required(agentId, "agentId", Limits.AGENT_ID), null, null, subtask,
+                attempt(attempt, subtask != null), rules.optional(leaseToken, "leaseToken", Limits.LEASE_TOKEN));
         WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"), provenance);
         return writer.write(cmd).invoke(this::written);
     }
@@ -121,12 +120,12 @@ public class ArtifactService {
         if (request.content() == null) {
             throw ContextStoreException.invalid("missing-field", "field 'content' is required: the merged content");
         }
-        String subtaskId = rules.optional(request.subtaskId(), "subtaskId", 100);
-        Provenance provenance = new Provenance(rules.required(request.role(), "role", 100),
-                rules.required(request.agentId(), "agentId", MAX_NAME), request.provider(),
-                rules.optional(request.model(), "model", MAX_NAME), subtaskId,
+        String subtaskId = rules.optional(request.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
+        Provenance provenance = new Provenance(rules.required(request.role(), "role", Limits.ROLE),
+                rules.required(request.agentId(), "agentId", Limits.AGENT_ID), request.provider(),
+                rules.optional(request.model(), "model", Limits.MODEL), subtaskId,
                 attempt(request.attempt(), subtaskId != null),
-                rules.optional(request.leaseToken(), "leaseToken", MAX_NAME));
+                rules.optional(request.leaseToken(), "leaseToken", Limits.LEASE_TOKEN));
         rules.contentSize(request.content());
         MergeCommand merge = new MergeCommand(request.content(), request.kind(),
                 rules.mediaType(request.mediaType(), null), rules.version(request.baseVersion(), "baseVersion"),
@@ -163,6 +162,7 @@ public class ArtifactService {
     public Uni<List<ArtifactSummaryView>> list(String taskId, String prefix, String glob, List<String> kindIds,
                                                boolean includeDeleted) {
         rules.taskId(taskId);
+        rules.optional(prefix, "prefix", Limits.KEY);
         Predicate<String> pattern = KeyPattern.of(glob);
         Set<ArtifactKind> kinds = kindIds == null ? Set.of() : kindIds.stream()
                 .flatMap(k -> Arrays.stream(k.split(",")))
@@ -227,6 +227,7 @@ public class ArtifactService {
     @WithSession
     public Uni<List<ConflictView>> conflicts(String taskId, String status, String key) {
         rules.taskId(taskId);
+        rules.optional(key, "key", Limits.KEY);
         ConflictStatus wanted;
         try {
             wanted = status == null || status.isBlank() ? null : ConflictStatus.fromId(status);

@@ -73,7 +73,8 @@ public class ArtifactWriter {
 
     /**
      * Stores a publish or delete as the next version, or as a conflict when its base is stale. A write of a stale
-     * attempt is refused before anything else, even a retry of what that attempt stored while it was current.
+     * attempt, or of an attempt that is over, is refused before anything else, even a retry of what that attempt
+     * stored while it was current: the attempt learns that its work no longer counts.
      */
     @WithTransaction
     public Uni<PublishOutcome> write(WriteCommand cmd) {

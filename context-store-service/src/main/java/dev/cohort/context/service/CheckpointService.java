@@ -2,6 +2,7 @@ package dev.cohort.context.service;
 
 import dev.cohort.context.api.CheckpointRequest;
 import dev.cohort.context.api.CheckpointView;
+import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.RollbackRequest;
 import dev.cohort.context.api.RollbackView;
 import dev.cohort.context.messaging.ArtifactEventRelay;
@@ -42,8 +43,8 @@ public class CheckpointService {
             throw ContextStoreException.invalid("missing-body", "a JSON body with name and createdBy is required");
         }
         return writer.createCheckpoint(taskId, rules.checkpointName(request.name()),
-                rules.optional(request.description(), "description", 1000),
-                rules.required(request.createdBy(), "createdBy", 200));
+                rules.optional(request.description(), "description", Limits.CHECKPOINT_DESCRIPTION),
+                rules.required(request.createdBy(), "createdBy", Limits.AGENT_ID));
     }
 
     @WithSession
@@ -71,8 +72,8 @@ public class CheckpointService {
         if (request == null) {
             throw ContextStoreException.invalid("missing-body", "a JSON body with requestedBy is required");
         }
-        Provenance by = Provenance.of(rules.optional(request.role(), "role", 100),
-                rules.required(request.requestedBy(), "requestedBy", 200));
+        Provenance by = Provenance.of(rules.optional(request.role(), "role", Limits.ROLE),
+                rules.required(request.requestedBy(), "requestedBy", Limits.AGENT_ID));
         return writer.rollback(taskId, name, by).invoke(relay::wake);
     }
 

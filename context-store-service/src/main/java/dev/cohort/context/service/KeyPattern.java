@@ -1,5 +1,6 @@
 package dev.cohort.context.service;
 
+import dev.cohort.context.api.Limits;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -14,8 +15,9 @@ public final class KeyPattern {
         if (glob == null || glob.isEmpty()) {
             return key -> true;
         }
-        if (glob.length() > 1024) {
-            throw ContextStoreException.invalid("invalid-pattern", "key pattern is longer than 1024 characters");
+        if (glob.length() > Limits.KEY_PATTERN) {
+            throw ContextStoreException.invalid("invalid-pattern", "key pattern is " + glob.length()
+                    + " characters; at most " + Limits.KEY_PATTERN + " are allowed");
         }
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {

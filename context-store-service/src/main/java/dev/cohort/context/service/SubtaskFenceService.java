@@ -4,6 +4,7 @@ import dev.cohort.context.model.Provenance;
 import dev.cohort.context.model.SubtaskFenceEntity;
 import dev.cohort.context.model.SubtaskFenceEntity.Admission;
 import dev.cohort.context.repository.SubtaskFenceRepository;
+import dev.cohort.contracts.model.SubtaskStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -14,8 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Fencing of stale attempts: a subtask's writes are accepted only from its newest known attempt. The orchestrator
- * announces each new attempt on the task events; a write of a newer attempt than known raises the fence as well.
+ * Fencing of stale attempts: a subtask's writes are accepted only from its newest known attempt, and only while that
+ * attempt runs. The orchestrator announces each new attempt, and the end of each attempt, on the task events; a write
+ * of a newer attempt than known raises the fence as well.
  */
 @ApplicationScoped
 public class SubtaskFenceService {
@@ -28,7 +30,8 @@ public class SubtaskFenceService {
     public SubtaskFenceService(SubtaskFenceRepository fences, MeterRegistry metrics) {
         this.fences = fences;
         this.refused = Counter.builder("cohort.context.writes.fenced")
-                .description("Writes refused because a newer attempt of their subtask exists").register(metrics);
+                .description("Writes refused because their attempt is over or a newer attempt of their subtask exists")
+                .register(metrics);
     }
 
     /**
@@ -50,31 +53,51 @@ public class SubtaskFenceService {
         }).replaceWithVoid();
     }
 
-    /** Raises the fence to an attempt the orchestrator announced; true when it rose. */
+    /**
+     * Applies a {@code subtask.state-changed} event to the subtask's fence; true when the fence changed.
+     * {@code dispatched} and {@code running} announce the attempt: the fence rises to it if it is newer. Every other
+     * status ({@code pending}, {@code cancelled}, {@code failed}, {@code skipped}, {@code done}) says the attempt ended
+     * without a successor yet, so it is closed at once: a late write of it must not land before the next attempt is
+     * dispatched.
+     */
     @WithTransaction
-    public Uni<Boolean> announce(String taskId, String subtaskId, int attempt) {
+    public Uni<Boolean> stateChanged(String taskId, String subtaskId, int attempt, SubtaskStatus status) {
         return fences.lockOrCreate(taskId, subtaskId, attempt, null).map(fence -> {
-            boolean rose = fence.announce(attempt);
-            if (rose) {
-                Log.debugf("fence of subtask %s of task %s raised to attempt %d", subtaskId, taskId, attempt);
+            boolean changed = runs(status) ? fence.announce(attempt) : fence.close(attempt, status.id());
+            if (changed) {
+                Log.debugf("fence of subtask %s of task %s: attempt %d %s", subtaskId, taskId, attempt,
+                        fence.closed() ? "closed (" + fence.closedAs + ")" : "current");
             }
-            return rose;
+            return changed;
         });
     }
 
+    private static boolean runs(SubtaskStatus status) {
+        return status == SubtaskStatus.DISPATCHED || status == SubtaskStatus.RUNNING;
+    }
+
     private static ContextStoreException stale(SubtaskFenceEntity fence, Provenance writer, Admission admission) {
-        String current = admission == Admission.STALE_ATTEMPT
-                ? "attempt " + fence.attempt + " is current"
-                : "attempt " + fence.attempt + " is current under another lease token";
+        String current = switch (admission) {
+            case ATTEMPT_OVER -> "attempt " + fence.attempt + " is over (the orchestrator ended it as "
+                    + fence.closedAs + ")";
+            case OTHER_LEASE -> "attempt " + fence.attempt + " is current under another lease token";
+            default -> fence.closed()
+                    ? "attempt " + fence.attempt + " is newer, and over too (ended as " + fence.closedAs + ")"
+                    : "attempt " + fence.attempt + " is current";
+        };
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("code", STALE_ATTEMPT);
         info.put("subtaskId", writer.subtaskId());
         info.put("attempt", writer.attempt());
         info.put("currentAttempt", fence.attempt);
+        if (admission == Admission.ATTEMPT_OVER) {
+            info.put("attemptOver", true);
+            info.put("endedAs", fence.closedAs);
+        }
         Log.infof("refused a write of stale attempt %d of subtask %s of task %s: %s", writer.attempt(),
                 writer.subtaskId(), fence.id.taskId, current);
         return ContextStoreException.conflict(STALE_ATTEMPT, "stale attempt " + writer.attempt() + " of subtask "
                 + writer.subtaskId() + ": " + current + "; nothing was stored. This attempt's work no longer counts:"
-                + " stop, the subtask runs again as the current attempt", info);
+                + " stop; if the subtask runs again, it is as a newer attempt", info);
     }
 }

@@ -57,4 +57,42 @@ class SubtaskFenceEntityTest {
         assertNull(fence.leaseToken);
         assertEquals(Admission.STALE_ATTEMPT, fence.admit(2, "t2"));
     }
+
+    @Test
+    void anEndedAttemptIsOverUntilANewerAttemptOpensTheFence() {
+        SubtaskFenceEntity fence = fence(2, "t2");
+        assertTrue(fence.close(2, "pending"));
+        assertFalse(fence.close(2, "cancelled"), "the first end is kept");
+        assertEquals("pending", fence.closedAs);
+        assertEquals(Admission.ATTEMPT_OVER, fence.admit(2, "t2"));
+        assertEquals(Admission.ATTEMPT_OVER, fence.admit(2, null));
+        assertEquals(Admission.STALE_ATTEMPT, fence.admit(1, "t1"));
+        assertFalse(fence.announce(2), "announcing the ended attempt again does not reopen it");
+        assertTrue(fence.closed());
+
+        assertTrue(fence.announce(3));
+        assertNull(fence.closedAs);
+        assertEquals(Admission.ADMITTED, fence.admit(3, "t3"));
+    }
+
+    @Test
+    void aWriteOfANewerAttemptReopensAClosedFence() {
+        SubtaskFenceEntity fence = fence(1, "t1");
+        fence.close(1, "failed");
+        assertEquals(Admission.ADMITTED, fence.admit(2, "t2"));
+        assertNull(fence.closedAs);
+        assertEquals(2, fence.attempt);
+    }
+
+    @Test
+    void theEndOfAnOlderAttemptChangesNothingAndOfANewerOneRaisesTheFenceClosed() {
+        SubtaskFenceEntity fence = fence(2, "t2");
+        assertFalse(fence.close(1, "cancelled"));
+        assertNull(fence.closedAs);
+        assertTrue(fence.close(4, "skipped"));
+        assertEquals(4, fence.attempt);
+        assertNull(fence.leaseToken);
+        assertEquals(Admission.ATTEMPT_OVER, fence.admit(4, null));
+        assertEquals(Admission.STALE_ATTEMPT, fence.admit(3, null));
+    }
 }
