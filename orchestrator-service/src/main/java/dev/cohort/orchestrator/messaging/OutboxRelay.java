@@ -64,6 +64,7 @@ public class OutboxRelay {
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean stopping;
     private long timer = -1;
 
@@ -117,8 +118,17 @@ public class OutboxRelay {
         return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(mine -> !mine
                         ? Uni.createFrom().item(0)
                         : outbox.lockUnpublished(config.outboxBatchSize()).flatMap(this::publish)))
-                .onFailure().invoke(e -> Log.warnf("Outbox relay could not publish, will retry: %s",
-                        Failures.describe(e)))
+                .invoke(() -> {
+                    if (failing.compareAndSet(true, false)) {
+                        Log.info("Outbox relay is publishing again");
+                    }
+                })
+                .onFailure().invoke(e -> {
+                    // Once per outage, not once per round.
+                    if (failing.compareAndSet(false, true)) {
+                        Log.warnf("Outbox relay could not publish, will retry: %s", Failures.describe(e));
+                    }
+                })
                 .onFailure().recoverWithItem(0);
     }
 

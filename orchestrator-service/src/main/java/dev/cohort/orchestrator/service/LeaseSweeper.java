@@ -35,6 +35,7 @@ public class LeaseSweeper {
     }
 
     private volatile boolean stopping;
+    private volatile boolean failing;
 
     /** The database pool closes on the way out: a sweep then would only fail, once a second, until the end. */
     void onStop(@Observes ShutdownEvent event) {
@@ -50,7 +51,19 @@ public class LeaseSweeper {
                 .flatMap(now -> watermark.sample(now)
                         .flatMap(ignored -> orchestration.sweep(now, watermark.reclaimBefore(config.leaseTtl()))))
                 .invoke(relay::kick)
-                .onFailure().invoke(e -> Log.warnf("Lease sweep failed, will run again: %s", e.getMessage()))
+                .invoke(() -> {
+                    if (failing) {
+                        failing = false;
+                        Log.info("Lease sweeps work again");
+                    }
+                })
+                .onFailure().invoke(e -> {
+                    // Once per outage, not once a second.
+                    if (!failing) {
+                        failing = true;
+                        Log.warnf("Lease sweep failed, will run again: %s", e.getMessage());
+                    }
+                })
                 .onFailure().recoverWithNull();
     }
 }
