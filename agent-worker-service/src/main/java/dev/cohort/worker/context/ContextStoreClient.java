@@ -150,7 +150,19 @@ public class ContextStoreClient {
             throw new ContextStoreException("the context store could not " + what + " (HTTP " + response.getStatus()
                     + "): " + detail, response.getStatus(), code(detail));
         }
-        return response.readEntity(JsonNode.class);
+        JsonNode body;
+        try {
+            body = response.readEntity(JsonNode.class);
+        } catch (RuntimeException e) {
+            // A connection closed mid-answer: ask again (writes are idempotent per subtask, attempt and key).
+            throw new ContextStoreException("the context store's answer to " + what + " could not be read",
+                    new java.io.IOException(e.toString()));
+        }
+        if (body == null) {
+            throw new ContextStoreException("the context store's answer to " + what + " was empty",
+                    new java.io.IOException("empty answer"));
+        }
+        return body;
     }
 
     /** The error code of a problem answer ({@code code}, else {@code error}); null when there is none. */

@@ -43,14 +43,18 @@ public class OrchestratorClient {
                 .build(TasksApi.class);
     }
 
-    /** Whether to run a dispatch, and why (not). */
-    public record Verdict(boolean runs, String reason) {
-        static Verdict run(String why) {
-            return new Verdict(true, why);
+    /** Whether to run a dispatch, and why (not); {@code answered} is false when the orchestrator could not say. */
+    public record Verdict(boolean runs, String reason, boolean answered) {
+        public static Verdict run(String why) {
+            return new Verdict(true, why, true);
         }
 
         static Verdict skip(String why) {
-            return new Verdict(false, why);
+            return new Verdict(false, why, true);
+        }
+
+        static Verdict unanswered(String why) {
+            return new Verdict(true, why, false);
         }
     }
 
@@ -69,7 +73,7 @@ public class OrchestratorClient {
             if (response.getStatus() != 200) {
                 Log.debugf("The orchestrator answered %d about task %s; running %s", response.getStatus(),
                         d.taskId(), d.subtaskId());
-                return Verdict.run("the orchestrator answered " + response.getStatus());
+                return Verdict.unanswered("the orchestrator answered " + response.getStatus());
             }
             JsonNode task = response.readEntity(JsonNode.class);
             for (JsonNode s : task.path("subtasks")) {
@@ -80,7 +84,7 @@ public class OrchestratorClient {
             return Verdict.skip("task " + d.taskId() + " has no subtask " + d.subtaskId());
         } catch (RuntimeException e) {
             Log.debugf("Could not ask the orchestrator about %s: %s; running it", d.subtaskId(), e.getMessage());
-            return Verdict.run("the orchestrator could not be asked");
+            return Verdict.unanswered("the orchestrator could not be asked: " + e.getMessage());
         }
     }
 

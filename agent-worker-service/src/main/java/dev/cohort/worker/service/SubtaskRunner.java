@@ -117,7 +117,7 @@ public class SubtaskRunner {
         }
         Attempt attempt = new Attempt(d, agentId, cancellation);
         try {
-            OrchestratorClient.Verdict verdict = orchestrator.stillCurrent(d, agentId);
+            OrchestratorClient.Verdict verdict = askOrchestrator(d, agentId, cancellation);
             if (!verdict.runs()) {
                 Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
                         verdict.reason());
@@ -127,6 +127,28 @@ public class SubtaskRunner {
         } finally {
             attempt.stopHeartbeats();
             running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
+        }
+    }
+
+    /**
+     * Whether the dispatch is still the current attempt. While the orchestrator cannot say (it or its database is
+     * away), the worker asks again within the outage window rather than run a record that the share group delivered
+     * again while another worker still runs it; after the window it runs the dispatch, and fencing keeps a stale
+     * attempt's result out.
+     */
+    private OrchestratorClient.Verdict askOrchestrator(SubtaskDispatch d, String agentId, Cancellation cancellation) {
+        try {
+            return outages.call(agentId + ": asking the orchestrator about attempt " + d.attempt() + " of task "
+                    + d.taskId(), () -> {
+                        OrchestratorClient.Verdict verdict = orchestrator.stillCurrent(d, agentId);
+                        if (!verdict.answered()) {
+                            throw new IllegalStateException(verdict.reason());
+                        }
+                        return verdict;
+                    }, e -> e instanceof IllegalStateException, cancellation);
+        } catch (IllegalStateException e) {
+            return OrchestratorClient.Verdict.run("the orchestrator could not say within " + outages.window()
+                    + " (" + e.getMessage() + ")");
         }
     }
 

@@ -15,12 +15,17 @@ final class OrchestratorStub {
     private final HttpServer server;
     private final Map<String, JsonObject> tasks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unavailable = ConcurrentHashMap.newKeySet();
 
     OrchestratorStub(Vertx vertx) {
         try {
             server = vertx.createHttpServer().requestHandler(request -> {
                 String id = request.path().substring(request.path().lastIndexOf('/') + 1);
                 asked.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                if (unavailable.contains(id)) {
+                    request.response().setStatusCode(503).end();
+                    return;
+                }
                 JsonObject task = tasks.get(id);
                 request.response().setStatusCode(task == null ? 404 : 200).putHeader("Content-Type", "application/json")
                         .end(task == null ? "{\"error\":\"not-found\"}" : task.encode());
@@ -42,6 +47,15 @@ final class OrchestratorStub {
         }
         tasks.put(taskId, new JsonObject().put("id", taskId).put("status", "running")
                 .put("subtasks", new JsonArray().add(subtask)));
+    }
+
+    /** While unavailable, questions about the task are answered 503, as when the orchestrator's database is away. */
+    void unavailable(String taskId, boolean value) {
+        if (value) {
+            unavailable.add(taskId);
+        } else {
+            unavailable.remove(taskId);
+        }
     }
 
     /** How often a worker asked about the task. */

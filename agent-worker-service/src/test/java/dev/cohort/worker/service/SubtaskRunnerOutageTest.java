@@ -119,6 +119,30 @@ class SubtaskRunnerOutageTest {
     }
 
     @Test
+    void whileTheOrchestratorCannotSayTheWorkerAsksAgainInsteadOfRunningARecordAnotherWorkerRuns() {
+        contextStore().reset(WriteFault.NONE);
+        SubtaskDispatch d = dispatch();
+        orchestrator().subtask(d.taskId(), d.subtaskId(), "running", 1, "another-host/backend");
+        orchestrator().unavailable(d.taskId(), true);
+
+        send(d);
+
+        await().atMost(WAIT).until(() -> orchestrator().asked(d.taskId()) >= 3);
+        assertEquals(List.of(), modelCalls(), "nothing runs while the orchestrator cannot say");
+        orchestrator().unavailable(d.taskId(), false);
+        // Once it can say, the worker hears that another worker runs the attempt, and stops asking.
+        int[] asked = {-1};
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            int now = orchestrator().asked(d.taskId());
+            boolean settled = now == asked[0];
+            asked[0] = now;
+            return settled;
+        });
+        assertEquals(List.of(), modelCalls(), "it runs on another worker: skipped");
+        assertEquals(List.of(), eventsOf(d, TopicReader.readAll(Topics.AGENT_EVENTS)), "nothing was reported");
+    }
+
+    @Test
     void aDispatchRunningUnderThisWorkersNameRunsAgain() {
         contextStore().reset(WriteFault.NONE);
         SubtaskDispatch d = dispatch();
