@@ -1,12 +1,22 @@
 package dev.cohort.system;
 
 import dev.cohort.testsupport.CohortInfra;
+import dev.cohort.testsupport.EmbeddedKafkaBroker;
+import dev.cohort.testsupport.EmbeddedPostgresServer;
+import dev.cohort.testsupport.Ports;
 import dev.cohort.testsupport.ServiceProcess;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The whole Cohort stack as separate processes, as users run it: the model simulator, the context store, the
@@ -14,63 +24,207 @@ import java.util.Map;
  */
 final class CohortStack implements AutoCloseable {
 
-    final ServiceProcess simulator;
-    final ServiceProcess contextStore;
+    ServiceProcess simulator;
+    ServiceProcess contextStore;
     ServiceProcess orchestrator;
+    /** Further orchestrator replicas on ports of their own, sharing the orchestrator's database and consumer group. */
+    final List<ServiceProcess> orchestratorReplicas = new ArrayList<>();
     final List<ServiceProcess> workers = new ArrayList<>();
     final List<ServiceProcess> dashboards = new ArrayList<>();
     private final CohortInfra.Database orchestratorDb;
     private final String prefix;
 
+    /** Fixed ports: the services start side by side, each told where the others will be. */
+    private final int simulatorPort = Ports.free();
+    private final int contextStorePort = Ports.free();
+    /** Workers keep this address across an orchestrator restart, so the orchestrator keeps its port. */
+    private final int orchestratorPort = Ports.free();
+    private final String orchestratorUrl = "http://localhost:" + orchestratorPort;
+
     CohortStack(String prefix, int workerCount) {
+        this(prefix, workerCount, List.of());
+    }
+
+    /** The stack with these workers ({@code worker-a}, {@code worker-b}, ...) and dashboards, started side by side. */
+    CohortStack(String prefix, int workerCount, List<String> dashboardNames) {
         this.prefix = prefix;
         Map<String, String> sim = new HashMap<>();
+        sim.put("QUARKUS_HTTP_PORT", Integer.toString(simulatorPort));
         // Calls take about a second, so parallel work visibly overlaps and a worker can die mid-call.
         sim.put("COHORT_SIMULATOR_DEFAULTS_TIME_TO_FIRST_TOKEN_MS", "100");
         sim.put("COHORT_SIMULATOR_DEFAULTS_TOKENS_PER_SECOND", "200");
         sim.put("COHORT_SIMULATOR_DEFAULTS_ANSWER_TOKENS", "200");
-        simulator = ServiceProcess.start("model-simulator", prefix + "-simulator", sim);
-        contextStore = ServiceProcess.start("context-store-service", prefix + "-context-store",
-                ServiceProcess.infraEnv(CohortInfra.freshDatabase(prefix + "_context")));
+        Map<String, String> store = ServiceProcess.infraEnv(CohortInfra.freshDatabase(prefix + "_context"));
+        store.put("QUARKUS_HTTP_PORT", Integer.toString(contextStorePort));
         orchestratorDb = CohortInfra.freshDatabase(prefix + "_orchestrator");
-        startOrchestrator();
-        for (int i = 0; i < workerCount; i++) {
-            startWorker("worker-" + (char) ('a' + i));
+
+        // A service needs the others only once it works, so all start at once; three at a time keep two cores busy
+        // without slowing each start so much that it times out.
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CompletableFuture<ServiceProcess> sim0 = start(pool, () -> ServiceProcess.start("model-simulator", prefix + "-simulator", sim));
+            CompletableFuture<ServiceProcess> store0 = start(pool, () -> ServiceProcess.start("context-store-service",
+                    prefix + "-context-store", store));
+            CompletableFuture<ServiceProcess> orch0 = start(pool, () -> ServiceProcess.start("orchestrator-service",
+                    prefix + "-orchestrator", orchestratorEnv(orchestratorPort)));
+            List<CompletableFuture<ServiceProcess>> workers0 = new ArrayList<>();
+            for (int i = 0; i < workerCount; i++) {
+                String name = "worker-" + (char) ('a' + i);
+                workers0.add(start(pool, () -> ServiceProcess.start("agent-worker-service", prefix + "-" + name, workerEnv(name))));
+            }
+            List<CompletableFuture<ServiceProcess>> dashboards0 = dashboardNames.stream()
+                    .map(name -> start(pool, () -> ServiceProcess.start("dashboard-service", prefix + "-" + name, dashboardEnv())))
+                    .toList();
+
+            List<Throwable> failures = new ArrayList<>();
+            simulator = started(sim0, failures);
+            contextStore = started(store0, failures);
+            orchestrator = started(orch0, failures);
+            workers0.forEach(w -> workers.add(started(w, failures)));
+            dashboards0.forEach(d -> dashboards.add(started(d, failures)));
+            if (!failures.isEmpty()) {
+                Stream.concat(Stream.of(simulator, contextStore, orchestrator),
+                                Stream.concat(workers.stream(), dashboards.stream()))
+                        .filter(Objects::nonNull).forEach(ServiceProcess::close);
+                IllegalStateException e = new IllegalStateException("the stack did not start: " + failures);
+                failures.forEach(e::addSuppressed);
+                throw e;
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 
-    /** Workers keep this address across an orchestrator restart, so the orchestrator keeps its port. */
-    private final int orchestratorPort = dev.cohort.testsupport.Ports.free();
-    private final String orchestratorUrl = "http://localhost:" + orchestratorPort;
+    private static CompletableFuture<ServiceProcess> start(ExecutorService pool, Supplier<ServiceProcess> start) {
+        return CompletableFuture.supplyAsync(start, pool);
+    }
+
+    private static ServiceProcess started(CompletableFuture<ServiceProcess> start, List<Throwable> failures) {
+        try {
+            return start.join();
+        } catch (RuntimeException e) {
+            failures.add(e.getCause() != null ? e.getCause() : e);
+            return null;
+        }
+    }
 
     void startOrchestrator() {
+        orchestrator = ServiceProcess.start("orchestrator-service", prefix + "-orchestrator", orchestratorEnv(orchestratorPort));
+    }
+
+    /** Another orchestrator replica on a port of its own: same database, same consumer group. */
+    ServiceProcess startOrchestratorReplica(String name) {
+        ServiceProcess replica = ServiceProcess.start("orchestrator-service", prefix + "-" + name,
+                orchestratorEnv(Ports.free()));
+        orchestratorReplicas.add(replica);
+        return replica;
+    }
+
+    private Map<String, String> orchestratorEnv(int port) {
         Map<String, String> env = ServiceProcess.infraEnv(orchestratorDb);
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(orchestratorPort));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("COHORT_ORCHESTRATOR_LEASE_TTL", "6s");
         env.put("COHORT_ORCHESTRATOR_RETRY_BACKOFF", "200ms");
-        orchestrator = ServiceProcess.start("orchestrator-service", prefix + "-orchestrator", env);
+        return env;
+    }
+
+    /** Starts the context store again after a kill or close: same port (the workers keep its address), same database. */
+    void restartContextStore() {
+        restart(List.of(contextStore));
+    }
+
+    /** Starts a killed worker again under its name, in its place in {@link #workers}. */
+    void restartWorker(String name) {
+        restart(List.of(worker(name)));
+    }
+
+    /** Starts the embedded database and broker again if a test left them stopped. */
+    void restartInfra() {
+        CohortInfra.embeddedPostgres().filter(pg -> !pg.running()).ifPresent(EmbeddedPostgresServer::start);
+        CohortInfra.embeddedKafka().filter(kafka -> !kafka.running()).ifPresent(EmbeddedKafkaBroker::start);
+    }
+
+    /** Starts again, each on its old port, every service process that is no longer running; drops dead replicas. */
+    void restartWhatIsDown() {
+        orchestratorReplicas.removeIf(replica -> !replica.alive());
+        restart(services().stream().filter(s -> !s.alive()).toList());
+    }
+
+    /**
+     * Kills these services and starts them again, all at once, each on its old port and with its old configuration.
+     * Every start is awaited and every started process kept, so one that fails to start leaves no stray process.
+     */
+    void restart(List<ServiceProcess> services) {
+        services.forEach(ServiceProcess::kill);
+        Map<ServiceProcess, CompletableFuture<ServiceProcess>> starts = new LinkedHashMap<>();
+        services.forEach(s -> starts.put(s, CompletableFuture.supplyAsync(s::startAgain)));
+        List<Throwable> failures = new ArrayList<>();
+        starts.forEach((old, start) -> {
+            try {
+                replace(old, start.join());
+            } catch (RuntimeException e) {
+                failures.add(e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("services did not start again: " + failures);
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private void replace(ServiceProcess old, ServiceProcess again) {
+        if (old == simulator) {
+            simulator = again;
+        } else if (old == contextStore) {
+            contextStore = again;
+        } else if (old == orchestrator) {
+            orchestrator = again;
+        } else {
+            for (List<ServiceProcess> list : List.of(orchestratorReplicas, workers, dashboards)) {
+                list.replaceAll(s -> s == old ? again : s);
+            }
+        }
+    }
+
+    /** Every service process of the stack as it is now, running or not. */
+    List<ServiceProcess> services() {
+        List<ServiceProcess> all = new ArrayList<>(List.of(simulator, contextStore, orchestrator));
+        all.addAll(orchestratorReplicas);
+        all.addAll(workers);
+        all.addAll(dashboards);
+        return all;
     }
 
     ServiceProcess startWorker(String name) {
-        Map<String, String> env = ServiceProcess.infraEnv(null);
-        env.put("COHORT_WORKER_NAME", name);
-        env.put("COHORT_WORKER_HEARTBEAT_INTERVAL", "1s");
-        env.put("COHORT_WORKER_CONTEXT_STORE_URL", contextStore.url());
-        env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl);
-        env.put("COHORT_PROVIDERS_OLLAMA_URL", simulator.url());
-        env.put("COHORT_PROVIDERS_OPENROUTER_URL", simulator.url() + "/v1");
-        ServiceProcess worker = ServiceProcess.start("agent-worker-service", prefix + "-" + name, env);
+        ServiceProcess worker = ServiceProcess.start("agent-worker-service", prefix + "-" + name, workerEnv(name));
         workers.add(worker);
         return worker;
     }
 
-    ServiceProcess startDashboard(String name) {
+    private Map<String, String> workerEnv(String name) {
+        String simulatorUrl = "http://localhost:" + simulatorPort;
         Map<String, String> env = ServiceProcess.infraEnv(null);
-        env.put("COHORT_DASHBOARD_ORCHESTRATOR_URL", orchestratorUrl);
-        env.put("COHORT_DASHBOARD_CONTEXT_STORE_URL", contextStore.url());
-        ServiceProcess dashboard = ServiceProcess.start("dashboard-service", prefix + "-" + name, env);
+        env.put("COHORT_WORKER_NAME", name);
+        env.put("COHORT_WORKER_HEARTBEAT_INTERVAL", "1s");
+        env.put("COHORT_WORKER_CONTEXT_STORE_URL", "http://localhost:" + contextStorePort);
+        env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl);
+        env.put("COHORT_PROVIDERS_OLLAMA_URL", simulatorUrl);
+        env.put("COHORT_PROVIDERS_OPENROUTER_URL", simulatorUrl + "/v1");
+        return env;
+    }
+
+    ServiceProcess startDashboard(String name) {
+        ServiceProcess dashboard = ServiceProcess.start("dashboard-service", prefix + "-" + name, dashboardEnv());
         dashboards.add(dashboard);
         return dashboard;
+    }
+
+    private Map<String, String> dashboardEnv() {
+        Map<String, String> env = ServiceProcess.infraEnv(null);
+        env.put("COHORT_DASHBOARD_ORCHESTRATOR_URL", orchestratorUrl);
+        env.put("COHORT_DASHBOARD_CONTEXT_STORE_URL", "http://localhost:" + contextStorePort);
+        return env;
     }
 
     ServiceProcess worker(String name) {
@@ -87,6 +241,7 @@ final class CohortStack implements AutoCloseable {
     public void close() {
         dashboards.forEach(ServiceProcess::close);
         workers.forEach(ServiceProcess::close);
+        orchestratorReplicas.forEach(ServiceProcess::close);
         if (orchestrator != null) {
             orchestrator.close();
         }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ public final class CohortInfra {
     public static final String POSTGRES_ENV = "COHORT_TEST_POSTGRES_URL";
 
     private static EmbeddedKafkaBroker embeddedKafka;
+    private static Map<String, String> embeddedKafkaOverrides = Map.of();
     private static EmbeddedPostgresServer embeddedPostgres;
 
     static {
@@ -36,9 +38,21 @@ public final class CohortInfra {
             return external;
         }
         if (embeddedKafka == null) {
-            embeddedKafka = new EmbeddedKafkaBroker().start();
+            embeddedKafka = new EmbeddedKafkaBroker(embeddedKafkaOverrides).start();
         }
         return embeddedKafka.bootstrapServers();
+    }
+
+    /**
+     * Broker properties that replace the embedded broker's defaults in this JVM, e.g. the share-group record lock of
+     * a deployment. Call before the broker's first use; an external broker ignores them.
+     */
+    public static synchronized void configureEmbeddedKafka(Map<String, String> overrides) {
+        if (embeddedKafka != null && !embeddedKafkaOverrides.equals(overrides)) {
+            throw new IllegalStateException("the embedded broker already runs with " + embeddedKafkaOverrides
+                    + "; configure it before its first use");
+        }
+        embeddedKafkaOverrides = Map.copyOf(overrides);
     }
 
     /** The embedded broker, for tests that stop and restart it; empty when an external broker is configured. */

@@ -8,11 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +26,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** Processes still running; a test JVM that ends (even killed by its build) takes them with it. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "service-process-reaper"));
+    }
+
+    private final String module;
     private final String name;
+    private final Map<String, String> env;
     private final int port;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String module, String name, Map<String, String> env, int port, Process process, Path log) {
+        this.module = module;
         this.name = name;
+        this.env = Map.copyOf(env);
         this.port = port;
         this.process = process;
         this.log = log;
@@ -52,6 +68,9 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         try {
             Files.createDirectories(logDir);
+            // A restarted instance appends to the same log; the marker shows where each run begins.
+            Files.writeString(log, "---- " + name + " starting on port " + port + " at " + Instant.now() + " ----\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,7 +84,10 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(port)); // a given port, or a free one
         builder.environment().putAll(environment);
         try {
-            ServiceProcess service = new ServiceProcess(name, port, builder.start(), log);
+            Process process = builder.start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
+            ServiceProcess service = new ServiceProcess(module, name, environment, port, process, log);
             service.awaitReady(Duration.ofSeconds(120));
             return service;
         } catch (IOException e) {
@@ -100,6 +122,17 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /**
+     * Starts this service again after {@link #kill()} or {@link #close()}: the same module, environment and port (so
+     * clients that know its address find it again), logging to the same file; waits until it is ready.
+     */
+    public ServiceProcess startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running; kill or close it first");
+        }
+        return start(module, name, env);
     }
 
     /** Ends the process at once, as a crash or {@code kill -9} would: no shutdown hooks, nothing acknowledged. */
