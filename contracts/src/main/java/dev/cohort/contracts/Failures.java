@@ -78,7 +78,8 @@ public final class Failures {
         if (isKindOf(t, "org.apache.kafka.common.errors.RecordTooLargeException")
                 || isKindOf(t, "org.apache.kafka.common.errors.RecordBatchTooLargeException")
                 || isKindOf(t, "org.apache.kafka.common.errors.InvalidTopicException")
-                || isKindOf(t, "org.apache.kafka.common.errors.SerializationException")) {
+                || isKindOf(t, "org.apache.kafka.common.errors.SerializationException")
+                || isKindOf(t, "org.apache.kafka.common.InvalidRecordException")) {
             return Kind.PERMANENT;
         }
         String sqlState = sqlState(t);

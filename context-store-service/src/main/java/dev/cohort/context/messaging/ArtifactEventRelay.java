@@ -1,36 +1,24 @@
 package dev.cohort.context.messaging;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.repository.ArtifactEventRepository;
 import dev.cohort.context.repository.ArtifactEventRepository.PendingEvent;
 import dev.cohort.context.repository.ArtifactEventRepository.Relayed;
-import dev.cohort.contracts.EventCodec;
-import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.Topics;
+import dev.cohort.outbox.OutboxSender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -40,7 +28,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  *
  * <p>An event that Kafka can never accept (too large, unserialisable) would otherwise block every event behind it: it
  * is set aside instead, with the reason, once a record that names it reached the dead-letter topic. Any other failure
- * (the broker away, a timeout) leaves it and the events behind it queued for a later round, in order.
+ * (the broker away, a timeout) leaves it and the events behind it queued for a later round, in order. Sending is
+ * {@link OutboxSender}'s, the same as the orchestrator's outbox relay.
  */
 @ApplicationScoped
 public class ArtifactEventRelay {
@@ -48,10 +37,7 @@ public class ArtifactEventRelay {
     /** The outgoing channel, bound to {@link dev.cohort.contracts.Topics#ARTIFACT_EVENTS} in application.properties. */
     public static final String CHANNEL = "artifact-events";
 
-    /** Longest reason put in a dead-letter record's header. */
-    private static final int MAX_REASON = 1000;
-
-    private final Emitter<String> emitter;
+    private final OutboxSender sender;
     private final ArtifactEventRepository events;
     private final ContextStoreConfig config;
     private final Counter relayed;
@@ -61,9 +47,9 @@ public class ArtifactEventRelay {
     private final AtomicBoolean wanted = new AtomicBoolean();
 
     public ArtifactEventRelay(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
-                              Emitter<String> emitter,
+                              MutinyEmitter<String> emitter,
                               ArtifactEventRepository events, ContextStoreConfig config, MeterRegistry metrics) {
-        this.emitter = emitter;
+        this.sender = new OutboxSender(emitter, config.relaySendTimeout());
         this.events = events;
         this.config = config;
         this.relayed = Counter.builder("cohort.context.events.relayed")
@@ -108,55 +94,75 @@ public class ArtifactEventRelay {
     }
 
     /**
-     * Sends the events in order and returns the longest prefix of them that is settled: each acknowledged by Kafka,
-     * or refused for good and named on the dead-letter topic.
+     * Sends the events and returns the longest prefix of them that is settled: each acknowledged by Kafka, or refused
+     * for good and named on the dead-letter topic. A refused event stays queued until its notice is on Kafka.
      */
     private Uni<Relayed> send(List<PendingEvent> pending) {
-        List<CompletableFuture<Void>> acks = sendInOrder(pending.stream().map(ArtifactEventRelay::toArtifactTopic).toList());
-        return settle(acks).chain(() -> {
+        List<OutboxSender.Row> rows = pending.stream()
+                .map(e -> new OutboxSender.Row(e.id(), Topics.ARTIFACT_EVENTS, e.taskId(), e.payload())).toList();
+        return sender.send(rows).chain(outcomes -> {
             List<PendingEvent> prefix = new ArrayList<>();
-            Map<Long, String> refused = new LinkedHashMap<>();
-            for (int i = 0; i < acks.size(); i++) {
-                CompletableFuture<Void> ack = acks.get(i);
-                Throwable failure = failure(ack);
+            Map<Long, OutboxSender.Outcome> refused = new LinkedHashMap<>();
+            for (int i = 0; i < outcomes.size(); i++) {
+                OutboxSender.Outcome outcome = outcomes.get(i);
                 // stop at the first gap so that the log is published as a prefix, in order
-                if (!ack.isDone() || failure != null && !recordAtFault(failure)) {
+                if (!outcome.published() && !outcome.refused()) {
                     break;
                 }
                 prefix.add(pending.get(i));
-                if (failure != null) {
-                    refused.put(pending.get(i).id(), Failures.describe(failure));
+                if (outcome.refused()) {
+                    refused.put(pending.get(i).id(), outcome);
                 }
             }
             if (refused.isEmpty()) {
                 return Uni.createFrom().item(done(pending, prefix, Map.of()));
             }
-            List<PendingEvent> poisoned = prefix.stream().filter(e -> refused.containsKey(e.id())).toList();
-            List<CompletableFuture<Void>> deadLetters = sendInOrder(poisoned.stream()
-                    .map(e -> toDeadLetter(e, refused.get(e.id()))).toList());
-            return settle(deadLetters).map(ignored -> {
+            return deadLetters(prefix, refused).map(noticed -> {
                 Map<Long, String> setAsideNow = new LinkedHashMap<>();
                 List<PendingEvent> settled = new ArrayList<>();
-                int next = 0;
                 for (PendingEvent event : prefix) {
-                    String reason = refused.get(event.id());
-                    if (reason != null) {
-                        CompletableFuture<Void> deadLetter = next < deadLetters.size() ? deadLetters.get(next++) : null;
-                        // until its dead letter is on Kafka, a refused event stays queued and is tried again
-                        if (deadLetter == null || !deadLetter.isDone() || failure(deadLetter) != null) {
+                    OutboxSender.Outcome outcome = refused.get(event.id());
+                    if (outcome != null) {
+                        if (!noticed.contains(event.id())) {
                             break;
                         }
                         Log.errorf("artifact event relay: event %s (%s of task %s, sequence %d, row %d) can never be"
                                         + " published and is set aside; a record naming it went to %s: %s",
                                 event.eventId(), event.type(), event.taskId(), event.taskSeq(), event.id(),
-                                Topics.DEAD_LETTER, reason);
-                        setAsideNow.put(event.id(), reason);
+                                Topics.DEAD_LETTER, outcome.reason());
+                        setAsideNow.put(event.id(), outcome.reason());
                     }
                     settled.add(event);
                 }
                 return done(pending, settled, setAsideNow);
             });
         });
+    }
+
+    /** Names each refused event on the dead-letter topic, in order; the ids whose notice Kafka acknowledged. */
+    private Uni<List<Long>> deadLetters(List<PendingEvent> prefix, Map<Long, OutboxSender.Outcome> refused) {
+        List<Long> noticed = new ArrayList<>();
+        Uni<Boolean> chain = Uni.createFrom().item(true);
+        for (PendingEvent event : prefix) {
+            OutboxSender.Outcome outcome = refused.get(event.id());
+            if (outcome == null) {
+                continue;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("source", "cohort-context-store");
+            details.put("taskId", event.taskId());
+            details.put("taskSeq", event.taskSeq());
+            details.put("eventId", event.eventId());
+            details.put("eventType", event.type());
+            details.put("key", event.key());
+            chain = chain.chain(previous -> !previous ? Uni.createFrom().item(false)
+                    : sender.deadLetter(outcome.row(), outcome.reason(), details)
+                            .map(ok -> noticed.add(event.id()))
+                            .onFailure().invoke(e -> Log.warnf("artifact event relay: the dead-letter record naming"
+                                    + " event %s was not sent; it stays queued: %s", event.eventId(), e.toString()))
+                            .onFailure().recoverWithItem(false));
+        }
+        return chain.replaceWith(noticed);
     }
 
     private Relayed done(List<PendingEvent> pending, List<PendingEvent> settled, Map<Long, String> setAsideNow) {
@@ -169,97 +175,5 @@ public class ArtifactEventRelay {
                     settled.size(), pending.size(), published.size(), setAsideNow.size());
         }
         return new Relayed(published, setAsideNow);
-    }
-
-    /** Hands the messages to Kafka in order; a message the emitter refuses ends the list, the rest go in a later round. */
-    private List<CompletableFuture<Void>> sendInOrder(List<Message<String>> messages) {
-        List<CompletableFuture<Void>> acks = new ArrayList<>(messages.size());
-        for (Message<String> message : messages) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            try {
-                emitter.send(message
-                        .withAck(() -> {
-                            ack.complete(null);
-                            return CompletableFuture.completedFuture(null);
-                        })
-                        .withNack(failure -> {
-                            ack.completeExceptionally(failure);
-                            return CompletableFuture.completedFuture(null);
-                        }));
-            } catch (RuntimeException e) {
-                Log.warnf("artifact event relay: cannot hand a record to Kafka: %s", e.toString());
-                break;
-            }
-            acks.add(ack);
-        }
-        return acks;
-    }
-
-    /** Completes when every send is answered or the send timeout passed, whichever comes first. */
-    private Uni<Void> settle(List<CompletableFuture<Void>> acks) {
-        CompletableFuture<Void> settled = CompletableFuture.allOf(acks.stream()
-                        .map(a -> a.handle((ok, failure) -> ok))
-                        .toArray(CompletableFuture[]::new))
-                .completeOnTimeout(null, config.relaySendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return Uni.createFrom().completionStage(settled);
-    }
-
-    private static Throwable failure(CompletableFuture<Void> ack) {
-        if (!ack.isCompletedExceptionally()) {
-            return null;
-        }
-        try {
-            ack.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
-
-    /**
-     * True when Kafka refuses the record itself, so that no retry can succeed. Anything else (the broker away, a
-     * timeout, a producer closed) concerns every record alike and is waited out.
-     */
-    private static boolean recordAtFault(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RecordTooLargeException || t instanceof SerializationException
-                    || t instanceof InvalidRecordException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Message<String> toArtifactTopic(PendingEvent event) {
-        return Message.of(event.payload())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.taskId()).build());
-    }
-
-    /** A small record that says which event could not be published and why; it never carries the event itself. */
-    private static Message<String> toDeadLetter(PendingEvent event, String reason) {
-        String shortReason = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("source", "cohort-context-store");
-        value.put("topic", Topics.ARTIFACT_EVENTS);
-        value.put("taskId", event.taskId());
-        value.put("taskSeq", event.taskSeq());
-        value.put("eventId", event.eventId());
-        value.put("eventType", event.type());
-        value.put("key", event.key());
-        value.put("payloadBytes", event.payload().getBytes(StandardCharsets.UTF_8).length);
-        value.put("reason", shortReason);
-        String json;
-        try {
-            json = EventCodec.mapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DEAD_LETTER_REASON_HEADER, shortReason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DEAD_LETTER_TOPIC_HEADER, Topics.ARTIFACT_EVENTS.getBytes(StandardCharsets.UTF_8));
-        return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.DEAD_LETTER).withKey(event.taskId()).withHeaders(headers).build());
     }
 }

@@ -1,12 +1,11 @@
 package dev.cohort.orchestrator.messaging;
 
-import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
-import dev.cohort.contracts.Topics;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.OutboxRecord;
 import dev.cohort.orchestrator.repository.OutboxRepository;
 import dev.cohort.orchestrator.service.OrchestrationService;
+import dev.cohort.outbox.OutboxSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
@@ -17,22 +16,15 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -40,10 +32,10 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * the Kafka acknowledgement and the commit publishes a row twice, never zero times: consumers de-duplicate on the
  * event id.
  *
- * <p>One relay runs at a time across all replicas (a transaction-scoped advisory lock), and it sends a batch in the
- * order written without waiting between records: the idempotent producer keeps that order per partition. A row that
- * Kafka will never take (too large, say) is set aside with its reason, dead-lettered as a small record that names it,
- * and its task fails with that reason, all in the relay's transaction, so it cannot block the rows behind it. A row
+ * <p>One relay runs at a time across all replicas (a transaction-scoped advisory lock). It sends a batch through
+ * {@link OutboxSender}, as the context store's relay does. A row that Kafka will never take (too large, say) is set
+ * aside with its reason, named on the dead-letter topic, and its task fails with that reason, all in the relay's
+ * transaction, so it cannot block the rows behind it. A row
  * whose send keeps failing for a reason not known to be transient is set aside after {@link #MAX_UNKNOWN_FAILURES}
  * rounds; transient failures (the broker away) are retried without limit.
  *
@@ -57,7 +49,7 @@ public class OutboxRelay {
     static final int MAX_UNKNOWN_FAILURES = 10;
 
     private final OutboxRepository outbox;
-    private final MutinyEmitter<String> emitter;
+    private final OutboxSender sender;
     private final OrchestratorConfig config;
     private final OrchestrationService orchestration;
     private final MeterRegistry metrics;
@@ -74,7 +66,7 @@ public class OutboxRelay {
                        OrchestratorConfig config, OrchestrationService orchestration, MeterRegistry metrics,
                        Vertx vertx) {
         this.outbox = outbox;
-        this.emitter = emitter;
+        this.sender = new OutboxSender(emitter, config.outboxSendTimeout());
         this.config = config;
         this.orchestration = orchestration;
         this.metrics = metrics;
@@ -133,30 +125,25 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> publish(List<OutboxRecord> records) {
-        if (records.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        List<Uni<Throwable>> sends = new ArrayList<>(records.size());
-        for (OutboxRecord record : records) {
-            sends.add(send(record));
-        }
-        return Uni.join().all(sends).andFailFast().flatMap(failures -> {
+        List<OutboxSender.Row> rows = records.stream()
+                .map(r -> new OutboxSender.Row(r.id, r.topic, r.recordKey, r.payload)).toList();
+        return sender.send(rows).flatMap(outcomes -> {
             int published = 0;
             Uni<Void> setAside = Uni.createFrom().voidItem();
             Instant now = Instant.now();
             for (int i = 0; i < records.size(); i++) {
                 OutboxRecord record = records.get(i);
-                Throwable failure = failures.get(i);
-                if (failure == null) {
+                OutboxSender.Outcome outcome = outcomes.get(i);
+                if (outcome.published()) {
                     record.publishedAt = now;
                     published++;
                     continue;
                 }
+                Throwable failure = outcome.failure();
                 record.sendAttempts++;
-                Failures.Kind kind = Failures.classify(failure);
-                if (kind == Failures.Kind.PERMANENT
-                        || kind == Failures.Kind.UNKNOWN && record.sendAttempts >= MAX_UNKNOWN_FAILURES) {
-                    setAside = setAside.call(() -> setAside(record, failure));
+                if (outcome.refused() || Failures.classify(failure) == Failures.Kind.UNKNOWN
+                        && record.sendAttempts >= MAX_UNKNOWN_FAILURES) {
+                    setAside = setAside.call(() -> setAside(record, outcome));
                 } else if (record.sendAttempts == 1 || record.sendAttempts % 10 == 0) {
                     Log.warnf("Outbox row %d (%s) not published yet (try %d), will retry: %s", record.id,
                             record.topic, record.sendAttempts, Failures.describe(failure));
@@ -168,20 +155,8 @@ public class OutboxRelay {
         });
     }
 
-    /** Sends one row; the failure, or null once Kafka acknowledged it within the send timeout. */
-    private Uni<Throwable> send(OutboxRecord record) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(record.topic)
-                .withKey(record.recordKey)
-                .build();
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(record.payload).addMetadata(metadata)))
-                .ifNoItem().after(config.outboxSendTimeout())
-                .failWith(() -> new TimeoutException("Kafka did not acknowledge within " + config.outboxSendTimeout()))
-                .onItemOrFailure().transform((ok, failure) -> failure);
-    }
-
-    private Uni<Void> setAside(OutboxRecord record, Throwable failure) {
-        String reason = Failures.describe(failure);
+    private Uni<Void> setAside(OutboxRecord record, OutboxSender.Outcome outcome) {
+        String reason = outcome.reason();
         record.setAsideAt = Instant.now();
         record.failure = reason;
         metrics.counter("cohort.orchestrator.outbox.set-aside").increment();
@@ -191,35 +166,12 @@ public class OutboxRelay {
         Uni<Void> told = record.taskId == null ? Uni.createFrom().voidItem()
                 : orchestration.failTask(record.taskId, "an event of this task could not be published and was "
                         + "set aside (" + what + "): " + reason, what);
-        // The dead letter is a notice; the row itself stays in the table with its reason.
-        return told.invoke(() -> deadLetter(record, reason));
-    }
-
-    private void deadLetter(OutboxRecord record, String reason) {
-        Map<String, Object> notice = new LinkedHashMap<>();
-        notice.put("outboxId", record.id);
-        notice.put("eventId", record.eventId.toString());
-        notice.put("topic", record.topic);
-        notice.put("key", record.recordKey);
-        notice.put("characters", record.payload.length());
-        notice.put("reason", reason);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DEAD_LETTER_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DEAD_LETTER_TOPIC_HEADER, record.topic.getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(Topics.DEAD_LETTER)
-                .withKey(record.recordKey)
-                .withHeaders(headers)
-                .build();
-        String value;
-        try {
-            value = EventCodec.mapper().writeValueAsString(notice);
-        } catch (Exception e) {
-            value = reason;
-        }
-        emitter.sendMessage(Message.of(value).addMetadata(metadata)).subscribe().with(ok -> {
-        }, failure -> Log.warnf("Could not dead-letter the notice of outbox row %d: %s", record.id,
-                Failures.describe(failure)));
+        // The notice is best effort: the row itself stays in the table with its reason, and the task is told.
+        return told.invoke(() -> sender.deadLetter(outcome.row(), reason,
+                        Map.of("source", "cohort-orchestrator", "outboxId", record.id, "eventId", record.eventId.toString()))
+                .subscribe().with(ok -> {
+                }, failure -> Log.warnf("Could not dead-letter the notice of outbox row %d: %s", record.id,
+                        Failures.describe(failure))));
     }
 
     /** Published rows are kept for a while for inspection, then pruned. */
