@@ -184,16 +184,18 @@ public class OrchestrationService {
      * failure, for the consumer to dead-letter.
      */
     Uni<Void> withRecordGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
-        return tasks.lock(taskId).flatMap(task -> {
-            if (task == null) {
-                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
-            }
-            return subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)));
-        });
+        return withGraph(taskId, true, change);
     }
 
     Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
+        return withGraph(taskId, false, change);
+    }
+
+    private Uni<Void> withGraph(UUID taskId, boolean mustExist, Function<TaskGraph, Uni<Void>> change) {
         return tasks.lock(taskId).flatMap(task -> {
+            if (task == null && mustExist) {
+                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
+            }
             if (task == null) {
                 Log.warnf("Ignoring an event for unknown task %s", taskId);
                 return Uni.createFrom().voidItem();
