@@ -40,6 +40,8 @@ final class CohortStack implements AutoCloseable {
     /** Workers keep this address across an orchestrator restart, so the orchestrator keeps its port. */
     private final int orchestratorPort = Ports.free();
     private final String orchestratorUrl = "http://localhost:" + orchestratorPort;
+    /** The port of the replica {@link #startOrchestratorReplica} starts; the workers know it as a second address. */
+    private final int replicaPort = Ports.free();
 
     CohortStack(String prefix, int workerCount) {
         this(prefix, workerCount, List.of());
@@ -112,10 +114,13 @@ final class CohortStack implements AutoCloseable {
         orchestrator = ServiceProcess.start("orchestrator-service", prefix + "-orchestrator", orchestratorEnv(orchestratorPort));
     }
 
-    /** Another orchestrator replica on a port of its own: same database, same consumer group. */
+    /**
+     * Another orchestrator replica on the port the workers know as the orchestrator's second address: same database,
+     * same consumer group. One at a time.
+     */
     ServiceProcess startOrchestratorReplica(String name) {
         ServiceProcess replica = ServiceProcess.start("orchestrator-service", prefix + "-" + name,
-                orchestratorEnv(Ports.free()));
+                orchestratorEnv(replicaPort));
         orchestratorReplicas.add(replica);
         return replica;
     }
@@ -208,7 +213,7 @@ final class CohortStack implements AutoCloseable {
         env.put("COHORT_WORKER_NAME", name);
         env.put("COHORT_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("COHORT_WORKER_CONTEXT_STORE_URL", "http://localhost:" + contextStorePort);
-        env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl);
+        env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl + ",http://localhost:" + replicaPort);
         env.put("COHORT_PROVIDERS_OLLAMA_URL", simulatorUrl);
         env.put("COHORT_PROVIDERS_OPENROUTER_URL", simulatorUrl + "/v1");
         return env;

@@ -33,7 +33,11 @@ public interface WorkerConfig {
     @WithDefault("cohort-workers-")
     String shareGroupPrefix();
 
-    /** The orchestrator's base URL, asked whether a dispatch is still current before it runs. */
+    /**
+     * The orchestrator's base URL, asked whether a dispatch is still current before it runs: one address (a
+     * Kubernetes Service in front of the replicas), or several separated by commas, asked in turn when one cannot
+     * answer.
+     */
     @WithDefault("http://localhost:8080")
     String orchestratorUrl();
 

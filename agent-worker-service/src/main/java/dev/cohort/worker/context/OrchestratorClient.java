@@ -13,7 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Asks the orchestrator whether a dispatch should still run. A share group delivers a record again when its lock
@@ -32,15 +35,28 @@ public class OrchestratorClient {
         Response task(@PathParam("id") String id);
     }
 
-    private final TasksApi api;
+    /** One client per orchestrator address, asked in turn starting with the one that answered last. */
+    private final List<TasksApi> replicas;
+    private final AtomicInteger preferred = new AtomicInteger();
 
     public OrchestratorClient(WorkerConfig config) {
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(config.orchestratorUrl()))
-                .connectTimeout(3, TimeUnit.SECONDS)
-                .readTimeout(10, TimeUnit.SECONDS)
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(TasksApi.class);
+        this.replicas = addresses(config.orchestratorUrl()).stream()
+                .map(url -> QuarkusRestClientBuilder.newBuilder()
+                        .baseUri(URI.create(url))
+                        .connectTimeout(3, TimeUnit.SECONDS)
+                        .readTimeout(10, TimeUnit.SECONDS)
+                        .property("microprofile.rest.client.disable.default.mapper", true)
+                        .build(TasksApi.class))
+                .toList();
+    }
+
+    /** The comma-separated addresses of {@code cohort.worker.orchestrator-url}, at least one. */
+    static List<String> addresses(String urls) {
+        List<String> addresses = Arrays.stream(urls.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("cohort.worker.orchestrator-url names no address: '" + urls + "'");
+        }
+        return addresses;
     }
 
     /** Whether to run a dispatch, and why (not); {@code answered} is false when the orchestrator could not say. */
@@ -62,10 +78,24 @@ public class OrchestratorClient {
      * Runs a dispatch that is its subtask's current attempt and either waits for a worker ({@code dispatched}) or is
      * {@code running} under {@code agentId}, this worker's own: the caller has made sure no run in this process holds
      * it, so the run that started it died with an earlier process of this worker. An attempt running under another
-     * agent is left to it. When the orchestrator cannot be asked, the dispatch runs: fencing still keeps a stale
-     * attempt's result out.
+     * agent is left to it. An address that cannot answer (its replica is gone, or its database away) passes the
+     * question to the next one; when none can, the verdict says so and the caller decides.
      */
     public Verdict stillCurrent(SubtaskDispatch d, String agentId) {
+        int first = preferred.get();
+        Verdict verdict = null;
+        for (int i = 0; i < replicas.size(); i++) {
+            int index = (first + i) % replicas.size();
+            verdict = ask(replicas.get(index), d, agentId);
+            if (verdict.answered()) {
+                preferred.set(index);
+                return verdict;
+            }
+        }
+        return verdict;
+    }
+
+    private static Verdict ask(TasksApi api, SubtaskDispatch d, String agentId) {
         try (Response response = api.task(d.taskId())) {
             if (response.getStatus() == 404) {
                 return Verdict.skip("the orchestrator does not know task " + d.taskId());

@@ -1,5 +1,6 @@
 package dev.cohort.worker.service;
 
+import dev.cohort.testsupport.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.UUID;
 
 /**
  * Runs stand-ins for the context store and the orchestrator in the test JVM and points a worker serving only the
- * backend role at them, under a known name, in share groups of its own. Kafka reports fail fast, so a test can
+ * backend role at them (the orchestrator second, after an address where nothing answers), under a known name, in share groups of its own. Kafka reports fail fast, so a test can
  * take the broker away for seconds rather than minutes.
  */
 public class WorkerStubsTestResource implements QuarkusTestResourceLifecycleManager {
@@ -27,7 +28,8 @@ public class WorkerStubsTestResource implements QuarkusTestResourceLifecycleMana
         }
         return Map.ofEntries(
                 Map.entry("cohort.worker.context-store-url", contextStore.url()),
-                Map.entry("cohort.worker.orchestrator-url", orchestrator.url()),
+                // The first address is a replica that is gone: every question fails over to the stand-in.
+                Map.entry("cohort.worker.orchestrator-url", "http://localhost:" + Ports.free() + ", " + orchestrator.url()),
                 Map.entry("cohort.worker.roles", "backend"),
                 Map.entry("cohort.worker.concurrency", "1"),
                 Map.entry("cohort.worker.name", WORKER_NAME),
