@@ -108,12 +108,23 @@ class ComposeTest {
     }
 
     @Test
+    void everyPublishedPortIsOnTheBindAddress() {
+        services().forEach((name, s) -> {
+            Object ports = Repo.at(s, "ports");
+            for (Object p : ports == null ? List.of() : Repo.list(ports, name + ".ports")) {
+                // 127.0.0.1 unless COHORT_BIND_ADDRESS says otherwise: nothing is reachable from the network by default.
+                assertTrue(String.valueOf(p).matches("\\$\\{COHORT_BIND_ADDRESS:-127\\.0\\.0\\.1}:\\d+:\\d+"),
+                        name + " publishes " + p + " on every address");
+            }
+        });
+    }
+
+    @Test
     void workersScaleWithScale() {
         Map<String, Object> worker = service(moduleServices().get("agent-worker-service"));
         // A fixed container name or a published host port makes a second replica fail to start.
         assertNull(worker.get("container_name"), "the worker must not have a container_name");
         assertNull(worker.get("ports"), "the worker must not publish ports");
-        assertNull(Repo.at(worker, "environment", "COHORT_WORKER_NAME"), "one name would be shared by all replicas");
     }
 
     @Test
@@ -185,10 +196,16 @@ class ComposeTest {
     @Test
     void kafkaSetupRunsTheSharedScriptBeforeTheServices() {
         Map<String, Object> setup = service("kafka-setup");
-        String mounted = Repo.list(setup.get("volumes"), "kafka-setup volumes").get(0).toString();
-        assertEquals(Repo.K8S_DIR.resolve("scripts/kafka-setup.sh"),
-                Repo.COMPOSE_DIR.resolve(mounted.substring(0, mounted.indexOf(':'))).normalize());
+        for (String name : List.of("kafka-format", "kafka", "kafka-setup")) {
+            // The scripts source each other, so the folder is mounted whole, as on Kubernetes.
+            assertTrue(Repo.list(service(name).get("volumes"), name + " volumes").stream().map(String::valueOf)
+                    .anyMatch(v -> v.endsWith(":/cohort:ro") && Repo.K8S_DIR.resolve("scripts").equals(
+                            Repo.COMPOSE_DIR.resolve(v.substring(0, v.indexOf(':'))).normalize())),
+                    name + " does not mount ../k8s/scripts at /cohort");
+        }
+        assertEquals(List.of("/bin/bash", "/cohort/kafka-setup.sh"), setup.get("entrypoint"));
         assertEquals(Repo.at(service("kafka"), "image"), setup.get("image"), "the script needs the broker's tools");
+        assertEquals(Repo.at(service("kafka"), "image"), Repo.at(service("kafka-format"), "image"));
         moduleServices().forEach((module, name) -> {
             if (!module.equals("model-simulator")) {
                 assertEquals("service_completed_successfully",

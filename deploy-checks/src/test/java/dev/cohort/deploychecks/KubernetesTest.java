@@ -51,6 +51,22 @@ class KubernetesTest {
             return Repo.list(podSpec().get("containers"), this + " containers").stream()
                     .map(c -> Repo.map(c, this + " container")).toList();
         }
+
+        /** The init containers, then the containers. */
+        List<Map<String, Object>> allContainers() {
+            List<Map<String, Object>> all = new ArrayList<>();
+            Object init = podSpec().get("initContainers");
+            if (init != null) {
+                Repo.list(init, this + " initContainers").forEach(c -> all.add(Repo.map(c, this + " init container")));
+            }
+            all.addAll(containers());
+            return all;
+        }
+
+        /** The labels of the pods this workload makes. */
+        Map<String, Object> podLabels() {
+            return Repo.map(Repo.at(doc, "spec", "template", "metadata", "labels"), this + " pod labels");
+        }
     }
 
     static Map<String, Object> kustomization() {
@@ -84,14 +100,27 @@ class KubernetesTest {
         Map<String, Set<String>> secrets = new LinkedHashMap<>();
         for (Object g : Repo.list(kustomization().get("secretGenerator"), "secretGenerator")) {
             Set<String> keys = new TreeSet<>();
-            for (Object env : Repo.list(Repo.at(g, "envs"), "secretGenerator envs")) {
+            Object envs = Repo.at(g, "envs");
+            for (Object env : envs == null ? List.of() : Repo.list(envs, "secretGenerator envs")) {
                 Repo.read(Repo.K8S_DIR.resolve(env + ".example")).lines()
                         .filter(l -> !l.isBlank() && !l.startsWith("#"))
                         .forEach(l -> keys.add(l.substring(0, l.indexOf('='))));
             }
+            Object files = Repo.at(g, "files");
+            for (Object file : files == null ? List.of() : Repo.list(files, "secretGenerator files")) {
+                String f = String.valueOf(file);
+                keys.add(f.contains("=") ? f.substring(0, f.indexOf('=')) : Path.of(f).getFileName().toString());
+            }
             secrets.put((String) Repo.at(g, "name"), keys);
         }
         return secrets;
+    }
+
+    /** Whether the kustomization generates Secret {@code name} without a hash suffix, so others can find it by name. */
+    static boolean nameSuffixHashDisabled(String name) {
+        return Repo.list(kustomization().get("secretGenerator"), "secretGenerator").stream()
+                .anyMatch(g -> name.equals(Repo.at(g, "name"))
+                        && Boolean.TRUE.equals(Repo.at(g, "options", "disableNameSuffixHash")));
     }
 
     /** The module a container's image is built from, or null for a third-party image. */
@@ -103,6 +132,38 @@ class KubernetesTest {
     static List<Map<String, Object>> env(Map<String, Object> container) {
         Object env = container.get("env");
         return env == null ? List.of() : Repo.list(env, "env").stream().map(e -> Repo.map(e, "env entry")).toList();
+    }
+
+    /**
+     * A container's variables as the pod sees them: ConfigMap values read and {@code $(NAME)} expanded; a Secret's
+     * value stands as {@code secret:<name>/<key>}.
+     */
+    static Map<String, String> resolvedEnv(Map<String, Object> container) {
+        Map<String, String> config = config();
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (Map<String, Object> e : env(container)) {
+            String value;
+            if (e.get("value") != null) {
+                Matcher ref = REFERENCE.matcher(String.valueOf(e.get("value")));
+                value = ref.replaceAll(r -> Matcher.quoteReplacement(resolved.getOrDefault(r.group(1), r.group())));
+            } else if (Repo.at(e, "valueFrom", "configMapKeyRef") != null) {
+                value = config.get(String.valueOf(Repo.at(e, "valueFrom", "configMapKeyRef", "key")));
+            } else {
+                value = "secret:" + Repo.at(e, "valueFrom", "secretKeyRef", "name") + "/"
+                        + Repo.at(e, "valueFrom", "secretKeyRef", "key");
+            }
+            resolved.put((String) e.get("name"), value);
+        }
+        return resolved;
+    }
+
+    /** The first container of each Deployment, by the module its image is built from (several per worker module). */
+    static List<Map.Entry<String, Resource>> deploymentsByModule() {
+        List<Map.Entry<String, Resource>> byModule = new ArrayList<>();
+        for (Resource d : ofKind("Deployment")) {
+            byModule.add(Map.entry(module(d.containers().get(0)), d));
+        }
+        return byModule;
     }
 
     static Set<String> workerRoles(Resource deployment) {
@@ -176,12 +237,12 @@ class KubernetesTest {
             // Service links put KAFKA_PORT=tcp://... etc. into the environment: the Kafka image turns every KAFKA_*
             // variable into a broker setting, and to the services they look like configuration.
             assertEquals(Boolean.FALSE, w.podSpec().get("enableServiceLinks"), w + ": enableServiceLinks must be false");
-            for (Map<String, Object> c : w.containers()) {
+            for (Map<String, Object> c : w.allContainers()) {
                 assertNotNull(Repo.at(c, "resources", "requests", "cpu"), w + ": no cpu request");
                 assertNotNull(Repo.at(c, "resources", "requests", "memory"), w + ": no memory request");
                 assertNotNull(Repo.at(c, "resources", "limits", "memory"), w + ": no memory limit");
                 assertEquals(Boolean.FALSE, Repo.at(c, "securityContext", "allowPrivilegeEscalation"), w.toString());
-                if (w.kind().equals("Job")) {
+                if (w.kind().equals("Job") || !w.containers().contains(c)) {
                     continue;
                 }
                 assertNotNull(c.get("livenessProbe"), w + ": no liveness probe");
@@ -207,7 +268,7 @@ class KubernetesTest {
         Map<String, String> config = config();
         Map<String, Set<String>> secrets = generatedSecrets();
         for (Resource w : ofKind("Deployment", "StatefulSet", "Job")) {
-            for (Map<String, Object> c : w.containers()) {
+            for (Map<String, Object> c : w.allContainers()) {
                 List<String> names = new ArrayList<>();
                 Set<String> referenced = new HashSet<>();
                 for (Map<String, Object> e : env(c)) {

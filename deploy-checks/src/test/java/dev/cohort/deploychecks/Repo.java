@@ -95,6 +95,47 @@ final class Repo {
             String url = properties.getProperty("quarkus.datasource.jdbc.url");
             return url == null ? null : url.substring(url.lastIndexOf('/') + 1);
         }
+
+        /** A property as the packaged application reads it: profile-free, or null. */
+        String property(String key) {
+            return properties.getProperty(key);
+        }
+
+        /** Whether the module's pom declares a dependency with this artifactId (a Quarkus extension, say). */
+        boolean dependsOn(String artifactId) {
+            return Pattern.compile("<artifactId>\\s*" + Pattern.quote(artifactId) + "\\s*</artifactId>")
+                    .matcher(read(dir().resolve("pom.xml"))).find();
+        }
+
+        /** Verifies bearer tokens: the module has the SmallRye JWT extension. */
+        boolean verifiesTokens() {
+            return dependsOn("quarkus-smallrye-jwt");
+        }
+
+        /** Talks to Kafka: the module names a broker. */
+        boolean usesKafka() {
+            return properties.getProperty("kafka.bootstrap.servers") != null;
+        }
+
+        /** The module's main Java sources, by path. */
+        Map<Path, String> sources() {
+            return javaSources(dir());
+        }
+    }
+
+    /** The Java sources under a module's src/main/java, by path. */
+    static Map<Path, String> javaSources(Path moduleDir) {
+        Map<Path, String> sources = new LinkedHashMap<>();
+        Path src = moduleDir.resolve("src/main/java");
+        if (!Files.isDirectory(src)) {
+            return sources;
+        }
+        try (Stream<Path> files = Files.walk(src)) {
+            files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(f -> sources.put(f, read(f)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sources;
     }
 
     /** Quarkus' mapping of a configuration key to an environment variable name. */
@@ -229,6 +270,13 @@ final class Repo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The lines of a multi-line shell assignment {@code NAME='...'} in a script, blank lines left out. */
+    static List<String> shellLines(String script, String variable) {
+        Matcher m = Pattern.compile("(?ms)^" + variable + "='(.*?)'$").matcher(script);
+        assertTrue(m.find(), "the script sets no " + variable);
+        return m.group(1).lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
     /** The words of a shell assignment {@code NAME="a b c"} in a script. */

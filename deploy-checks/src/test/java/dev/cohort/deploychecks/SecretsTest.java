@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,13 @@ class SecretsTest {
 
     /** The shape of OpenRouter keys, and of the usual "sk-" API keys. */
     private static final Pattern KEY_LIKE = Pattern.compile("sk-(or-)?[A-Za-z0-9_-]{16,}");
+    /** A signed JWT (header and claims are base64url JSON objects), and a PEM private key. */
+    private static final Pattern TOKEN_LIKE = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.");
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----");
+    /** A credential inside a value, such as a JAAS configuration's password="..." or PLAIN's user_admin="...". */
+    private static final Pattern INLINE_CREDENTIAL = Pattern.compile("(?:password|user_[A-Za-z0-9_-]+)=\"([^\"]*)\"");
+    /** Compose: from the environment, required, or with an empty default (an optional key). */
+    private static final String FROM_ENVIRONMENT = "\\$\\{[A-Za-z_][A-Za-z0-9_]*(:\\?[^}]*|:-)?}";
 
     @Test
     void composeTakesCredentialsFromTheEnvironmentOnly() {
@@ -26,8 +34,14 @@ class SecretsTest {
         for (String service : services.keySet()) {
             ComposeTest.environment(service).forEach((name, value) -> {
                 if (EnvNames.secretLike(name)) {
-                    assertTrue(value != null && value.matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?}"),
-                            service + ": " + name + " must come from the environment, is " + value);
+                    // No default: a missing password stops compose with its name instead of using a known one.
+                    assertTrue(value != null && value.matches(FROM_ENVIRONMENT),
+                            service + ": " + name + " must come from the environment without a default, is " + value);
+                }
+                Matcher inline = INLINE_CREDENTIAL.matcher(String.valueOf(value));
+                while (inline.find()) {
+                    assertTrue(inline.group(1).matches(FROM_ENVIRONMENT) && !inline.group(1).endsWith(":-}"),
+                            service + ": " + name + " holds a credential that is not from the environment");
                 }
             });
         }
@@ -55,11 +69,19 @@ class SecretsTest {
                         .forEach(k -> inlined.add(r + " " + k));
             }
             if (Repo.at(r.doc(), "spec", "template", "spec", "containers") != null) {
-                for (Map<String, Object> c : r.containers()) {
+                for (Map<String, Object> c : r.allContainers()) {
+                    Map<String, String> resolved = KubernetesTest.resolvedEnv(c);
                     for (Map<String, Object> e : KubernetesTest.env(c)) {
                         String name = (String) e.get("name");
                         if (EnvNames.secretLike(name) && Repo.at(e, "valueFrom", "secretKeyRef") == null) {
                             inlined.add(r + " " + name);
+                        }
+                        // Inside a value (JAAS), a credential is a $(NAME) of a variable read from a Secret.
+                        Matcher inline = INLINE_CREDENTIAL.matcher(String.valueOf(resolved.get(name)));
+                        while (inline.find()) {
+                            if (!inline.group(1).startsWith("secret:")) {
+                                inlined.add(r + " " + name);
+                            }
                         }
                     }
                 }
@@ -79,22 +101,46 @@ class SecretsTest {
                         .forEach(l -> assertTrue(l.endsWith("="), example + ": a value in a committed file: " + l));
             }
         }
-        assertTrue(Repo.read(secrets.resolve(".gitignore")).lines().anyMatch("*.env"::equals),
-                "secrets/*.env could be committed");
+        List<String> ignored = Repo.read(secrets.resolve(".gitignore")).lines().toList();
+        assertTrue(ignored.contains("*.env"), "secrets/*.env could be committed");
+        for (Object g : Repo.list(KubernetesTest.kustomization().get("secretGenerator"), "secretGenerator")) {
+            for (String from : List.of("envs", "files")) {
+                Object sources = Repo.at(g, from);
+                for (Object source : sources == null ? List.of() : Repo.list(sources, from)) {
+                    String file = String.valueOf(source).substring(String.valueOf(source).indexOf('=') + 1);
+                    assertTrue(file.startsWith("secrets/") && ignored.contains("*" + file.substring(file.lastIndexOf('.'))),
+                            "the values of Secret " + Repo.at(g, "name") + " (" + file + ") could be committed");
+                }
+            }
+        }
+        List<String> compose = Repo.read(Repo.COMPOSE_DIR.resolve(".gitignore")).lines().toList();
+        assertTrue(compose.contains(".env") && compose.contains("secrets/"),
+                "docker-compose/.env or docker-compose/secrets/ could be committed");
     }
 
     @Test
-    void noApiKeyAnywhereUnderDeploy() throws IOException {
+    void noKeyTokenOrPrivateKeyAnywhereUnderDeploy() throws IOException {
         List<String> found = new ArrayList<>();
         for (Path dir : List.of(Repo.COMPOSE_DIR, Repo.K8S_DIR)) {
             try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    if (KEY_LIKE.matcher(Files.readString(f)).find()) {
-                        found.add(f.toString());
+                // What Git ignores there (made by init-secrets.sh or by hand) is not checked.
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !ignoredSecret(f)).toList()) {
+                    String text = Files.readString(f);
+                    for (Pattern p : List.of(KEY_LIKE, TOKEN_LIKE, PRIVATE_KEY)) {
+                        if (p.matcher(text).find()) {
+                            found.add(f + " (" + p + ")");
+                        }
                     }
                 }
             }
         }
-        assertTrue(found.isEmpty(), "files holding what looks like an API key: " + found);
+        assertTrue(found.isEmpty(), "files holding what looks like an API key, a token or a private key: " + found);
+    }
+
+    private static boolean ignoredSecret(Path file) {
+        String name = file.getFileName().toString();
+        Path relative = Repo.DEPLOY.relativize(file);
+        return relative.startsWith("docker-compose/secrets") || relative.equals(Path.of("docker-compose/.env"))
+                || relative.startsWith("k8s/secrets") && (name.endsWith(".env") || name.endsWith(".pem"));
     }
 }

@@ -133,6 +133,10 @@ public class RoleProfiles {
                     ? " (also " + String.join(", ", openRouterUsers.subList(1, openRouterUsers.size())) + ")" : "")
                     + ", but no API key is set: export OPENROUTER_API_KEY (read as cohort.providers.openrouter.api-key)");
         }
+        if (hasKey && !keySafeOver(openRouter.url())) {
+            problems.add("cohort.providers.openrouter.url is " + openRouter.url() + ", but an OpenRouter API key is "
+                    + "only sent over HTTPS (or to this machine): use an https:// URL");
+        }
         config.prices().forEach((model, price) -> {
             if (price.inputPerMillion().signum() < 0 || price.outputPerMillion().signum() < 0) {
                 problems.add("cohort.prices.\"" + model + "\": prices must not be negative");
@@ -174,6 +178,21 @@ public class RoleProfiles {
             }
         } catch (IllegalArgumentException e) {
             problems.add(key + ": not a URL: '" + url + "'");
+        }
+    }
+
+    /** Whether a key may be sent to this URL: HTTPS, or plain HTTP to a loopback address. */
+    static boolean keySafeOver(String url) {
+        try {
+            URI uri = URI.create(url.strip());
+            if ("https".equalsIgnoreCase(uri.getScheme())) {
+                return true;
+            }
+            String host = uri.getHost();
+            return "http".equalsIgnoreCase(uri.getScheme()) && host != null
+                    && (host.equals("localhost") || host.equals("::1") || host.equals("[::1]") || host.startsWith("127."));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

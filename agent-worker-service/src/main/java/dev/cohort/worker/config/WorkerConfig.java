@@ -17,6 +17,12 @@ public interface WorkerConfig {
     /** This worker's name in agent ids ({@code <name>/<role>}); the host name when not set. */
     Optional<String> name();
 
+    /**
+     * The worker's service token for the orchestrator and the context store ({@code COHORT_WORKER_TOKEN}): a JWT with
+     * groups {@code [worker]} whose subject is this worker's {@link #name()}. A secret, from the environment.
+     */
+    Optional<String> token();
+
     /** Subtasks one role runs at the same time in this process. */
     @WithDefault("2")
     int concurrency();

@@ -39,12 +39,13 @@ public class ContextStoreClient {
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
                 // 404 (nothing stored yet) and 409 (a conflict kept for the lead) are answers, not errors.
+                .register(new ServiceToken(config))
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(ContextStoreApi.class);
     }
 
     /** What an artifact holds now; empty when it does not exist (or was deleted). */
-    public record Stored(String key, long version, String content) {
+    public record Stored(String key, long version, String content, String author) {
     }
 
     /** The outcome of a write: stored as a version, or kept as a conflict for the lead. */
@@ -69,7 +70,12 @@ public class ContextStoreClient {
                 if (body.path("tombstone").asBoolean(false)) {
                     return Optional.empty();
                 }
-                return Optional.of(new Stored(key, body.path("version").asLong(), body.path("content").asText("")));
+                JsonNode author = body.path("author");
+                String by = author.path("role").isTextual()
+                        ? author.path("role").asText() + " " + author.path("agentId").asText("")
+                        : author.path("agentId").asText("unknown");
+                return Optional.of(new Stored(key, body.path("version").asLong(), body.path("content").asText(""),
+                        by.strip()));
             }
         });
     }

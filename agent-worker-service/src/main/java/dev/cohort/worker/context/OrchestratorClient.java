@@ -45,6 +45,7 @@ public class OrchestratorClient {
                         .baseUri(URI.create(url))
                         .connectTimeout(3, TimeUnit.SECONDS)
                         .readTimeout(10, TimeUnit.SECONDS)
+                        .register(new ServiceToken(config))
                         .property("microprofile.rest.client.disable.default.mapper", true)
                         .build(TasksApi.class))
                 .toList();

@@ -3,6 +3,7 @@ package dev.cohort.worker.messaging;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.InvalidEventException;
+import dev.cohort.contracts.KafkaConnection;
 import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.Role;
@@ -12,6 +13,7 @@ import dev.cohort.worker.service.SubtaskRunner;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -44,7 +45,6 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Takes work from the dispatch topics of the roles this worker serves, through one Kafka share group per role, so
@@ -59,16 +59,17 @@ public class DispatchConsumers {
 
     private final WorkerConfig config;
     private final SubtaskRunner runner;
-    private final String bootstrapServers;
+    /** The service's {@code kafka.*} settings: the clients built here reach and log in to the broker as the channels do. */
+    private final Map<String, Object> kafka;
     private final List<Slot> slots = new ArrayList<>();
     private ExecutorService threads;
     private KafkaProducer<String, String> deadLetters;
 
     public DispatchConsumers(WorkerConfig config, SubtaskRunner runner,
-                             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.runner = runner;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
@@ -272,9 +273,7 @@ public class DispatchConsumers {
      * worker joined. Earlier records that are no longer current are skipped cheaply (see SubtaskRunner).
      */
     private void startGroupsFromEarliest() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaConnection.of(kafka))) {
             Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new HashMap<>();
             for (Role role : config.roles()) {
                 changes.put(new ConfigResource(ConfigResource.Type.GROUP, config.shareGroupPrefix() + role.id()),
@@ -305,8 +304,7 @@ public class DispatchConsumers {
     }
 
     private Properties consumerConfig(Role role, String clientId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = KafkaConnection.of(kafka);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.shareGroupPrefix() + role.id());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -318,8 +316,7 @@ public class DispatchConsumers {
     }
 
     private Properties producerConfig() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = KafkaConnection.of(kafka);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -2,6 +2,7 @@ package dev.cohort.worker.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cohort.contracts.Redaction;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Provider;
@@ -84,7 +85,8 @@ public final class Failures {
     /** Classifies an HTTP error status with the provider's error body and Retry-After. */
     public static ModelCallException fromStatus(int status, String body, Duration retryAfter, ModelRef model,
                                                 ProviderSettings settings, Throwable cause) {
-        String detail = errorMessage(body);
+        // An error body may echo the request's credentials: none of it reaches an event, a log or an answer.
+        String detail = Redaction.redact(errorMessage(body), settings.apiKey());
         String name = settings.displayName();
         String said = name + " answered " + status + (detail.isEmpty() ? "" : " (" + detail + ")");
         boolean openRouter = settings.provider() == Provider.OPENROUTER;

@@ -1,5 +1,6 @@
 package dev.cohort.worker.model;
 
+import dev.cohort.contracts.Redaction;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public class ModelCallException extends RuntimeException {
 
     private ModelCallException(FailureKind kind, boolean retryable, String message, ModelRef model, Integer httpStatus,
                                Duration retryAfter, Throwable cause, int attempts) {
-        super(message, cause);
+        super(Redaction.redact(message), cause);
         this.kind = kind;
         this.retryable = retryable;
         this.retryAfter = retryAfter;

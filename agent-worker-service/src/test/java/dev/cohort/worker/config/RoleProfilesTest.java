@@ -63,6 +63,20 @@ class RoleProfilesTest {
     }
 
     @Test
+    void anOpenRouterKeyIsSentOnlyOverHttpsOrToThisMachine() throws IOException {
+        Map<String, String> plainHttp = Map.of("OPENROUTER_API_KEY", "sk-or-test",
+                "%hybrid.cohort.providers.openrouter.url", "http://proxy.example.com/api/v1");
+        ModelConfigException failure = assertThrows(ModelConfigException.class, () -> shipped("hybrid", plainHttp));
+        assertTrue(failure.getMessage().contains("only sent over HTTPS"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("sk-or-test"), "the key is not in the message");
+
+        shipped("hybrid", Map.of("OPENROUTER_API_KEY", "sk-or-test",
+                "%hybrid.cohort.providers.openrouter.url", "http://localhost:8090/v1"));
+        shipped("hybrid", Map.of("OPENROUTER_API_KEY", "sk-or-test",
+                "%hybrid.cohort.providers.openrouter.url", "https://openrouter.example.com/api/v1"));
+    }
+
+    @Test
     void aValidMinimalConfigurationBuildsEveryRole() {
         Map<Role, RoleProfile> profiles = RoleProfiles.from(mapping(minimal()), name -> "You are helpful.");
 

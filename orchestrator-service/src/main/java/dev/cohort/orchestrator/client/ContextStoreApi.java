@@ -8,10 +8,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The context store's artifact reads (its {@code ArtifactResource}); {@code quarkus.rest-client.context-store.*}. */
+/**
+ * The context store's artifact reads (its {@code ArtifactResource}); {@code quarkus.rest-client.context-store.*}.
+ * Calls carry the orchestrator's service token.
+ */
 @RegisterRestClient(configKey = "context-store")
+@RegisterClientHeaders(ServiceToken.class)
 @Path("/api/tasks/{taskId}")
 @Produces(MediaType.APPLICATION_JSON)
 public interface ContextStoreApi {

@@ -80,6 +80,27 @@ public interface OrchestratorConfig {
     /** Per-role overrides, e.g. {@code cohort.orchestrator.roles.lead.max-attempts=4}. */
     Map<String, RoleOverrides> roles();
 
+    /**
+     * Task submissions and commands one caller (a token's principal) may send per minute, as a steady rate; more
+     * are answered 429 with Retry-After. Counted per orchestrator replica.
+     */
+    @WithDefault("120")
+    int commandsPerMinute();
+
+    /** How many submissions and commands a caller may send at once, above the steady rate. */
+    @WithDefault("30")
+    int commandBurst();
+
+    /** Tasks one caller may have under way (not completed, failed or cancelled); a further submit is answered 429. */
+    @WithDefault("20")
+    int maxUnfinishedTasksPerCaller();
+
+    /**
+     * The service token the orchestrator shows the context store when it reads artifacts for an MCP client
+     * ({@code COHORT_ORCHESTRATOR_TOKEN}, groups {@code [orchestrator]}); a secret, from the environment.
+     */
+    Optional<String> token();
+
     /** The longest message accepted, from a person or an agent, in characters. */
     @WithDefault("8000")
     int maxMessageLength();

@@ -40,6 +40,10 @@ public class Task {
 
     public String template;
 
+    /** The principal that submitted the task. */
+    @Column(name = "created_by")
+    public String createdBy;
+
     @Column(nullable = false)
     public String status;
 

@@ -1,5 +1,6 @@
 package dev.cohort.orchestrator.mcp;
 
+import dev.cohort.contracts.Roles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,8 @@ import io.quarkiverse.mcp.server.ToolArg;
 import io.quarkiverse.mcp.server.ToolResponse;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.security.ForbiddenException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,15 +90,13 @@ public class CohortMcpTools {
 
     @Tool(name = "approve_plan", description = "Approve the plan of a task that is awaiting approval (submitted "
             + "with approvalMode 'manual'), as the lead proposed it; its subtasks start running.")
-    public Uni<ToolResponse> approvePlan(
-            @ToolArg(description = "The task's id (a UUID)") String taskId,
-            @ToolArg(description = "Who approves, for the task's history; 'user' by default", required = false)
-            String by) {
-        return call(() -> commands.approve(taskId, by == null ? null : toJson(Map.of("by", by))), this::json);
+    public Uni<ToolResponse> approvePlan(@ToolArg(description = "The task's id (a UUID)") String taskId) {
+        return call(() -> commands.approve(taskId, null), this::json);
     }
 
     @Tool(name = "list_artifacts", description = "A task's artifacts in the context store: the latest version of "
             + "each key, with kind, media type, size and time, without content.")
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ToolResponse> listArtifacts(
             @ToolArg(description = "The task's id (a UUID)") String taskId,
             @ToolArg(description = "Only keys starting with this, e.g. docs/", required = false) String prefix) {
@@ -105,6 +106,7 @@ public class CohortMcpTools {
 
     @Tool(name = "read_artifact", description = "One artifact of a task: its metadata as JSON, then its content. "
             + "The latest version unless a version is given.")
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ToolResponse> readArtifact(
             @ToolArg(description = "The task's id (a UUID)") String taskId,
             @ToolArg(description = "The artifact's key, e.g. docs/design.md (list_artifacts shows them)") String key,
@@ -146,6 +148,10 @@ public class CohortMcpTools {
         if (failure instanceof ApiException || failure instanceof CommandRejected
                 || failure instanceof ContextStoreException) {
             return ToolResponse.error(failure.getMessage());
+        }
+        if (failure instanceof ForbiddenException) {
+            return ToolResponse.error("your token's roles do not allow this: reading needs viewer, submitting and "
+                    + "approving operator");
         }
         Log.error("Unexpected error in an MCP tool call", failure);
         return ToolResponse.error("internal error; the orchestrator log has the details");

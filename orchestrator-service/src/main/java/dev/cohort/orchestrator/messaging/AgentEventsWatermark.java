@@ -1,6 +1,7 @@
 package dev.cohort.orchestrator.messaging;
 
 import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.KafkaConnection;
 import dev.cohort.contracts.Topics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import io.smallrye.common.annotation.Identifier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -43,7 +45,8 @@ public class AgentEventsWatermark {
     private static final int MAX_SAMPLES = 2000;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final String bootstrapServers;
+    /** The service's {@code kafka.*} settings: the admin client reaches and logs in to the broker as the channels do. */
+    private final Map<String, Object> kafka;
     private final String groupId;
     private final Deque<Sample> samples = new ArrayDeque<>();
     private volatile Admin admin;
@@ -55,9 +58,9 @@ public class AgentEventsWatermark {
     record Sample(Instant at, Map<TopicPartition, Long> ends) {
     }
 
-    public AgentEventsWatermark(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public AgentEventsWatermark(@Identifier("default-kafka-broker") Map<String, Object> kafka,
                                 @ConfigProperty(name = "mp.messaging.incoming.agent-events.group.id") String groupId) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.groupId = groupId;
     }
 
@@ -161,8 +164,7 @@ public class AgentEventsWatermark {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    Properties p = new Properties();
-                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                    Properties p = KafkaConnection.of(kafka);
                     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
                     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
                     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "cohort-orchestrator-watermark");

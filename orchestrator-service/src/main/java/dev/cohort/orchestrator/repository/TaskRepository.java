@@ -1,5 +1,6 @@
 package dev.cohort.orchestrator.repository;
 
+import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.orchestrator.domain.Task;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -18,6 +19,12 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
     /** The task, locked until the end of the transaction: every change to a task's graph goes through this. */
     public Uni<Task> lock(UUID id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** How many of a principal's tasks have not ended (submitted, planning, awaiting approval, running, paused). */
+    public Uni<Long> unfinishedBy(String createdBy) {
+        return count("createdBy = ?1 and status not in ?2", createdBy, List.of(TaskStatus.COMPLETED.id(),
+                TaskStatus.FAILED.id(), TaskStatus.CANCELLED.id()));
     }
 
     /** Newest first, optionally only tasks in one status. */

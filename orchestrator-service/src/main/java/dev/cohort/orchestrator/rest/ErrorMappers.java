@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.cohort.orchestrator.service.CommandRejected;
 import io.quarkus.logging.Log;
+import io.quarkus.security.ForbiddenException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -15,7 +16,17 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return respond(e.status(), e.getMessage(), null);
+        Response response = respond(e.status(), e.getMessage(), null);
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
+                : response;
+    }
+
+    /** An authenticated caller whose roles do not allow the operation. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(403, "your token's roles do not allow this: reads need viewer, task commands operator, "
+                + "checkpoints, rollbacks and deletes admin", "see docs/security.md");
     }
 
     @ServerExceptionMapper

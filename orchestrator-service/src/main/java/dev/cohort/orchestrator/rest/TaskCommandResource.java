@@ -2,6 +2,7 @@ package dev.cohort.orchestrator.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Roles;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.model.MessageKind;
 import dev.cohort.contracts.model.ModelRef;
@@ -17,7 +18,9 @@ import dev.cohort.orchestrator.repository.MessageRepository;
 import dev.cohort.orchestrator.service.PlanValidator;
 import dev.cohort.orchestrator.service.TaskControlService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -40,23 +43,30 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Commands on one task: plan approval, pause and resume, stopping one agent, extra subtasks, messages to agents. */
 @Path("/api/tasks/{id}")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Task control", description = "Steer a running team")
+@Tag(name = "Task control", description = "Steer a running team; every command needs the operator role and is "
+        + "recorded under the caller's name")
+@RolesAllowed(Roles.OPERATOR)
 public class TaskCommandResource {
 
     private final TaskControlService control;
     private final MessageRepository messages;
     private final OutboxRelay relay;
     private final OrchestratorConfig config;
+    private final SecurityIdentity caller;
 
     public TaskCommandResource(TaskControlService control, MessageRepository messages, OutboxRelay relay,
-                               OrchestratorConfig config) {
+                               OrchestratorConfig config, SecurityIdentity caller) {
+        this.caller = caller;
         this.config = config;
         this.control = control;
         this.messages = messages;
         this.relay = relay;
     }
 
-    /** An edited plan: the lead's plan shape, each subtask optionally with a model. */
+    /**
+     * An edited plan: the lead's plan shape, each subtask optionally with a model. A {@code by} (or a message's
+     * {@code from}) in a request is accepted and ignored: who gave a command is the caller's token.
+     */
     public record ApproveRequest(String by, List<EditedSubtask> subtasks) {
     }
 
@@ -89,7 +99,7 @@ public class TaskCommandResource {
             + "added or removed subtasks)")
     public Uni<TaskView> approve(@PathParam("id") String id, String body) throws JsonProcessingException {
         ApproveRequest request = optionalBody(body, ApproveRequest.class);
-        String by = by(request == null ? null : request.by());
+        String by = by();
         List<PlannedSubtask> edit = null;
         Map<String, ModelRef> models = new HashMap<>();
         if (request != null && request.subtasks() != null) {
@@ -114,22 +124,21 @@ public class TaskCommandResource {
     @Operation(summary = "Reject the plan; the task ends")
     public Uni<TaskView> reject(@PathParam("id") String id, String body) throws JsonProcessingException {
         RejectRequest request = optionalBody(body, RejectRequest.class);
-        return control.reject(TaskResource.parseId(id), by(request == null ? null : request.by()),
+        return control.reject(TaskResource.parseId(id), by(),
                 request == null ? null : request.reason()).invoke(relay::kick).map(TaskView::of);
     }
 
     @POST
     @Path("/pause")
     @Operation(summary = "Pause: nothing new is dispatched and attempts in flight are cancelled")
-    public Uni<TaskView> pause(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by) {
-        return control.pause(TaskResource.parseId(id), by).invoke(relay::kick).map(TaskView::of);
+    public Uni<TaskView> pause(@PathParam("id") String id) {
+        return control.pause(TaskResource.parseId(id), by()).invoke(relay::kick).map(TaskView::of);
     }
 
     @POST
     @Path("/resume")
     @Operation(summary = "Resume a paused task, optionally with a higher budget")
-    public Uni<TaskView> resume(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by,
-                                @QueryParam("budgetUsd") String budgetUsd) {
+    public Uni<TaskView> resume(@PathParam("id") String id, @QueryParam("budgetUsd") String budgetUsd) {
         BigDecimal budget = null;
         if (budgetUsd != null && !budgetUsd.isBlank()) {
             try {
@@ -141,7 +150,7 @@ public class TaskCommandResource {
                 throw ApiException.badRequest("'budgetUsd' must be positive");
             }
         }
-        return control.resume(TaskResource.parseId(id), by, budget).invoke(relay::kick).map(TaskView::of);
+        return control.resume(TaskResource.parseId(id), by(), budget).invoke(relay::kick).map(TaskView::of);
     }
 
     @POST
@@ -189,7 +198,7 @@ public class TaskCommandResource {
             default -> throw ApiException.badRequest("'retry' must be true (run the subtask again) or false "
                     + "(cancel it and skip what depends on it), was '" + retry + "'");
         };
-        return control.stop(TaskResource.parseId(id), subtask, by(request == null ? null : request.by()),
+        return control.stop(TaskResource.parseId(id), subtask, by(),
                 request == null ? null : request.reason(), again).invoke(relay::kick).map(TaskView::of);
     }
 
@@ -204,9 +213,8 @@ public class TaskCommandResource {
             throw ApiException.badRequest("'text' has " + request.text().length() + " characters; the limit is "
                     + config.maxMessageLength());
         }
-        if (request.to().id() != null && request.to().id().length() > 200
-                || request.from() != null && request.from().length() > 200) {
-            throw ApiException.badRequest("'to.id' and 'from' may have at most 200 characters");
+        if (request.to().id() != null && request.to().id().length() > 200) {
+            throw ApiException.badRequest("'to.id' may have at most 200 characters");
         }
         ParticipantType type = parse(() -> ParticipantType.fromId(request.to().type()), "to.type");
         if (type == ParticipantType.PERSON) {
@@ -217,13 +225,14 @@ public class TaskCommandResource {
                 : Participant.agent(require(request.to().id(), "to.id"));
         MessageKind kind = request.kind() == null ? MessageKind.NOTE : parse(() -> MessageKind.fromId(request.kind()), "kind");
         UUID taskId = TaskResource.parseId(id);
-        AgentMessage message = new AgentMessage(taskId.toString(), Participant.person(by(request.from())), to, kind,
+        AgentMessage message = new AgentMessage(taskId.toString(), Participant.person(by()), to, kind,
                 request.text().strip(), null, null);
         return control.message(taskId, message).invoke(relay::kick);
     }
 
     @GET
     @Path("/messages")
+    @RolesAllowed(Roles.VIEWER)
     @WithSession
     @Operation(summary = "The task's messages, oldest first")
     public Uni<List<AgentMessage>> messages(@PathParam("id") String id) {
@@ -235,8 +244,9 @@ public class TaskCommandResource {
         return body == null || body.isBlank() ? null : EventCodec.mapper().readValue(body, type);
     }
 
-    private static String by(String by) {
-        return by == null || by.isBlank() ? "user" : by.strip();
+    /** Who gives the command: the caller's principal, never a name in the request. */
+    private String by() {
+        return Callers.name(caller);
     }
 
     private static Role role(String id) {

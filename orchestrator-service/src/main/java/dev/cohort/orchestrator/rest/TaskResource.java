@@ -1,5 +1,6 @@
 package dev.cohort.orchestrator.rest;
 
+import dev.cohort.contracts.Roles;
 import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
 import dev.cohort.orchestrator.repository.AttemptRepository;
@@ -8,7 +9,9 @@ import dev.cohort.orchestrator.repository.TaskRepository;
 import dev.cohort.orchestrator.service.OrchestrationService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import dev.cohort.orchestrator.service.TaskService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -39,9 +42,14 @@ public class TaskResource {
     private final SubtaskRepository subtasks;
     private final AttemptRepository attempts;
     private final OrchestrationService orchestration;
+    private final CallerLimits limits;
+    private final SecurityIdentity caller;
 
     public TaskResource(TaskService service, TaskRepository tasks, TaskRequests requests, OutboxRelay relay,
-                        SubtaskRepository subtasks, AttemptRepository attempts, OrchestrationService orchestration) {
+                        SubtaskRepository subtasks, AttemptRepository attempts, OrchestrationService orchestration,
+                        CallerLimits limits, SecurityIdentity caller) {
+        this.limits = limits;
+        this.caller = caller;
         this.service = service;
         this.tasks = tasks;
         this.requests = requests;
@@ -52,16 +60,21 @@ public class TaskResource {
     }
 
     @POST
-    @Operation(summary = "Submit a task", description = "Stores the task and announces it with a task.submitted event")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Submit a task", description = "Stores the task and announces it with a task.submitted event; "
+            + "the caller is recorded as its creator")
     public Uni<Response> submit(SubmitTaskRequest request) {
         var submission = requests.validate(request);
-        return service.submit(submission)
+        String by = Callers.name(caller);
+        return limits.mayStartTask(by)
+                .chain(() -> service.submit(submission, by))
                 .invoke(relay::kick)
                 .map(task -> Response.created(URI.create("/api/tasks/" + task.id)).entity(TaskView.of(task)).build());
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Get one task with its subtasks, attempts, tokens, cost and timings")
     @WithSession
     public Uni<TaskView> get(@PathParam("id") String id) {
@@ -76,16 +89,19 @@ public class TaskResource {
 
     @POST
     @Path("/{id}/cancel")
-    @Operation(summary = "Cancel a task", description = "Stops dispatching; in-flight attempts are cancelled")
-    public Uni<TaskView> cancel(@PathParam("id") String id, @QueryParam("by") @DefaultValue("user") String by) {
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Cancel a task", description = "Stops dispatching; in-flight attempts are cancelled. The "
+            + "caller is recorded as who cancelled it")
+    public Uni<TaskView> cancel(@PathParam("id") String id) {
         UUID taskId = parseId(id);
-        return orchestration.cancel(taskId, by, null)
+        return orchestration.cancel(taskId, Callers.name(caller), null)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("no task with id " + id))
                 .invoke(relay::kick)
                 .map(TaskView::of);
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "List tasks, newest first")
     public Uni<List<TaskView>> list(@QueryParam("status") String status,
                                     @QueryParam("page") @DefaultValue("0") int page,

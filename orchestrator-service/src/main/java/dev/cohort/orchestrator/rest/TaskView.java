@@ -18,7 +18,7 @@ import java.util.UUID;
 public record TaskView(String id, String title, String description, List<Role> roles, ApprovalMode approvalMode,
                        BigDecimal budgetUsd, String template, TaskStatus status, String statusReason, String summary,
                        long promptTokens, long completionTokens, BigDecimal costUsd, Instant createdAt,
-                       Instant updatedAt, Instant finishedAt, List<SubtaskView> subtasks) {
+                       Instant updatedAt, Instant finishedAt, String createdBy, List<SubtaskView> subtasks) {
 
     static TaskView of(Task task) {
         return of(task, null, Map.of());
@@ -28,7 +28,7 @@ public record TaskView(String id, String title, String description, List<Role> r
         return new TaskView(task.id.toString(), task.title, task.description, task.roleList(),
                 task.approvalModeValue(), task.budgetUsd, task.template, task.statusValue(), task.statusReason,
                 task.summary, task.promptTokens, task.completionTokens, task.costUsd, task.createdAt, task.updatedAt,
-                task.finishedAt,
+                task.finishedAt, task.createdBy,
                 subtasks == null ? null : subtasks.stream()
                         .map(s -> SubtaskView.of(s, attempts.getOrDefault(s.id, List.of()))).toList());
     }

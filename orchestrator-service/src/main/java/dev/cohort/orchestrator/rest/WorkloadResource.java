@@ -1,9 +1,11 @@
 package dev.cohort.orchestrator.rest;
 
+import dev.cohort.contracts.Roles;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/workload")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Workload", description = "Subtasks waiting for or running on each role's workers, for autoscaling")
+@RolesAllowed(Roles.VIEWER)
 public class WorkloadResource {
 
     /** One role's share: dispatched and not yet taken by a worker, and running on one. */

@@ -27,8 +27,9 @@ public class TaskService {
     }
 
     @WithTransaction
-    public Uni<Task> submit(TaskSubmission submission) {
+    public Uni<Task> submit(TaskSubmission submission, String createdBy) {
         Task task = new Task();
+        task.createdBy = createdBy;
         task.id = UUID.randomUUID();
         task.title = submission.title();
         task.description = submission.description();

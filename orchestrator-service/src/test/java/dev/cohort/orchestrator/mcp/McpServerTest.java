@@ -4,11 +4,14 @@ import static dev.cohort.orchestrator.service.ScriptedWorker.completed;
 import static dev.cohort.orchestrator.service.ScriptedWorker.started;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +20,8 @@ import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.orchestrator.service.ScriptedWorker;
+import dev.cohort.testsupport.AuthenticatedRestAssured;
+import dev.cohort.testsupport.TestTokens;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -25,7 +30,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,11 +85,56 @@ class McpServerTest {
 
     @BeforeEach
     void connect() {
-        var transport = HttpClientStreamableHttpTransport.builder(base.toString().replaceAll("/+$", ""))
-                .endpoint("/mcp").build();
-        client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
-                .clientInfo(McpSchema.Implementation.builder("cohort-mcp-test", "1.0").build()).build();
+        client = connect(TestTokens.operator());
         client.initialize();
+    }
+
+    /** An MCP client that sends this token, or none. */
+    private McpSyncClient connect(String token) {
+        var request = HttpRequest.newBuilder();
+        if (token != null) {
+            request.header("Authorization", TestTokens.bearer(token));
+        }
+        var transport = HttpClientStreamableHttpTransport.builder(base.toString().replaceAll("/+$", ""))
+                .endpoint("/mcp").requestBuilder(request).build();
+        return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .clientInfo(McpSchema.Implementation.builder("cohort-mcp-test", "1.0").build()).build();
+    }
+
+    @Test
+    void withoutATokenTheServerAnswers401AndPointsAtItsProtectedResourceMetadata() throws Exception {
+        McpSyncClient anonymous = connect(null);
+        assertThrows(RuntimeException.class, anonymous::initialize, "no session without a token");
+        anonymous.close();
+
+        AuthenticatedRestAssured.anonymous();
+        String challenge = given().contentType("application/json").accept("application/json, text/event-stream")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")
+                .post("/mcp").then().statusCode(401).extract().header("WWW-Authenticate");
+        assertTrue(challenge.startsWith("Bearer ") && challenge.contains("resource_metadata=\""), challenge);
+        String metadataUrl = challenge.replaceAll(".*resource_metadata=\"([^\"]+)\".*", "$1");
+        assertTrue(metadataUrl.endsWith("/.well-known/oauth-protected-resource/mcp"), metadataUrl);
+        given().get(URI.create(metadataUrl).getPath()).then().statusCode(200)
+                .body("resource", endsWith("/mcp"))
+                .body("bearer_methods_supported", equalTo(List.of("header")))
+                .body("scopes_supported", hasItem("operator"));
+        given().header("Authorization", "Bearer not.a.token").contentType("application/json")
+                .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")
+                .post("/mcp").then().statusCode(401).header("WWW-Authenticate", containsString("resource_metadata"));
+    }
+
+    @Test
+    void aViewerReadsThroughMcpButCannotSubmit() {
+        McpSyncClient viewer = connect(TestTokens.viewer());
+        try {
+            viewer.initialize();
+            String refused = error(viewer.callTool(McpSchema.CallToolRequest.builder("submit_task")
+                    .arguments(new HashMap<>(Map.of("description", "not allowed"))).build()));
+            assertTrue(refused.contains("roles do not allow"), refused);
+            ok(viewer.callTool(McpSchema.CallToolRequest.builder("list_tasks").arguments(new HashMap<>()).build()));
+        } finally {
+            viewer.closeGracefully();
+        }
     }
 
     @AfterEach
@@ -142,7 +194,7 @@ class McpServerTest {
         assertTrue(worker.receivedFor(id).stream().allMatch(d -> d.kind() == SubtaskKind.PLAN),
                 "nothing but the plan runs before approval");
 
-        JsonNode approved = json(ok(call("approve_plan", Map.of("taskId", id, "by", "mcp-user"))));
+        JsonNode approved = json(ok(call("approve_plan", Map.of("taskId", id))));
         assertEquals("running", approved.path("status").asText());
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->

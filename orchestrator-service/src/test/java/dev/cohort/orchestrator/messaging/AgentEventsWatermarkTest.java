@@ -19,7 +19,7 @@ class AgentEventsWatermarkTest {
 
     @Test
     void itStaysWhileAnyPartitionIsBehindAndMovesOnceAllHavePassedASample() {
-        AgentEventsWatermark watermark = new AgentEventsWatermark("localhost:1", "group");
+        AgentEventsWatermark watermark = new AgentEventsWatermark(Map.of("bootstrap.servers", "localhost:1"), "group");
         assertNull(watermark.advance(new AgentEventsWatermark.Sample(T0, Map.of(P0, 10L, P1, 5L)),
                 Map.of(P0, 10L, P1, 4L)), "partition 1 is one record behind");
         // Reports keep coming; partition 1 catches up with the first sample only.
@@ -36,13 +36,13 @@ class AgentEventsWatermarkTest {
 
     @Test
     void anEmptyPartitionNeverHoldsItBack() {
-        AgentEventsWatermark watermark = new AgentEventsWatermark("localhost:1", "group");
+        AgentEventsWatermark watermark = new AgentEventsWatermark(Map.of("bootstrap.servers", "localhost:1"), "group");
         assertEquals(T0, watermark.advance(new AgentEventsWatermark.Sample(T0, Map.of(P0, 0L, P1, 3L)), Map.of(P1, 3L)));
     }
 
     @Test
     void afterStartUpNothingIsReclaimedUntilTheBrokerWasReachableForAFullLease() {
-        AgentEventsWatermark watermark = new AgentEventsWatermark("localhost:1", "group");
+        AgentEventsWatermark watermark = new AgentEventsWatermark(Map.of("bootstrap.servers", "localhost:1"), "group");
         Duration ttl = Duration.ofSeconds(6);
         watermark.advance(new AgentEventsWatermark.Sample(T0, Map.of(P0, 1L)), Map.of(P0, 1L));
         assertNull(watermark.reclaimBefore(ttl), "workers first get a full lease to report");

@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.event.TaskEvent;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.testsupport.TopicReader;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -212,8 +214,12 @@ class OrchestrationTest {
                 .post("/api/tasks").then().statusCode(201).extract().path("id");
         awaitStatus(id, "awaiting-approval");
 
-        given().post("/api/tasks/" + id + "/cancel?by=alice").then().statusCode(200).body("status", equalTo("cancelled"));
-        given().get("/api/tasks/" + id).then().body("statusReason", containsString("alice"));
+        // Who cancelled is the caller's token, not a name in the request.
+        given().header("Authorization", TestTokens.bearer(TestTokens.mint("alice", "operator")))
+                .post("/api/tasks/" + id + "/cancel?by=mallory").then().statusCode(200)
+                .body("status", equalTo("cancelled"));
+        given().get("/api/tasks/" + id).then().body("statusReason", containsString("alice"))
+                .body("statusReason", not(containsString("mallory")));
         given().post("/api/tasks/00000000-0000-0000-0000-000000000000/cancel").then().statusCode(404);
     }
 

@@ -37,6 +37,7 @@ import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
 import dev.cohort.testsupport.TopicWriter;
 import dev.cohort.testsupport.TopicReader;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -55,6 +56,9 @@ import org.junit.jupiter.api.Test;
 /** People steering a team, and agents working together, against the real broker and database. */
 @QuarkusTest
 class TaskControlTest {
+
+    /** An operator named alice: what she does is recorded under her name. */
+    static final String ALICE = TestTokens.bearer(TestTokens.mint("alice", "operator"));
 
     static final String READS = """
             {"subtasks": [
@@ -195,7 +199,8 @@ class TaskControlTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !dispatches(id, "API").isEmpty());
         SubtaskDispatch first = dispatches(id, "API").get(0);
 
-        given().contentType(ContentType.JSON).body("{\"by\": \"alice\", \"reason\": \"stuck in a loop\"}")
+        given().contentType(ContentType.JSON).header("Authorization", ALICE)
+                .body("{\"by\": \"mallory\", \"reason\": \"stuck in a loop\"}")
                 .post("/api/tasks/" + id + "/subtasks/b/stop").then().statusCode(200).body("status", equalTo("running"));
         await().atMost(Duration.ofSeconds(30)).until(() -> dispatches(id, "API").size() == 2);
         SubtaskDispatch second = dispatches(id, "API").get(1);
@@ -313,8 +318,9 @@ class TaskControlTest {
         String id = submit("message", "manual", null);
         awaitStatus(id, "awaiting-approval");
 
-        given().contentType(ContentType.JSON)
-                .body("{\"from\": \"alice\", \"to\": {\"type\": \"role\", \"id\": \"backend\"}, \"text\": \"Use Postgres\"}")
+        // The sender is the caller's token; a 'from' in the body is ignored.
+        given().contentType(ContentType.JSON).header("Authorization", ALICE)
+                .body("{\"from\": \"mallory\", \"to\": {\"type\": \"role\", \"id\": \"backend\"}, \"text\": \"Use Postgres\"}")
                 .post("/api/tasks/" + id + "/messages").then().statusCode(200).body("from.id", equalTo("alice"));
         given().contentType(ContentType.JSON).body("{\"to\": {\"type\": \"planet\", \"id\": \"x\"}, \"text\": \"hi\"}")
                 .post("/api/tasks/" + id + "/messages").then().statusCode(400).body("error", containsString("to.type"));
