@@ -45,12 +45,12 @@ build_if_needed() {
   fi
 }
 
-# start_service NAME MODULE PORT [ENV=VALUE...]
+# start_service NAME MODULE PORT [ENV=VALUE...]; the values (tokens among them) go into the environment, not argv.
 start_service() {
   local name=$1 module=$2 port=$3; shift 3
   if pid_alive "$PIDS/$name.pid"; then say "  $name is already running"; return; fi
-  (exec env QUARKUS_HTTP_PORT="$port" KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" "$@" \
-     java -Xmx512m -jar "$COHORT_ROOT/$module/target/quarkus-app/quarkus-run.jar" >"$COHORT_LOGS/$name.log" 2>&1) &
+  (export QUARKUS_HTTP_PORT="$port" KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" "${AUTH_ENV[@]}" "$@"
+   exec java -Xmx512m -jar "$COHORT_ROOT/$module/target/quarkus-app/quarkus-run.jar" >"$COHORT_LOGS/$name.log" 2>&1) &
   echo $! > "$PIDS/$name.pid"
   READY_URLS="$READY_URLS http://localhost:$port"
 }
@@ -60,7 +60,22 @@ db_env() {
        "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$POSTGRES_PORT/$1"
 }
 
+# Tokens: the local stack is its own issuer. A key pair in .cohort/keys (made once) signs an operator token for you
+# (.cohort/token, mode 600, read by ./cohort) and the services' own tokens; every service verifies with the public key.
+# Deployments use an identity provider instead (docs/security.md).
+mint() { "$COHORT_ROOT/cohort" token --keys "$COHORT_HOME/keys" --ttl 720 "$@"; }
+issue_tokens() {
+  ( umask 077
+    mint --role operator --subject "${USER:-operator}" > "$COHORT_HOME/token.new" \
+      && mv "$COHORT_HOME/token.new" "$COHORT_HOME/token" \
+      && printf 'http://localhost:8082/#login=%s\n' "$(cat "$COHORT_HOME/token")" > "$COHORT_HOME/login-link" ) \
+    || fail "could not make the local tokens (see the error above)"
+  AUTH_ENV=(MP_JWT_VERIFY_PUBLICKEY_LOCATION="file:$COHORT_HOME/keys/public.pem")
+  ORCHESTRATOR_TOKEN=$(mint --role orchestrator --subject orchestrator) || fail "could not make the orchestrator's token"
+}
+
 build_if_needed
+issue_tokens
 "$dir/infra.sh" start
 trap 'echo; say "Stopping Cohort..."; stop_all; exit 130' INT TERM
 
@@ -78,17 +93,22 @@ else
 fi
 say "Starting the services (logs in $COHORT_LOGS)..."
 start_service context-store context-store-service 8081 $(db_env cohort_context)
-start_service orchestrator orchestrator-service 8080 $(db_env cohort_orchestrator)
+start_service orchestrator orchestrator-service 8080 $(db_env cohort_orchestrator) \
+  COHORT_ORCHESTRATOR_TOKEN="$ORCHESTRATOR_TOKEN"
 start_service dashboard dashboard-service 8082
 for w in a b; do
   port=$((8082 + $(printf '%d' "'$w") - 96))
-  start_service "worker-$w" agent-worker-service "$port" COHORT_WORKER_NAME="worker-$w" "${MODEL_ENV[@]}"
+  worker_token=$(mint --role worker --subject "worker-$w") || fail "could not make worker-$w's token"
+  start_service "worker-$w" agent-worker-service "$port" COHORT_WORKER_NAME="worker-$w" \
+    COHORT_WORKER_TOKEN="$worker_token" "${MODEL_ENV[@]}"
 done
 
 COHORT="$COHORT_ROOT/cohort"
 "$COHORT" wait $READY_URLS || { stop_all; fail "Cohort did not become ready; see $COHORT_LOGS"; }
 say ""
 say "Cohort is running. Dashboard: http://localhost:8082   API: http://localhost:8080/q/swagger-ui"
+say "Your operator token is in $COHORT_HOME/token (./cohort uses it); paste it into the dashboard's sign-in, or open"
+say "the sign-in link kept in $COHORT_HOME/login-link."
 say ""
 say "Sample task: $TASK"
 id=$("$COHORT" submit "$TASK" | awk '/^submitted/ {print $2}')

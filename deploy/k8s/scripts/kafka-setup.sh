@@ -38,7 +38,6 @@ dashboard      Read          topic  literal   cohort.agent-events
 dashboard      Read          topic  literal   cohort.artifact-events
 dashboard      Read          topic  literal   cohort.agent-messages
 dashboard      Read          group  prefixed  cohort-dashboard-
-dashboard      Write         topic  literal   cohort.dead-letter
 worker         Write         topic  literal   cohort.agent-events
 worker         Write         topic  literal   cohort.dead-letter
 worker         Read          topic  prefixed  cohort.dispatch.

@@ -25,11 +25,18 @@ final class Api {
 
     private final String name;
     private final String baseUrl;
+    /** The bearer token sent with every request, or null. */
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     Api(String name, String baseUrl) {
+        this(name, baseUrl, null);
+    }
+
+    Api(String name, String baseUrl, String token) {
         this.name = name;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token == null || token.isBlank() ? null : token.strip();
     }
 
     /** One path segment or query value, percent-encoded; a space as %20, which paths and queries both read as one. */
@@ -43,7 +50,7 @@ final class Api {
     }
 
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(request(path).GET());
     }
 
     JsonNode post(String path, Object body) {
@@ -54,7 +61,7 @@ final class Api {
         } catch (IOException e) {
             throw new CliException(1, "cannot encode the request: " + e.getMessage());
         }
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(publisher));
+        return send(request(path).header("Content-Type", "application/json").POST(publisher));
     }
 
     /**
@@ -73,7 +80,7 @@ final class Api {
             throw new CliException(73, "cannot write in " + dir + ": " + e.getMessage());
         }
         try {
-            HttpResponse<Path> response = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(2))
+            HttpResponse<Path> response = http.send(request(path).timeout(Duration.ofMinutes(2))
                     .GET().build(), HttpResponse.BodyHandlers.ofFile(part));
             if (response.statusCode() >= 300) {
                 throw refused(response.statusCode(), Files.readString(part));
@@ -124,6 +131,16 @@ final class Api {
         } catch (IOException ignored) {
             // not JSON: show it as it is
         }
+        if (status == 401) {
+            return new CliException(2, "the " + name + " needs a valid token (HTTP 401): "
+                    + (token == null ? "none was sent" : "the one sent was refused (expired, or signed by another key)")
+                    + ". Set COHORT_TOKEN, or put one in .cohort/token (deploy/local/run.sh writes it; "
+                    + "`./cohort token` makes one for the local stack)");
+        }
+        if (status == 403) {
+            return new CliException(2, "the " + name + " refused the request (HTTP 403): " + message
+                    + ". Reads need the viewer role, task commands operator, checkpoints and rollbacks admin");
+        }
         return new CliException(2, "the " + name + " refused the request (HTTP " + status + "): " + message);
     }
 
@@ -137,7 +154,11 @@ final class Api {
         return new CliException(3, "the " + name + " at " + baseUrl + " did not answer: " + e.getMessage());
     }
 
-    private URI uri(String path) {
-        return URI.create(baseUrl + path);
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request;
     }
 }

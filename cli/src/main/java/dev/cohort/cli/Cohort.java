@@ -1,6 +1,7 @@
 package dev.cohort.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,13 @@ public final class Cohort {
               artifact <task> <key> [--version N]
               export <task> [--out FILE]      the task's latest artifacts as a zip
               wait <url>... [--timeout S]     wait until services are ready (for scripts)
+              token [--role R] [--subject NAME] [--ttl HOURS] [--keys DIR]
+                                              print a token signed with the local stack's key ($COHORT_HOME/keys):
+                                              role viewer, operator (default), admin, worker or orchestrator
 
             Servers: COHORT_ORCHESTRATOR_URL (default http://localhost:8080),
                      COHORT_CONTEXT_STORE_URL (default http://localhost:8081)
+            Token:   COHORT_TOKEN, or the file COHORT_TOKEN_FILE (default $COHORT_HOME/token, COHORT_HOME=.cohort)
             """;
 
     static final int SUMMARY_LINES = 15;
@@ -58,15 +63,35 @@ public final class Cohort {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
+        String token = token(env);
         Cohort cli = new Cohort(
-                new Api("orchestrator", env.getOrDefault("COHORT_ORCHESTRATOR_URL", "http://localhost:8080")),
-                new Api("context store", env.getOrDefault("COHORT_CONTEXT_STORE_URL", "http://localhost:8081")),
+                new Api("orchestrator", env.getOrDefault("COHORT_ORCHESTRATOR_URL", "http://localhost:8080"), token),
+                new Api("context store", env.getOrDefault("COHORT_CONTEXT_STORE_URL", "http://localhost:8081"), token),
                 System.out, System.console() != null && env.get("NO_COLOR") == null);
         try {
             cli.run(args);
         } catch (CliException e) {
             System.err.println("cohort: " + e.getMessage());
             System.exit(e.exitCode);
+        }
+    }
+
+    /** Where the local stack keeps its state: {@code COHORT_HOME}, by default {@code .cohort}. */
+    static String home(Map<String, String> env) {
+        return env.getOrDefault("COHORT_HOME", ".cohort");
+    }
+
+    /** {@code COHORT_TOKEN}, else the contents of {@code COHORT_TOKEN_FILE} (default {@code $COHORT_HOME/token}), else none. */
+    static String token(Map<String, String> env) {
+        String token = env.get("COHORT_TOKEN");
+        if (token != null && !token.isBlank()) {
+            return token.strip();
+        }
+        Path file = Path.of(env.getOrDefault("COHORT_TOKEN_FILE", home(env) + "/token"));
+        try {
+            return Files.isReadable(file) ? Files.readString(file).strip() : null;
+        } catch (IOException e) {
+            throw new CliException(1, "cannot read the token in " + file + ": " + e.getMessage());
         }
     }
 
@@ -98,6 +123,7 @@ public final class Cohort {
             case "artifact" -> artifact(args);
             case "export" -> export(args);
             case "wait" -> waitReady(args);
+            case "token" -> mintToken(args);
             case "help", "--help", "-h" -> out.print(USAGE);
             default -> throw new CliException(64, "unknown command '" + command + "'\n" + USAGE);
         }
@@ -205,7 +231,6 @@ public final class Cohort {
         String subtask = args.next("a subtask key or id");
         boolean retry = !args.flag("no-retry");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("by", System.getProperty("user.name", "user"));
         body.put("reason", args.option("reason", null));
         status(orchestrator.post(path + "/subtasks/" + Api.encode(subtask) + "/stop" + (retry ? "" : "?retry=false"), body));
         out.println(retry ? "stopped " + subtask + "; it runs again as a new attempt"
@@ -274,6 +299,33 @@ public final class Cohort {
         out.println("exported to " + target.toAbsolutePath());
     }
 
+    static final Set<String> ROLES = Set.of("viewer", "operator", "admin", "worker", "orchestrator");
+
+    /** Prints a token signed with the local stack's key; the keys are made on first use. */
+    private void mintToken(Args args) {
+        String role = args.option("role", "operator");
+        if (!ROLES.contains(role)) {
+            throw new CliException(64, "--role must be one of viewer, operator, admin, worker, orchestrator; was '"
+                    + role + "'");
+        }
+        long hours;
+        try {
+            hours = Long.parseLong(args.option("ttl", "12"));
+        } catch (NumberFormatException e) {
+            throw new CliException(64, "--ttl is a number of hours");
+        }
+        if (hours < 1) {
+            throw new CliException(64, "--ttl is at least 1 hour");
+        }
+        String subject = args.option("subject", System.getProperty("user.name", role));
+        Path keys = Path.of(args.option("keys", home(System.getenv()) + "/keys"));
+        try {
+            out.println(LocalIssuer.inDirectory(keys).mint(subject, java.time.Duration.ofHours(hours), List.of(role)));
+        } catch (IllegalStateException e) {
+            throw new CliException(1, e.getMessage());
+        }
+    }
+
     /** Waits until each service's readiness check passes; for scripts that start Cohort. */
     private void waitReady(Args args) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(
@@ -331,7 +383,7 @@ public final class Cohort {
         private final Map<String, String> options = new HashMap<>();
         private static final Set<String> FLAGS = Set.of("follow", "manual", "question", "no-retry");
         private static final Set<String> OPTIONS = Set.of("title", "roles", "budget", "template", "status", "plan",
-                "reason", "to", "role", "instructions", "after", "version", "out", "timeout");
+                "reason", "to", "role", "instructions", "after", "version", "out", "timeout", "subject", "ttl", "keys");
 
         Args(String... argv) {
             for (int i = 0; i < argv.length; i++) {

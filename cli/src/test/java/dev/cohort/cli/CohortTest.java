@@ -63,6 +63,7 @@ class CohortTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
             String path = exchange.getRequestURI().getPath();
             received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawPath(),
@@ -112,6 +113,45 @@ class CohortTest {
     @AfterEach
     void stop() {
         server.stop(0);
+    }
+
+    /** The Authorization header of each request, "null" when absent. */
+    final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Test
+    void everyRequestCarriesTheTokenAndA401SaysWhereATokenComesFrom(@TempDir Path home) throws Exception {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        Cohort withToken = new Cohort(new Api("orchestrator", url, "t0k3n"), new Api("context store", url, "t0k3n"),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), false);
+        withToken.run("submit", "Build a todo API");
+        withToken.run("show", "t-1");
+        assertEquals(List.of("Bearer t0k3n", "Bearer t0k3n"), authorizations);
+
+        canned.put("GET /api/tasks/t-2", new Canned(401, "application/json", "{}".getBytes(StandardCharsets.UTF_8)));
+        CliException refused = assertThrows(CliException.class, () -> cli.run("show", "t-2"));
+        assertTrue(refused.getMessage().contains("COHORT_TOKEN") && refused.getMessage().contains("none was sent"),
+                refused.getMessage());
+
+        Files.writeString(home.resolve("token"), "from-the-file\n");
+        assertEquals("from-the-file", Cohort.token(Map.of("COHORT_HOME", home.toString())));
+        assertEquals("from-env", Cohort.token(Map.of("COHORT_HOME", home.toString(), "COHORT_TOKEN", "from-env")));
+        assertEquals(null, Cohort.token(Map.of("COHORT_HOME", home.resolve("none").toString())));
+    }
+
+    @Test
+    void theLocalIssuerMakesItsKeysOnceAndSignsTokensWithTheRoleAsked(@TempDir Path keys) throws Exception {
+        LocalIssuer issuer = LocalIssuer.inDirectory(keys);
+        String token = issuer.mint("alice", java.time.Duration.ofHours(1), List.of("operator"));
+        String[] parts = token.split("\\.");
+        assertEquals(3, parts.length, token);
+        String claims = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        assertTrue(claims.contains("\"groups\":[\"operator\"]") && claims.contains("\"sub\":\"alice\"")
+                && claims.contains("\"iss\":\"cohort\"") && claims.contains("\"aud\":\"cohort\""), claims);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keys.resolve("private.pem"))));
+        String publicKey = Files.readString(keys.resolve("public.pem"));
+        LocalIssuer.inDirectory(keys);
+        assertEquals(publicKey, Files.readString(keys.resolve("public.pem")), "the pair is made once");
     }
 
     @Test

@@ -17,7 +17,6 @@ import dev.cohort.contracts.event.ArtifactEvent;
 import dev.cohort.testsupport.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -34,22 +33,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ArtifactEventRelayTest extends ContextStoreTestBase {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration RELAY_WAIT = Duration.ofSeconds(60);
 
     @Inject
     ArtifactEventRepository events;
 
-    @Inject
-    Pool pool;
-
     @Test
     void anEventKafkaCannotAcceptIsSetAsideAndDeadLetteredAndTheEventsBehindItArePublished() throws Exception {
         String task = newTaskId();
-        publishOk(task, "before.txt", "b", null, "s-before");
+        publishOk(task, "before.txt", "b", null);
         String poisonId = appendPoisonedEvent(task, "poison.txt", 1_100_000);
-        publishOk(task, "after.txt", "a", null, "s-after");
+        publishOk(task, "after.txt", "a", null);
 
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        await().atMost(RELAY_WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> events.countUnpublished(task).await().indefinitely() == 0);
         Row poisoned = pool.preparedQuery("select published_at, set_aside_at, set_aside_reason from artifact_event"
                 + " where event_id = $1").execute(Tuple.of(UUID.fromString(poisonId))).await().indefinitely()
@@ -60,13 +56,13 @@ class ArtifactEventRelayTest extends ContextStoreTestBase {
                 poisoned.getString("set_aside_reason"));
 
         List<String> onKafka = TopicReader.read(Topics.ARTIFACT_EVENTS,
-                        read -> read.stream().filter(r -> task.equals(r.key())).count() >= 2, WAIT, Duration.ofSeconds(1))
+                        read -> read.stream().filter(r -> task.equals(r.key())).count() >= 2, RELAY_WAIT, Duration.ofSeconds(1))
                 .stream().filter(r -> task.equals(r.key()))
                 .map(r -> EventCodec.decode(r.value(), ArtifactEvent.class).key()).toList();
         assertEquals(List.of("before.txt", "after.txt"), onKafka);
 
         List<ConsumerRecord<String, String>> dead = TopicReader.read(Topics.DEAD_LETTER,
-                        read -> read.stream().anyMatch(r -> task.equals(r.key())), WAIT, Duration.ZERO)
+                        read -> read.stream().anyMatch(r -> task.equals(r.key())), RELAY_WAIT, Duration.ZERO)
                 .stream().filter(r -> task.equals(r.key())).toList();
         assertEquals(1, dead.size());
         ConsumerRecord<String, String> letter = dead.get(0);
@@ -94,14 +90,14 @@ class ArtifactEventRelayTest extends ContextStoreTestBase {
                     new AssertionError("relayed without the lock"))).await().indefinitely();
             assertEquals(-1, settled);
 
-            publishOk(task, "held.txt", "h", null, "s-held");
+            publishOk(task, "held.txt", "h", null);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> events.countUnpublished(task).await().indefinitely() == 1);
         } finally {
             tx.rollback().await().indefinitely();
             other.close().await().indefinitely();
         }
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+        await().atMost(RELAY_WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> events.countUnpublished(task).await().indefinitely() == 0);
     }
 

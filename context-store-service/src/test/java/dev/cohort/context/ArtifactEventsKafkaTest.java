@@ -2,12 +2,13 @@ package dev.cohort.context;
 
 import dev.cohort.testsupport.TopicReader;
 
-import static dev.cohort.context.Api.publish;
-import static dev.cohort.context.Api.publishBody;
+import static dev.cohort.context.Api.personBody;
+import static dev.cohort.context.Api.publishAsPerson;
 import static dev.cohort.context.Api.publishOk;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -50,9 +50,6 @@ class ArtifactEventsKafkaTest extends ContextStoreTestBase {
     @Inject
     ArtifactWriter writer;
 
-    @Inject
-    Pool pool;
-
 
     private void awaitRelayed(String task) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -70,24 +67,22 @@ class ArtifactEventsKafkaTest extends ContextStoreTestBase {
     }
 
     @Test
-    void everyStoredVersionHasExactlyOneEventOnKafka() {
+    void everyStoredVersionHasExactlyOneEventOnKafka() throws Exception {
         String task = newTaskId();
-        publishOk(task, "src/A.java", "a1", null, "s1");
-        var retried = publishBody("src/A.java", "a2", 1L, "s2", 1);
-        publish(task, retried).statusCode(201);
-        publish(task, retried).statusCode(200);
-        String conflictId = publish(task, publishBody("src/A.java", "stale", 1L, "s3", 1)).statusCode(409)
+        publishOk(task, "src/A.java", "a1", null);
+        Lease writer = dispatch(task, "s2", 1, "src/A.java");
+        var retried = writer.body("src/A.java", "a2", 1L);
+        writer.publish(retried).statusCode(201);
+        writer.publish(retried).statusCode(200);
+        String conflictId = publishAsPerson(task, personBody("src/A.java", "stale", 1L)).statusCode(409)
                 .extract().jsonPath().getString("conflictId");
-        given().contentType(ContentType.JSON)
-                .body(Map.of("content", "a2+stale", "role", "lead", "agentId", "lead-1", "subtaskId", "m", "attempt", 1))
-                .post("/api/tasks/{t}/conflicts/{id}/resolve", task, conflictId).then().statusCode(201);
-        publishOk(task, "b.txt", "b1", null, "s4");
-        given().contentType(ContentType.JSON).body(Map.of("name", "cp", "createdBy", "test"))
+        dispatch(task, "m", 1, "src/").resolve(conflictId, "a2+stale", null).statusCode(201);
+        publishOk(task, "b.txt", "b1", null);
+        given().contentType(ContentType.JSON).body(Map.of("name", "cp"))
                 .post("/api/tasks/{t}/checkpoints", task).then().statusCode(201);
-        given().queryParam("baseVersion", 1).queryParam("agentId", "w")
-                .delete("/api/tasks/{t}/artifacts/{k}", task, "b.txt").then().statusCode(201);
-        publishOk(task, "c.txt", "c1", null, "s5");
-        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "alice"))
+        Api.delete(task, "b.txt", 1).statusCode(201);
+        publishOk(task, "c.txt", "c1", null);
+        given().contentType(ContentType.JSON).body(Map.of())
                 .post("/api/tasks/{t}/checkpoints/{n}/rollback", task, "cp").then().statusCode(200);
 
         // what the database holds: every version of every key
@@ -111,6 +106,7 @@ class ArtifactEventsKafkaTest extends ContextStoreTestBase {
         Map<String, Integer> eventIds = new HashMap<>();
         for (ArtifactEvent event : onKafka) {
             eventIds.merge(event.eventId(), 1, Integer::sum);
+            assertFalse(EventCodec.encode(event).contains("lease"), "events carry nothing of a lease token: " + event);
             if (event instanceof ArtifactPublished p) {
                 published.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p.version());
             } else if (event instanceof ArtifactConflict c) {
@@ -131,7 +127,7 @@ class ArtifactEventsKafkaTest extends ContextStoreTestBase {
     void aWriteWhoseTransactionRollsBackLeavesNoVersionAndNoEvent() {
         String task = newTaskId();
         WriteCommand cmd = new WriteCommand(task, "doomed.txt", ArtifactContent.text(ArtifactKind.NOTE, "text/plain", "never"),
-                0, new Provenance("backend", "worker-1", null, null, "s-doomed", 1, null));
+                0, Provenance.person("test-admin"), null);
 
         RuntimeException failure = new IllegalStateException("fails after the write, before commit");
         Throwable thrown = assertThrows(Throwable.class, () -> VertxContextSupport.subscribeAndAwait(
@@ -144,7 +140,7 @@ class ArtifactEventsKafkaTest extends ContextStoreTestBase {
         given().get("/api/tasks/{t}/artifacts", task).then().statusCode(404);
 
         // the same write committed now is stored and announced once
-        publishOk(task, "doomed.txt", "now", null, "s-ok");
+        publishOk(task, "doomed.txt", "now", null);
         awaitRelayed(task);
         List<ArtifactEvent> onKafka = eventsOnKafka(task);
         assertEquals(1, onKafka.size(), "only the committed write is on Kafka: " + onKafka);

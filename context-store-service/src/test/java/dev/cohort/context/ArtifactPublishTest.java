@@ -1,8 +1,10 @@
 package dev.cohort.context;
 
-import static dev.cohort.context.Api.publish;
-import static dev.cohort.context.Api.publishBody;
+import static dev.cohort.context.Api.personBody;
+import static dev.cohort.context.Api.publishAs;
+import static dev.cohort.context.Api.publishAsPerson;
 import static dev.cohort.context.Api.publishOk;
+import static dev.cohort.context.Api.with;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.not;
@@ -11,30 +13,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.cohort.context.model.ContentHash;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ArtifactPublishTest extends ContextStoreTestBase {
 
     @Test
-    void publishCreatesVersionOneAndGetReturnsItWithMetadata() {
+    void publishCreatesVersionOneAndGetReturnsItWithMetadata() throws Exception {
         String task = newTaskId();
         String content = "class App {}\n";
-        publish(task, publishBody("src/main/java/App.java", content, null, "sub-1", 1))
+        Lease lease = dispatch(task, "sub-1", 1, "src/main/java/App.java");
+        lease.publish("src/main/java/App.java", content, null)
                 .statusCode(201)
                 .header("Location", containsString("/api/tasks/" + task + "/artifacts/src/main/java/App.java?version=1"))
                 .body("version", equalTo(1))
@@ -43,26 +46,40 @@ class ArtifactPublishTest extends ContextStoreTestBase {
                 .body("contentHash", equalTo(ContentHash.of(content)))
                 .body("sizeBytes", equalTo(content.length()))
                 .body("author.role", equalTo("backend"))
-                .body("author.agentId", equalTo("worker-1"))
+                .body("author.agentId", equalTo("worker-a/backend"))
                 .body("provider", equalTo("ollama"))
                 .body("subtaskId", equalTo("sub-1"))
                 .body("attempt", equalTo(1))
-                .body("replayed", equalTo(false));
+                .body("replayed", equalTo(false))
+                .body("$", not(hasKey("leaseToken")));
 
         given().when().get("/api/tasks/{t}/artifacts/{k}", task, "src/main/java/App.java")
                 .then().statusCode(200)
                 .body("version", equalTo(1))
                 .body("content", equalTo(content))
                 .body("model", equalTo("qwen2.5-coder:7b"))
-                .body("origin", equalTo("publish"));
+                .body("origin", equalTo("publish"))
+                .body("$", not(hasKey("leaseToken")));
+    }
+
+    @Test
+    void aPersonsWriteIsRecordedUnderTheirNameWhateverTheBodySays() {
+        String task = newTaskId();
+        publishAs(TestTokens.bearer(TestTokens.operator()), task,
+                with(with(personBody("notes.md", "by hand", null), "agentId", "someone-else"), "role", "lead"))
+                .statusCode(201)
+                .body("author.agentId", equalTo("test-operator"))
+                .body("author.role", nullValue())
+                .body("subtaskId", nullValue());
+        given().get("/api/tasks/{t}/history/{k}", task, "notes.md").then().body("author.agentId", contains("test-operator"));
     }
 
     @Test
     void updateWithCurrentBaseAddsVersionAndKeepsEveryOldOne() {
         String task = newTaskId();
-        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\n", null, "sub-a");
-        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\ninfo: {}\n", 1L, "sub-b");
-        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\ninfo: {title: x}\n", 2L, "sub-c");
+        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\n", null);
+        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\ninfo: {}\n", 1L);
+        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0\ninfo: {title: x}\n", 2L);
 
         given().get("/api/tasks/{t}/artifacts/{k}", task, "api/openapi.yaml")
                 .then().statusCode(200).body("version", equalTo(3)).body("content", containsString("title: x"));
@@ -71,15 +88,15 @@ class ArtifactPublishTest extends ContextStoreTestBase {
         given().get("/api/tasks/{t}/history/{k}", task, "api/openapi.yaml")
                 .then().statusCode(200)
                 .body("version", contains(1, 2, 3))
-                .body("subtaskId", contains("sub-a", "sub-b", "sub-c"))
+                .body("author.agentId", contains("test-admin", "test-admin", "test-admin"))
                 .body("[0].content", nullValue());
     }
 
     @Test
     void diffBetweenTwoVersionsIsUnified() {
         String task = newTaskId();
-        publishOk(task, "plan", "step one\nstep two\nstep three\n", null, "s1");
-        publishOk(task, "plan", "step one\nstep 2\nstep three\nstep four\n", 1L, "s2");
+        publishOk(task, "plan", "step one\nstep two\nstep three\n", null);
+        publishOk(task, "plan", "step one\nstep 2\nstep three\nstep four\n", 1L);
 
         String diff = given().queryParam("from", 1).queryParam("to", 2)
                 .get("/api/tasks/{t}/diff/{k}", task, "plan")
@@ -97,54 +114,63 @@ class ArtifactPublishTest extends ContextStoreTestBase {
     }
 
     @Test
-    void retriedPublishReturnsTheSameVersionWithoutStoringAnother() {
+    void retriedPublishReturnsTheSameVersionWithoutStoringAnother() throws Exception {
         String task = newTaskId();
-        var body = publishBody("src/App.java", "v1", null, "sub-retry", 1);
-        publish(task, body).statusCode(201).body("version", equalTo(1));
-        publish(task, body).statusCode(200).body("version", equalTo(1)).body("replayed", equalTo(true));
+        Lease first = dispatch(task, "sub-retry", 1, "src/App.java");
+        var body = first.body("src/App.java", "v1", null);
+        first.publish(body).statusCode(201).body("version", equalTo(1));
+        first.publish(body).statusCode(200).body("version", equalTo(1)).body("replayed", equalTo(true));
 
         // the same attempt's retry of an update also answers with what it stored first
-        var update = publishBody("src/App.java", "v2", 1L, "sub-retry-2", 1);
-        publish(task, update).statusCode(201).body("version", equalTo(2));
-        publish(task, update).statusCode(200).body("version", equalTo(2));
+        Lease second = dispatch(task, "sub-retry-2", 1, "src/");
+        var update = second.body("src/App.java", "v2", 1L);
+        second.publish(update).statusCode(201).body("version", equalTo(2));
+        second.publish(update).statusCode(200).body("version", equalTo(2));
 
         // a new attempt of the same subtask is a new write
-        publish(task, publishBody("src/App.java", "v3", 2L, "sub-retry-2", 2)).statusCode(201).body("version", equalTo(3));
+        dispatch(task, "sub-retry-2", 2, "src/").publish("src/App.java", "v3", 2L).statusCode(201)
+                .body("version", equalTo(3));
 
         given().get("/api/tasks/{t}/history/{k}", task, "src/App.java").then().body("version", contains(1, 2, 3));
     }
 
     @Test
-    void sameAttemptWritingOtherContentToTheSameKeyIsRefusedNotDropped() {
+    void sameAttemptWritingOtherContentToTheSameKeyIsRefusedNotDropped() throws Exception {
         String task = newTaskId();
-        publish(task, publishBody("src/App.java", "first", null, "sub-x", 1)).statusCode(201);
-        publish(task, publishBody("src/App.java", "second", 1L, "sub-x", 1))
+        Lease lease = dispatch(task, "sub-x", 1, "src/App.java");
+        lease.publish("src/App.java", "first", null).statusCode(201);
+        lease.publish("src/App.java", "second", 1L)
                 .statusCode(409).body("error", equalTo("attempt-already-wrote"))
                 .body("detail", containsString("version 1"));
         given().get("/api/tasks/{t}/history/{k}", task, "src/App.java").then().body("$", hasSize(1));
     }
 
     @Test
-    void anAttemptMayCreateAndThenDeleteAKeyAndRetryTheDelete() {
+    void deletesAreAnAdminsAndAWorkerCannotDeleteEvenWithinItsAttempt() throws Exception {
         String task = newTaskId();
-        publish(task, publishBody("tmp/scratch.txt", "scratch", null, "sub-s", 1)).statusCode(201);
-        Supplier<ValidatableResponse> delete = () -> given().queryParam("baseVersion", 1)
-                .queryParam("role", "backend").queryParam("agentId", "w")
-                .queryParam("subtaskId", "sub-s").queryParam("attempt", 1)
-                .delete("/api/tasks/{t}/artifacts/{k}", task, "tmp/scratch.txt").then();
-        delete.get().statusCode(201).body("version", equalTo(2));
-        delete.get().statusCode(200).body("version", equalTo(2)).body("replayed", equalTo(true));
+        Lease lease = dispatch(task, "sub-s", 1, "tmp/");
+        lease.publish("tmp/scratch.txt", "scratch", null).statusCode(201);
+        given().header("Authorization", lease.bearer()).queryParam("baseVersion", 1)
+                .queryParam("subtaskId", "sub-s").queryParam("attempt", 1).queryParam("leaseToken", lease.token())
+                .delete("/api/tasks/{t}/artifacts/{k}", task, "tmp/scratch.txt").then()
+                .statusCode(403).body("error", equalTo("forbidden"));
+        // an admin's delete names no subtask
+        given().queryParam("baseVersion", 1).queryParam("subtaskId", "sub-s").queryParam("attempt", 1)
+                .delete("/api/tasks/{t}/artifacts/{k}", task, "tmp/scratch.txt").then()
+                .statusCode(403).body("error", equalTo("not-a-worker"));
+        Api.delete(task, "tmp/scratch.txt", 1).statusCode(201).body("version", equalTo(2))
+                .body("author.agentId", equalTo("test-admin"));
     }
 
     @Test
     void concurrentRetriesOfOnePublishStoreOneVersion() throws Exception {
         String task = newTaskId();
-        var body = publishBody("notes/design.md", "# design", null, "sub-dup", 1);
+        var body = dispatch(task, "sub-dup", 1, "notes/").body("notes/design.md", "# design", null);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                calls.add(() -> publish(task, body).extract().jsonPath().getInt("version"));
+                calls.add(() -> Api.publish(task, body).extract().jsonPath().getInt("version"));
             }
             for (Future<Integer> f : pool.invokeAll(calls)) {
                 assertEquals(1, f.get());
@@ -158,12 +184,11 @@ class ArtifactPublishTest extends ContextStoreTestBase {
     @Test
     void listFiltersByPrefixGlobAndKind() {
         String task = newTaskId();
-        publishOk(task, "src/main/java/App.java", "a", null, "l1");
-        publishOk(task, "src/main/java/util/Strings.java", "b", null, "l2");
-        publishOk(task, "src/test/java/AppTest.java", "c", null, "l3");
-        publish(task, Api.with(publishBody("api/openapi.yaml", "d", null, "l4", 1), "kind", "api-contract"))
-                .statusCode(201);
-        publish(task, Api.with(publishBody("review/backend", "e", null, "l5", 1), "kind", "review")).statusCode(201);
+        publishOk(task, "src/main/java/App.java", "a", null);
+        publishOk(task, "src/main/java/util/Strings.java", "b", null);
+        publishOk(task, "src/test/java/AppTest.java", "c", null);
+        publishAsPerson(task, with(personBody("api/openapi.yaml", "d", null), "kind", "api-contract")).statusCode(201);
+        publishAsPerson(task, with(personBody("review/backend", "e", null), "kind", "review")).statusCode(201);
 
         given().get("/api/tasks/{t}/artifacts", task).then().statusCode(200)
                 .body("key", contains("api/openapi.yaml", "review/backend", "src/main/java/App.java",
@@ -184,12 +209,13 @@ class ArtifactPublishTest extends ContextStoreTestBase {
     @Test
     void deleteWritesATombstoneVersionAndKeepsHistory() {
         String task = newTaskId();
-        publishOk(task, "src/Old.java", "old", null, "d1");
+        publishOk(task, "src/Old.java", "old", null);
 
+        // role and agentId are accepted and ignored: the delete is the admin's
         given().queryParam("baseVersion", 1).queryParam("role", "backend").queryParam("agentId", "worker-2")
                 .when().delete("/api/tasks/{t}/artifacts/{k}", task, "src/Old.java")
                 .then().statusCode(201).body("version", equalTo(2)).body("tombstone", equalTo(true))
-                .body("origin", equalTo("delete"));
+                .body("origin", equalTo("delete")).body("author.agentId", equalTo("test-admin"));
 
         given().get("/api/tasks/{t}/artifacts/{k}", task, "src/Old.java")
                 .then().statusCode(404).body("error", equalTo("artifact-deleted")).body("latestVersion", equalTo(2));
@@ -200,7 +226,7 @@ class ArtifactPublishTest extends ContextStoreTestBase {
                 .then().body("key", contains("src/Old.java")).body("tombstone", contains(true));
 
         // writing on top of the tombstone brings the artifact back
-        publishOk(task, "src/Old.java", "new", 2L, "d2");
+        publishOk(task, "src/Old.java", "new", 2L);
         given().get("/api/tasks/{t}/artifacts/{k}", task, "src/Old.java").then().statusCode(200)
                 .body("version", equalTo(3)).body("content", equalTo("new"));
     }
@@ -219,7 +245,7 @@ class ArtifactPublishTest extends ContextStoreTestBase {
     @Test
     void deleteWithoutBaseVersionIsRefused() {
         String task = newTaskId();
-        publishOk(task, "x.txt", "x", null, "dd");
+        publishOk(task, "x.txt", "x", null);
         given().queryParam("agentId", "alice").when().delete("/api/tasks/{t}/artifacts/{k}", task, "x.txt")
                 .then().statusCode(400).contentType(ContentType.JSON).body("detail", containsString("baseVersion"));
     }

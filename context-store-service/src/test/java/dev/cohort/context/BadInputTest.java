@@ -1,6 +1,8 @@
 package dev.cohort.context;
 
+import static dev.cohort.context.Api.personBody;
 import static dev.cohort.context.Api.publish;
+import static dev.cohort.context.Api.publishAsPerson;
 import static dev.cohort.context.Api.publishBody;
 import static dev.cohort.context.Api.publishOk;
 import static dev.cohort.context.Api.publishRaw;
@@ -49,7 +51,7 @@ class BadInputTest extends ContextStoreTestBase {
     @Test
     void contentExactlyAtTheLimitIsAccepted() {
         String task = newTaskId();
-        publish(task, publishBody("max.txt", "é".repeat(512 * 1024), null, "s", 1))
+        publishAsPerson(task, personBody("max.txt", "é".repeat(512 * 1024), null))
                 .statusCode(201).body("sizeBytes", equalTo(1048576));
     }
 
@@ -77,12 +79,12 @@ class BadInputTest extends ContextStoreTestBase {
     @Test
     void unknownArtifactVersionOrConflictIs404() {
         String task = newTaskId();
-        publishOk(task, "plan", "p", null, "s");
+        publishOk(task, "plan", "p", null);
         isJsonError(given().get("/api/tasks/{t}/artifacts/{k}", task, "nope").then(), 404)
                 .body("error", equalTo("unknown-artifact"));
         isJsonError(given().queryParam("version", 7).get("/api/tasks/{t}/artifacts/{k}", task, "plan").then(), 404)
                 .body("error", equalTo("unknown-version")).body("latestVersion", equalTo(1));
-        isJsonError(publish(task, publishBody("plan", "q", 5L, "s2", 1)), 404).body("error", equalTo("unknown-version"));
+        isJsonError(publishAsPerson(task, personBody("plan", "q", 5L)), 404).body("error", equalTo("unknown-version"));
         isJsonError(given().get("/api/tasks/{t}/conflicts/{id}", task, "0b3e58d8-7d1e-4a43-9a84-5a8b0e8e4c11").then(), 404);
         isJsonError(given().get("/api/tasks/{t}/conflicts/{id}", task, "not-a-uuid").then(), 404);
         given().get("/api/tasks/{t}/history/{k}", task, "plan").then().body("$", hasSize(1));
@@ -117,8 +119,8 @@ class BadInputTest extends ContextStoreTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"key", "kind", "content", "role", "agentId", "subtaskId", "attempt"})
-    void missingRequiredFieldIs400NamingIt(String field) {
+    @ValueSource(strings = {"key", "kind", "content", "role", "agentId", "subtaskId", "attempt", "leaseToken"})
+    void missingRequiredFieldOfAWorkersWriteIs400NamingIt(String field) {
         String task = newTaskId();
         var body = publishBody("a.txt", "x", null, "s", 1);
         body.remove(field);

@@ -28,7 +28,7 @@ class CheckpointTest extends ContextStoreTestBase {
     private static void checkpoint(String task, String name) {
         given().contentType(ContentType.JSON).body(Map.of("name", name, "createdBy", "orchestrator"))
                 .post("/api/tasks/{t}/checkpoints", task)
-                .then().statusCode(201);
+                .then().statusCode(201).body("createdBy", equalTo("test-admin"));
     }
 
     private static io.restassured.response.ValidatableResponse rollback(String task, String name) {
@@ -39,18 +39,17 @@ class CheckpointTest extends ContextStoreTestBase {
     @Test
     void checkpointAndRollbackRoundTrip() {
         String task = newTaskId();
-        publishOk(task, "a.txt", "a1", null, "c1");
-        publishOk(task, "b.txt", "b1", null, "c2");
+        publishOk(task, "a.txt", "a1", null);
+        publishOk(task, "b.txt", "b1", null);
         checkpoint(task, "before-work");
         given().get("/api/tasks/{t}/checkpoints/{n}", task, "before-work").then().statusCode(200)
                 .body("entries.key", contains("a.txt", "b.txt"))
                 .body("entries.version", contains(1, 1));
 
         // work after the checkpoint: change a, delete b, create c
-        publishOk(task, "a.txt", "a2", 1L, "c3");
-        given().queryParam("baseVersion", 1).queryParam("agentId", "worker-1")
-                .delete("/api/tasks/{t}/artifacts/{k}", task, "b.txt").then().statusCode(201);
-        publishOk(task, "c.txt", "c1", null, "c4");
+        publishOk(task, "a.txt", "a2", 1L);
+        Api.delete(task, "b.txt", 1).statusCode(201);
+        publishOk(task, "c.txt", "c1", null);
 
         rollback(task, "before-work").statusCode(200)
                 .body("restored.key", contains("a.txt", "b.txt"))
@@ -65,7 +64,7 @@ class CheckpointTest extends ContextStoreTestBase {
                 .body("latestVersion", contains(3, 3));
         given().get("/api/tasks/{t}/artifacts/{k}", task, "a.txt").then()
                 .body("content", equalTo("a1")).body("origin", equalTo("rollback"))
-                .body("author.agentId", equalTo("alice"));
+                .body("author.agentId", equalTo("test-admin"));
         given().get("/api/tasks/{t}/artifacts/{k}", task, "b.txt").then().body("content", equalTo("b1"));
         given().get("/api/tasks/{t}/artifacts/{k}", task, "c.txt").then().statusCode(404)
                 .body("error", equalTo("artifact-deleted"));
@@ -85,7 +84,7 @@ class CheckpointTest extends ContextStoreTestBase {
     @Test
     void checkpointNamesAreUniquePerTaskAndUnknownOnesAre404() {
         String task = newTaskId();
-        publishOk(task, "x", "x", null, "n1");
+        publishOk(task, "x", "x", null);
         checkpoint(task, "one");
         given().contentType(ContentType.JSON).body(Map.of("name", "one", "createdBy", "orchestrator"))
                 .post("/api/tasks/{t}/checkpoints", task)
@@ -94,19 +93,22 @@ class CheckpointTest extends ContextStoreTestBase {
                 .post("/api/tasks/{t}/checkpoints", task)
                 .then().statusCode(400).body("error", equalTo("invalid-checkpoint-name"));
         rollback(task, "missing").statusCode(404).body("error", equalTo("unknown-checkpoint"));
-        given().get("/api/tasks/{t}/checkpoints", task).then().body("name", contains("one"));
+        given().get("/api/tasks/{t}/checkpoints", task).then().body("name", contains("one"))
+                .body("createdBy", contains("test-admin"));
+        // a rollback needs no body: who asks for it is the caller
+        given().contentType(ContentType.JSON).post("/api/tasks/{t}/checkpoints/{n}/rollback", task, "one").then()
+                .statusCode(200).body("unchanged", contains("x"));
     }
 
     @Test
     void exportZipHasTheLatestLiveArtifactsAtSafePaths() throws IOException {
         String task = newTaskId();
-        publishOk(task, "src/main/java/App.java", "class App {}", null, "e1");
-        publishOk(task, "src/main/java/App.java", "class App { int v = 2; }", 1L, "e2");
-        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0", null, "e3");
-        publishOk(task, "plan", "the plan", null, "e4");
-        publishOk(task, "gone.txt", "bye", null, "e5");
-        given().queryParam("baseVersion", 1).queryParam("agentId", "w")
-                .delete("/api/tasks/{t}/artifacts/{k}", task, "gone.txt").then().statusCode(201);
+        publishOk(task, "src/main/java/App.java", "class App {}", null);
+        publishOk(task, "src/main/java/App.java", "class App { int v = 2; }", 1L);
+        publishOk(task, "api/openapi.yaml", "openapi: 3.1.0", null);
+        publishOk(task, "plan", "the plan", null);
+        publishOk(task, "gone.txt", "bye", null);
+        Api.delete(task, "gone.txt", 1).statusCode(201);
 
         byte[] zip = given().get("/api/tasks/{t}/export.zip", task).then().statusCode(200)
                 .contentType("application/zip")

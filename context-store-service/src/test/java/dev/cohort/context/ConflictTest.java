@@ -2,8 +2,9 @@ package dev.cohort.context;
 
 import dev.cohort.testsupport.TopicReader;
 
-import static dev.cohort.context.Api.publish;
-import static dev.cohort.context.Api.publishBody;
+import static dev.cohort.context.Api.personBody;
+import static dev.cohort.context.Api.publishAs;
+import static dev.cohort.context.Api.publishAsPerson;
 import static dev.cohort.context.Api.publishOk;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +22,7 @@ import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactEvent;
 import dev.cohort.contracts.event.ArtifactPublished;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
@@ -49,7 +51,7 @@ class ConflictTest extends ContextStoreTestBase {
     @Test
     void manyWritersFromOneBaseExactlyOneWinsAndEveryOtherContentIsKept() throws Exception {
         String task = newTaskId();
-        publishOk(task, "src/Shared.java", "base", null, "seed");
+        publishOk(task, "src/Shared.java", "base", null);
 
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
@@ -60,8 +62,8 @@ class ConflictTest extends ContextStoreTestBase {
                 int n = i;
                 writers.add(() -> {
                     start.await();
-                    return publish(task, publishBody("src/Shared.java", "content of writer " + n, 1L, "w" + n, 1))
-                            .extract();
+                    return publishAs(TestTokens.bearer(TestTokens.mint("writer-" + n, "operator")), task,
+                            personBody("src/Shared.java", "content of writer " + n, 1L)).extract();
                 });
             }
             List<Future<ExtractableResponse<Response>>> futures = new ArrayList<>();
@@ -81,7 +83,7 @@ class ConflictTest extends ContextStoreTestBase {
         assertEquals(1, won.size(), "exactly one writer wins");
         assertEquals(WRITERS - 1, lost.size(), "every other writer gets 409");
         assertEquals(2, won.get(0).jsonPath().getLong("version"));
-        String winner = won.get(0).jsonPath().getString("subtaskId");
+        String winner = won.get(0).jsonPath().getString("author.agentId");
         for (ExtractableResponse<Response> r : lost) {
             assertEquals("conflict", r.jsonPath().getString("error"));
             assertEquals(1, r.jsonPath().getLong("baseVersion"));
@@ -92,12 +94,12 @@ class ConflictTest extends ContextStoreTestBase {
         // the latest is the winner's; nothing was overwritten
         given().get("/api/tasks/{t}/history/{k}", task, "src/Shared.java").then().body("version", contains(1, 2));
         given().get("/api/tasks/{t}/artifacts/{k}", task, "src/Shared.java").then()
-                .body("subtaskId", equalTo(winner));
+                .body("author.agentId", equalTo(winner));
 
         // every losing writer's content is a pending conflict
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
-            if (!("w" + i).equals(winner)) {
+            if (!("writer-" + i).equals(winner)) {
                 expected.add("content of writer " + i);
             }
         }
@@ -124,29 +126,30 @@ class ConflictTest extends ContextStoreTestBase {
     @Test
     void createOfAnExistingKeyIsAConflictToo() {
         String task = newTaskId();
-        publishOk(task, "plan", "first plan", null, "p1");
-        publish(task, publishBody("plan", "second plan", null, "p2", 1))
+        publishOk(task, "plan", "first plan", null);
+        publishAsPerson(task, personBody("plan", "second plan", null))
                 .statusCode(409).body("baseVersion", equalTo(0)).body("currentVersion", equalTo(1));
     }
 
     @Test
-    void retriedConflictingWriteReturnsTheSameConflict() {
+    void retriedConflictingWriteReturnsTheSameConflict() throws Exception {
         String task = newTaskId();
-        publishOk(task, "spec.md", "v1", null, "a");
-        publishOk(task, "spec.md", "v2", 1L, "b");
-        var stale = publishBody("spec.md", "stale", 1L, "c", 1);
-        String id = publish(task, stale).statusCode(409).body("replayed", equalTo(false))
+        publishOk(task, "spec.md", "v1", null);
+        publishOk(task, "spec.md", "v2", 1L);
+        Lease lease = dispatch(task, "c", 1, "spec.md");
+        var stale = lease.body("spec.md", "stale", 1L);
+        String id = lease.publish(stale).statusCode(409).body("replayed", equalTo(false))
                 .extract().jsonPath().getString("conflictId");
-        publish(task, stale).statusCode(409).body("conflictId", equalTo(id)).body("replayed", equalTo(true));
+        lease.publish(stale).statusCode(409).body("conflictId", equalTo(id)).body("replayed", equalTo(true));
         given().get("/api/tasks/{t}/conflicts", task).then().body("$", hasSize(1));
     }
 
     @Test
-    void resolvingAConflictStoresTheMergeAsLatestWithTheThreeInputsAvailable() {
+    void resolvingAConflictStoresTheMergeAsLatestWithTheThreeInputsAvailable() throws Exception {
         String task = newTaskId();
-        publishOk(task, "src/Merge.java", "base line\n", null, "m0");
-        publishOk(task, "src/Merge.java", "base line\nours\n", 1L, "m1");
-        String conflictId = publish(task, publishBody("src/Merge.java", "base line\ntheirs\n", 1L, "m2", 1))
+        publishOk(task, "src/Merge.java", "base line\n", null);
+        publishOk(task, "src/Merge.java", "base line\nours\n", 1L);
+        String conflictId = publishAsPerson(task, personBody("src/Merge.java", "base line\ntheirs\n", 1L))
                 .statusCode(409).extract().jsonPath().getString("conflictId");
 
         given().get("/api/tasks/{t}/conflicts/{id}", task, conflictId).then().statusCode(200)
@@ -155,18 +158,14 @@ class ConflictTest extends ContextStoreTestBase {
                 .body("currentContent", equalTo("base line\nours\n"))
                 .body("content", equalTo("base line\ntheirs\n"));
 
-        Map<String, Object> merge = Map.of("content", "base line\nours\ntheirs\n", "baseVersion", 2,
-                "role", "lead", "agentId", "lead-1", "subtaskId", "merge-1", "attempt", 1);
-        given().contentType(ContentType.JSON).body(merge)
-                .post("/api/tasks/{t}/conflicts/{id}/resolve", task, conflictId)
-                .then().statusCode(201).body("version", equalTo(3)).body("origin", equalTo("resolve"))
+        Lease merge = dispatch(task, "merge-1", 1, "src/Merge.java");
+        merge.resolve(conflictId, "base line\nours\ntheirs\n", 2L)
+                .statusCode(201).body("version", equalTo(3)).body("origin", equalTo("resolve"))
                 .body("conflictId", equalTo(conflictId));
         // a retry of the same merge attempt answers with the same version
-        given().contentType(ContentType.JSON).body(merge)
-                .post("/api/tasks/{t}/conflicts/{id}/resolve", task, conflictId)
-                .then().statusCode(200).body("version", equalTo(3));
+        merge.resolve(conflictId, "base line\nours\ntheirs\n", 2L).statusCode(200).body("version", equalTo(3));
         // another resolution of a resolved conflict is refused
-        given().contentType(ContentType.JSON).body(Map.of("content", "x", "role", "lead", "agentId", "lead-2"))
+        given().contentType(ContentType.JSON).body(Map.of("content", "x"))
                 .post("/api/tasks/{t}/conflicts/{id}/resolve", task, conflictId)
                 .then().statusCode(409).body("error", equalTo("conflict-already-resolved"))
                 .body("resolvedVersion", equalTo(3));
@@ -175,21 +174,20 @@ class ConflictTest extends ContextStoreTestBase {
                 .body("content", equalTo("base line\nours\ntheirs\n"));
         given().get("/api/tasks/{t}/conflicts/{id}", task, conflictId).then()
                 .body("status", equalTo("resolved")).body("resolvedVersion", equalTo(3))
-                .body("resolvedBy", equalTo("lead/lead-1"));
+                .body("resolvedBy", equalTo("lead/worker-a/lead"));
         given().queryParam("status", "pending").get("/api/tasks/{t}/conflicts", task).then().body("$", hasSize(0));
     }
 
     @Test
     void aMergeBasedOnAStaleVersionIsRefusedAndTheConflictStaysPending() {
         String task = newTaskId();
-        publishOk(task, "k", "1", null, "s0");
-        publishOk(task, "k", "2", 1L, "s1");
-        String conflictId = publish(task, publishBody("k", "x", 1L, "s2", 1)).statusCode(409)
+        publishOk(task, "k", "1", null);
+        publishOk(task, "k", "2", 1L);
+        String conflictId = publishAsPerson(task, personBody("k", "x", 1L)).statusCode(409)
                 .extract().jsonPath().getString("conflictId");
-        publishOk(task, "k", "3", 2L, "s3");
+        publishOk(task, "k", "3", 2L);
 
-        given().contentType(ContentType.JSON)
-                .body(Map.of("content", "merged", "baseVersion", 2, "role", "lead", "agentId", "lead-1"))
+        given().contentType(ContentType.JSON).body(Map.of("content", "merged", "baseVersion", 2))
                 .post("/api/tasks/{t}/conflicts/{id}/resolve", task, conflictId)
                 .then().statusCode(409).body("error", equalTo("stale-merge")).body("latestVersion", equalTo(3));
         given().get("/api/tasks/{t}/conflicts/{id}", task, conflictId).then().body("status", equalTo("pending"));
@@ -198,11 +196,9 @@ class ConflictTest extends ContextStoreTestBase {
     @Test
     void staleDeleteIsKeptAsAConflictInsteadOfDeleting() {
         String task = newTaskId();
-        publishOk(task, "doc.md", "1", null, "x0");
-        publishOk(task, "doc.md", "2", 1L, "x1");
-        given().queryParam("baseVersion", 1).queryParam("agentId", "alice")
-                .delete("/api/tasks/{t}/artifacts/{k}", task, "doc.md")
-                .then().statusCode(409).body("currentVersion", equalTo(2));
+        publishOk(task, "doc.md", "1", null);
+        publishOk(task, "doc.md", "2", 1L);
+        Api.delete(task, "doc.md", 1).statusCode(409).body("currentVersion", equalTo(2));
         given().get("/api/tasks/{t}/artifacts/{k}", task, "doc.md").then().statusCode(200).body("content", equalTo("2"));
         given().get("/api/tasks/{t}/conflicts", task).then().body("tombstone", contains(true));
     }

@@ -1,6 +1,8 @@
 package dev.cohort.context;
 
+import static dev.cohort.context.Api.personBody;
 import static dev.cohort.context.Api.publish;
+import static dev.cohort.context.Api.publishAsPerson;
 import static dev.cohort.context.Api.publishBody;
 import static dev.cohort.context.Api.publishOk;
 import static dev.cohort.context.Api.with;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.context.api.Limits;
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -21,6 +24,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,19 +50,26 @@ class InputLimitsTest extends ContextStoreTestBase {
     @ParameterizedTest
     @CsvSource({"key, 512", "mediaType, 255", "role, 100", "agentId, 200", "model, 200", "subtaskId, 100",
             "leaseToken, 200"})
-    void aPublishFieldOverItsLimitIs400NamingIt(String field, int limit) {
+    void aPublishFieldOverItsLimitIs400NamingIt(String field, int limit) throws Exception {
         String task = newTaskId();
         String tooLong = field.equals("mediaType") ? "text/" + "x".repeat(limit) : "k".repeat(limit + 1);
         namesFieldAndLimit(publish(task, with(publishBody("a.txt", "x", null, "s", 1), field, tooLong)), field, limit);
-        // at the limit it is stored
-        String atLimit = field.equals("mediaType") ? "text/" + "x".repeat(limit - 5) : "k".repeat(limit);
-        publish(task, with(publishBody("a.txt", "x", null, "s", 1), field, atLimit)).statusCode(201);
+        // at the limit it is stored (a worker's agent ids start with its name)
+        String atLimit = switch (field) {
+            case "mediaType" -> "text/" + "x".repeat(limit - 5);
+            case "agentId" -> Api.WORKER + "/" + "k".repeat(limit - Api.WORKER.length() - 1);
+            default -> "k".repeat(limit);
+        };
+        Map<String, Object> body = with(publishBody("a.txt", "x", null, "s", 1), field, atLimit);
+        Lease lease = dispatch(task, (String) body.get("subtaskId"), 1, (String) body.get("leaseToken"),
+                List.of((String) body.get("key")));
+        lease.publish(body).statusCode(201);
     }
 
     @Test
     void checkpointRollbackAndResolveFieldsOverTheirLimitsAre400NamingThem() {
         String task = newTaskId();
-        publishOk(task, "a.txt", "a", null, "s");
+        publishOk(task, "a.txt", "a", null);
         Map<String, Object> checkpoint = Map.of("name", "cp", "createdBy", "alice", "description", "d");
         namesFieldAndLimit(postCheckpoint(task, with(checkpoint, "name", "n".repeat(101))), "name",
                 Limits.CHECKPOINT_NAME);
@@ -73,7 +84,7 @@ class InputLimitsTest extends ContextStoreTestBase {
         namesFieldAndLimit(given().contentType(ContentType.JSON).body(Map.of("requestedBy", "alice", "role", "r".repeat(101)))
                 .post("/api/tasks/{t}/checkpoints/{n}/rollback", task, "cp").then(), "role", Limits.ROLE);
 
-        String conflictId = publish(task, publishBody("a.txt", "theirs", 0L, "s2", 1)).statusCode(409)
+        String conflictId = publishAsPerson(task, personBody("a.txt", "theirs", 0L)).statusCode(409)
                 .extract().jsonPath().getString("conflictId");
         namesFieldAndLimit(given().contentType(ContentType.JSON)
                 .body(Map.of("content", "merged", "role", "lead", "agentId", "a".repeat(201)))
@@ -83,7 +94,7 @@ class InputLimitsTest extends ContextStoreTestBase {
     @Test
     void queryParametersAndPathSegmentsHaveLimitsToo() {
         String task = newTaskId();
-        publishOk(task, "a.txt", "a", null, "s");
+        publishOk(task, "a.txt", "a", null);
         namesFieldAndLimit(given().queryParam("prefix", "p".repeat(513)).get("/api/tasks/{t}/artifacts", task).then(),
                 "prefix", Limits.KEY);
         namesFieldAndLimit(given().queryParam("key", "k".repeat(513)).get("/api/tasks/{t}/conflicts", task).then(),
@@ -111,6 +122,7 @@ class InputLimitsTest extends ContextStoreTestBase {
             String head = "POST /api/tasks/" + newTaskId() + "/artifacts HTTP/1.1\r\n"
                     + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
                     + "Content-Type: application/json\r\n"
+                    + "Authorization: " + TestTokens.bearer(TestTokens.admin()) + "\r\n"
                     + "Content-Length: " + declared + "\r\n\r\n";
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @Order(Integer.MAX_VALUE)
 class ReadinessTest extends ContextStoreTestBase {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration OUTAGE_WAIT = Duration.ofSeconds(90);
 
     @Inject
     ArtifactEventRepository events;
@@ -46,7 +46,7 @@ class ReadinessTest extends ContextStoreTestBase {
     }
 
     private static void awaitReadiness(String status) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> status.equals(readiness()));
+        await().atMost(OUTAGE_WAIT).pollInterval(Duration.ofMillis(250)).until(() -> status.equals(readiness()));
     }
 
     @Test
@@ -62,7 +62,7 @@ class ReadinessTest extends ContextStoreTestBase {
         }
         awaitReadiness("UP");
         // and the store works again
-        Api.publishOk(newTaskId(), "after-restart.txt", "ok", null, "r1");
+        Api.publishOk(newTaskId(), "after-restart.txt", "ok", null);
     }
 
     @Test
@@ -76,15 +76,15 @@ class ReadinessTest extends ContextStoreTestBase {
             awaitReadiness("DOWN");
             // the database is there, so the write is stored; its event waits in the table
             double refusedBefore = unacknowledged();
-            Api.publishOk(task, "while-kafka-was-away.txt", "stored", null, "k1");
-            await().atMost(WAIT).until(() -> unacknowledged() > refusedBefore);
+            Api.publishOk(task, "while-kafka-was-away.txt", "stored", null);
+            await().atMost(OUTAGE_WAIT).until(() -> unacknowledged() > refusedBefore);
             assertEquals(1, events.countUnpublished(task).await().indefinitely(), "the event is still queued");
         } finally {
             kafka.get().start();
         }
         awaitReadiness("UP");
 
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250))
+        await().atMost(OUTAGE_WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> events.countUnpublished(task).await().indefinitely() == 0);
         List<String> onKafka = TopicReader.readAll(Topics.ARTIFACT_EVENTS).stream()
                 .filter(r -> task.equals(r.key()))

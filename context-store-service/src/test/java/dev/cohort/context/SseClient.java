@@ -1,5 +1,6 @@
 package dev.cohort.context;
 
+import dev.cohort.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,32 +28,56 @@ final class SseClient implements AutoCloseable {
     private final AtomicInteger comments = new AtomicInteger();
     private final InputStream body;
     private final Thread reader;
+    private final String error;
     final int status;
+    final HttpHeaders headers;
 
-    private SseClient(InputStream body, int status) {
+    /** A stream (200) is parsed on a background thread; any other answer is read whole. */
+    private SseClient(InputStream body, int status, HttpHeaders headers) throws IOException {
         this.body = body;
         this.status = status;
-        this.reader = new Thread(this::read, "sse-test-reader");
-        this.reader.setDaemon(true);
-        this.reader.start();
+        this.headers = headers;
+        if (status == 200) {
+            this.error = null;
+            this.reader = new Thread(this::read, "sse-test-reader");
+            this.reader.setDaemon(true);
+            this.reader.start();
+        } else {
+            this.error = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            this.reader = null;
+        }
     }
 
-    /** Opens {@code path} (with its query) on the application under test, resuming after lastEventId if given. */
+    /** Opens {@code path} (with its query) as an admin, resuming after lastEventId if given. */
     static SseClient open(String path, String lastEventId) throws IOException, InterruptedException {
+        return open(path, lastEventId, TestTokens.bearer(TestTokens.admin()));
+    }
+
+    /** Opens {@code path} with this {@code Authorization} header value (none when null). */
+    static SseClient open(String path, String lastEventId, String authorization)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
                 .header("Accept", "text/event-stream")
                 .GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
         HttpResponse<InputStream> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        return new SseClient(response.body(), response.statusCode());
+        return new SseClient(response.body(), response.statusCode(), response.headers());
     }
 
     /** The next event, or null when none arrives within the wait (which bounds a failing test, never a passing one). */
     Event next(Duration wait) throws InterruptedException {
         return events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The body of an answer that is not a stream (an error); null for a stream. */
+    String text() {
+        return error;
     }
 
     /** Comment lines seen so far (keep-alives). */
@@ -94,6 +120,8 @@ final class SseClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         body.close();
-        reader.interrupt();
+        if (reader != null) {
+            reader.interrupt();
+        }
     }
 }

@@ -4,24 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cohort.contracts.EventCodec;
-import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.testsupport.CohortInfra;
 import dev.cohort.testsupport.EmbeddedPostgresServer;
-import dev.cohort.testsupport.TopicWriter;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -34,12 +27,9 @@ import org.junit.jupiter.api.Test;
 @Order(Integer.MAX_VALUE - 1)
 class TaskEventOutageTest extends ContextStoreTestBase {
 
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration OUTAGE_WAIT = Duration.ofSeconds(90);
     /** Longer than several back-off steps, so that the record is retried more than once. */
     private static final Duration OUTAGE = Duration.ofSeconds(8);
-
-    @Inject
-    Pool pool;
 
     @Test
     void taskEventsWaitForTheDatabaseAndAreAppliedInOrderOnceItIsBack() throws Exception {
@@ -58,15 +48,9 @@ class TaskEventOutageTest extends ContextStoreTestBase {
         }
 
         // both applied, in order: raised to attempt 2, then closed
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> "cancelled".equals(closedAs(task)));
+        await().atMost(OUTAGE_WAIT).pollInterval(Duration.ofMillis(250)).until(() -> "cancelled".equals(closedAs(task)));
         assertEquals(2, attempt(task));
         Api.publish(task, Api.publishBody("late.txt", "late", null, "s-wait", 2)).statusCode(409);
-    }
-
-    private static void send(SubtaskStateChanged event) throws Exception {
-        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
-            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, event.taskId(), EventCodec.encode(event))).get();
-        }
     }
 
     private String closedAs(String task) {

@@ -1,6 +1,7 @@
 import { h, fill, money, tokens, elapsed, toast } from './dom.js';
 import { get, post, contextPath } from './api.js';
 import { EventStream } from './stream.js';
+import { begin, role } from './session.js';
 import { drawGraph } from './graph.js';
 import { highlight, diffLines } from './highlight.js';
 
@@ -15,6 +16,7 @@ let view = null; // the selected task's state, rebuilt from its stream
 let taskStream = null;
 let allStream = null;
 let renderQueued = false;
+let running = false; // signed in, with data loaded and a stream open
 
 // ---------------------------------------------------------------- task list and submit form
 
@@ -58,10 +60,13 @@ function buildForm() {
 
 async function loadTasks() {
   try {
-    tasks = await get('/api/tasks?size=100');
+    const list = await get('/api/tasks?size=100');
+    if (!running) return;
+    tasks = list;
     tasksLoaded = true;
     $('tasks-error').hidden = true;
   } catch (err) {
+    if (!running) return;
     $('tasks-error').hidden = false;
     $('tasks-error').textContent = 'Cannot list tasks: ' + err.message;
   }
@@ -325,7 +330,7 @@ function openTask(id) {
     apply(v, type, data);
     if (type.startsWith('task.')) reloadTasksSoon();
     schedule();
-  }, connection);
+  }, connection, checkSession);
   taskStream.open();
 }
 
@@ -929,29 +934,64 @@ function route() {
   }
 }
 
+// A stream that gave up may have been refused because the session ended; a 401 here shows the sign-in form.
+function checkSession() {
+  get('/api/session').catch(() => {});
+}
+
+function start() {
+  running = true;
+  $('app').hidden = false;
+  const viewer = role() === 'viewer';
+  $('f-submit').disabled = viewer;
+  $('submit-feedback').textContent = viewer ? 'You are signed in as a viewer: you can watch, not submit or command.' : '';
+  $('submit-feedback').className = 'feedback';
+  loadTasks();
+  route();
+  if (!view) allStream.open();
+}
+
+// The session ended: nothing of it stays on screen or open.
+function stop() {
+  running = false;
+  allStream.close();
+  if (taskStream) taskStream.close();
+  taskStream = null;
+  view = null;
+  tasks = [];
+  tasksLoaded = false;
+  allStream.lastId = null;
+  $('task-list').replaceChildren();
+  $('tasks-error').hidden = true;
+  $('task-view').hidden = true;
+  $('task-view').replaceChildren();
+  $('app').hidden = true;
+  $('connection').textContent = '';
+  $('connection').className = 'connection';
+}
+
 buildForm();
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => { if (running) route(); });
 allStream = new EventStream('/api/stream', (type) => {
   if (type.startsWith('task.') || type === 'agent.completed') reloadTasksSoon();
-}, connection);
-loadTasks();
-route();
-if (!view) allStream.open();
+}, connection, checkSession);
 window.addEventListener('pagehide', () => {
   allStream.close();
   if (taskStream) taskStream.close();
 });
 setInterval(() => {
-  if (view) loadTasks(); // other tasks' changes, while only the selected task's stream is open
+  if (running && view) loadTasks(); // other tasks' changes, while only the selected task's stream is open
 }, 10000);
 setInterval(() => {
+  if (!running) return;
   renderTaskList();
   if (view && !FINISHED.has(view.status)) schedule();
 }, 1000);
+begin(start, stop);
 
 // For tests and debugging: drop and restore the live connections as a network failure would.
 window.cohort = {
   disconnect() { if (taskStream) taskStream.close(); allStream.close(); },
-  reconnect() { if (taskStream) taskStream.open(); else allStream.open(); },
+  reconnect() { if (!running) return; if (taskStream) taskStream.open(); else allStream.open(); },
   lastEventId() { return taskStream && taskStream.lastId; },
 };

@@ -1,15 +1,19 @@
 // One SSE stream that survives disconnects. The browser's EventSource resumes by itself with Last-Event-ID after a
 // dropped connection; when it gives up (an HTTP error, e.g. while the dashboard restarts) this reconnects with the
-// last id as a query parameter, so no event is missed either way.
+// last id as a query parameter, so no event is missed either way. The stream authenticates by the session cookie
+// (an EventSource cannot send headers); it cannot tell a refusal from an outage, so when it gives up it calls
+// onGiveUp, which asks the API whether the session is still there, and waits longer after each failure in a row.
 export class EventStream {
-  constructor(url, onEvent, onState) {
+  constructor(url, onEvent, onState, onGiveUp) {
     this.url = url;
     this.onEvent = onEvent;
     this.onState = onState || (() => {});
+    this.onGiveUp = onGiveUp || (() => {});
     this.lastId = null;
     this.source = null;
     this.closed = false;
     this.retryTimer = null;
+    this.failures = 0;
   }
 
   open() {
@@ -20,13 +24,16 @@ export class EventStream {
       + 'lastEventId=' + encodeURIComponent(this.lastId) : this.url;
     const source = new EventSource(url);
     this.source = source;
-    source.onopen = () => this.onState('live');
+    source.onopen = () => { this.failures = 0; this.onState('live'); };
     source.onerror = () => {
       if (this.closed || this.source !== source) return;
       if (source.readyState === EventSource.CLOSED) {
         this.onState('reconnecting');
+        this.failures += 1;
+        this.onGiveUp();
         clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => { if (!this.closed) this.open(); }, 2000);
+        const delay = Math.min(30000, 2000 * 2 ** Math.min(this.failures - 1, 4));
+        this.retryTimer = setTimeout(() => { if (!this.closed) this.open(); }, delay);
       } else {
         this.onState('reconnecting');
       }

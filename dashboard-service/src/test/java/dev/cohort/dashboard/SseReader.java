@@ -1,30 +1,38 @@
 package dev.cohort.dashboard;
 
+import dev.cohort.testsupport.TestTokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
-/** A minimal Server-Sent Events client for tests: reads frames on a thread of its own until closed. */
+/**
+ * A minimal Server-Sent Events client for tests: reads frames on a thread of its own until closed. It signs in as an
+ * admin unless given its own headers (an Authorization or a session Cookie).
+ */
 public final class SseReader implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final List<Frame> frames = new ArrayList<>();
     private final int status;
+    private final HttpHeaders headers;
     private final InputStream body;
 
     private SseReader(HttpResponse<InputStream> response) {
         this.status = response.statusCode();
+        this.headers = response.headers();
         this.body = response.body();
         Thread reader = new Thread(this::read, "sse-reader");
         reader.setDaemon(true);
@@ -32,10 +40,16 @@ public final class SseReader implements AutoCloseable {
     }
 
     public static SseReader open(String url, String lastEventId) {
+        return open(url, lastEventId, Map.of("Authorization", TestTokens.bearer(TestTokens.admin())));
+    }
+
+    /** @param headers sent as they are: no Authorization unless they hold one */
+    public static SseReader open(String url, String lastEventId, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
+        headers.forEach(b::header);
         try {
             return new SseReader(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
@@ -48,6 +62,10 @@ public final class SseReader implements AutoCloseable {
 
     public int status() {
         return status;
+    }
+
+    public String header(String name) {
+        return headers.firstValue(name).orElse(null);
     }
 
     private void read() {

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stand-in for the orchestrator or the context store: it records every request and answers with canned
+ * A stand-in for the orchestrator or the context store: it records every request (with its Authorization header,
+ * the caller's token the dashboard passes on) and answers with canned
  * responses. Tests talk to it over HTTP ({@code /__requests}, {@code /__respond}, {@code /__reset}), so it works
  * whatever class loader the test and the test resource end up in.
  */
@@ -75,7 +76,8 @@ public final class StubServer {
                 answer = null;
             } else {
                 ObjectNode r = EventCodec.mapper().createObjectNode();
-                r.put("method", method).put("path", path).put("query", query).put("body", body);
+                r.put("method", method).put("path", path).put("query", query).put("body", body)
+                        .put("authorization", exchange.getRequestHeaders().getFirst("Authorization"));
                 requests.add(r);
                 Object[] canned = match(method + " " + path + (query == null ? "" : "?" + query));
                 status = canned == null ? 200 : (int) canned[0];

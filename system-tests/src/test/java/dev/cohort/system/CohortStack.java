@@ -5,6 +5,7 @@ import dev.cohort.testsupport.EmbeddedKafkaBroker;
 import dev.cohort.testsupport.EmbeddedPostgresServer;
 import dev.cohort.testsupport.Ports;
 import dev.cohort.testsupport.ServiceProcess;
+import dev.cohort.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,9 @@ final class CohortStack implements AutoCloseable {
     ServiceProcess simulator;
     ServiceProcess contextStore;
     ServiceProcess orchestrator;
+    /** The OpenRouter key every worker of a test stack has: recognisable, and worth nothing. */
+    static final String FAKE_OPENROUTER_KEY = "sk-or-v1-cohortscan" + java.util.UUID.randomUUID().toString().replace("-", "");
+
     /** Further orchestrator replicas on ports of their own, sharing the orchestrator's database and consumer group. */
     final List<ServiceProcess> orchestratorReplicas = new ArrayList<>();
     final List<ServiceProcess> workers = new ArrayList<>();
@@ -50,8 +54,12 @@ final class CohortStack implements AutoCloseable {
     /** The stack with these workers ({@code worker-a}, {@code worker-b}, ...) and dashboards, started side by side. */
     CohortStack(String prefix, int workerCount, List<String> dashboardNames) {
         this.prefix = prefix;
+        // The tests call the services as an admin unless a request says otherwise.
+        TestTokens.restAssuredAsAdmin();
         Map<String, String> sim = new HashMap<>();
         sim.put("QUARKUS_HTTP_PORT", Integer.toString(simulatorPort));
+        // Like OpenRouter, the simulator's OpenAI endpoints then take no call without the workers' key.
+        sim.put("COHORT_SIMULATOR_API_KEY", FAKE_OPENROUTER_KEY);
         // Calls take about a second, so parallel work visibly overlaps and a worker can die mid-call.
         sim.put("COHORT_SIMULATOR_DEFAULTS_TIME_TO_FIRST_TOKEN_MS", "100");
         sim.put("COHORT_SIMULATOR_DEFAULTS_TOKENS_PER_SECOND", "200");
@@ -130,6 +138,7 @@ final class CohortStack implements AutoCloseable {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("COHORT_ORCHESTRATOR_LEASE_TTL", "6s");
         env.put("COHORT_ORCHESTRATOR_RETRY_BACKOFF", "200ms");
+        env.put("COHORT_ORCHESTRATOR_TOKEN", TestTokens.orchestrator());
         return env;
     }
 
@@ -211,6 +220,10 @@ final class CohortStack implements AutoCloseable {
         String simulatorUrl = "http://localhost:" + simulatorPort;
         Map<String, String> env = ServiceProcess.infraEnv(null);
         env.put("COHORT_WORKER_NAME", name);
+        env.put("COHORT_WORKER_TOKEN", TestTokens.worker(name));
+        // A key no run may leak: the simulator is on this machine, so it is sent there in the Authorization header
+        // only; SecretScanIT looks for it everywhere else.
+        env.put("OPENROUTER_API_KEY", FAKE_OPENROUTER_KEY);
         env.put("COHORT_WORKER_HEARTBEAT_INTERVAL", "1s");
         env.put("COHORT_WORKER_CONTEXT_STORE_URL", "http://localhost:" + contextStorePort);
         env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl + ",http://localhost:" + replicaPort);

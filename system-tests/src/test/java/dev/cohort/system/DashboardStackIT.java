@@ -3,13 +3,29 @@ package dev.cohort.system;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.model.Role;
 import dev.cohort.testsupport.Browser;
 import dev.cohort.testsupport.ServiceProcess;
+import dev.cohort.testsupport.TestTokens;
+import dev.cohort.testsupport.TopicReader;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +59,8 @@ class DashboardStackIT {
     void aTaskSubmittedFromThePageRunsToTheEndWhileBothDashboardsShowEveryEvent() {
         assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
         try (Browser browser = new Browser()) {
-            browser.open(first.url() + "/");
+            // The local run's sign-in link: the page takes the token from the fragment and removes it.
+            browser.open(first.url() + "/#login=" + TestTokens.operator());
             browser.find("#f-title").sendKeys("Todo API");
             browser.find("#f-description").sendKeys("Build a todo REST API with a web front end");
             browser.find("#f-manual").click();
@@ -80,6 +97,113 @@ class DashboardStackIT {
         byPartition(seenByFirst).forEach((partition, offsets) -> assertEquals(offsets.stream().sorted().toList(), offsets,
                 partition + " in offset order"));
         assertTrue(seenByFirst.size() > 20, "a whole task's events: " + seenByFirst.size());
+    }
+
+    /**
+     * A whole run with a recognisable OpenRouter key in every worker (the simulator's OpenAI endpoints demand it): the
+     * key is in no record of any topic, no line of any Cohort service's log, no SSE frame and no API answer; and no
+     * lease token, which only the dispatch records carry, is in an SSE frame or an API answer.
+     */
+    @Test
+    void aWholeRunLeaksNeitherTheProviderKeyNorALeaseToken() throws Exception {
+        String key = CohortStack.FAKE_OPENROUTER_KEY;
+        String operator = TestTokens.bearer(TestTokens.operator());
+        String taskId = given().baseUri(stack.orchestrator.url()).header("Authorization", operator)
+                .contentType(ContentType.JSON).body(Map.of("description", "Build a bookmarks REST API with a web front end"))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> "completed".equals(
+                given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + taskId).then().extract().path("status")));
+        List<String> calls = given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract().jsonPath()
+                .getList("model");
+        assertTrue(calls.contains("sim-lead"), "the lead ran on the OpenRouter protocol, with the key: " + calls);
+
+        Map<String, String> places = new java.util.LinkedHashMap<>();
+        Set<String> leaseTokens = new java.util.HashSet<>();
+        List<String> topics = new java.util.ArrayList<>(List.of(Topics.TASK_EVENTS, Topics.AGENT_EVENTS,
+                Topics.ARTIFACT_EVENTS, Topics.AGENT_MESSAGES, Topics.DEAD_LETTER));
+        for (Role role : Role.values()) {
+            topics.add(Topics.dispatch(role));
+        }
+        for (String topic : topics) {
+            StringBuilder all = new StringBuilder();
+            for (var record : TopicReader.readAll(topic)) {
+                all.append(record.key()).append(' ').append(record.value()).append('\n');
+                record.headers().forEach(h -> all.append(h.key()).append('=')
+                        .append(new String(h.value(), StandardCharsets.UTF_8)).append('\n'));
+                if (topic.startsWith(Topics.DISPATCH_PREFIX) && record.value().contains(taskId)) {
+                    leaseTokens.add(EventCodec.mapper().readTree(record.value()).path("leaseToken").asText());
+                }
+            }
+            places.put("topic " + topic, all.toString());
+        }
+        assertFalse(leaseTokens.isEmpty(), "the run's dispatches carry lease tokens");
+        try (var logs = Files.list(Path.of("target", "system-logs"))) {
+            for (Path log : logs.filter(l -> l.getFileName().toString().startsWith("page-")
+                    && !l.getFileName().toString().contains("simulator")).toList()) {
+                places.put("log " + log.getFileName(), Files.readString(log));
+            }
+        }
+        Map<String, String> answers = new java.util.LinkedHashMap<>();
+        for (String path : List.of("/api/tasks", "/api/tasks/" + taskId, "/api/tasks/" + taskId + "/messages",
+                "/api/workload")) {
+            answers.put("orchestrator " + path, given().baseUri(stack.orchestrator.url()).get(path).asString());
+        }
+        String artifacts = given().baseUri(stack.contextStore.url()).get("/api/tasks/" + taskId + "/artifacts").asString();
+        answers.put("context store artifacts", artifacts);
+        for (String artifactKey : io.restassured.path.json.JsonPath.from(artifacts).<String>getList("key")) {
+            answers.put("context store " + artifactKey, given().baseUri(stack.contextStore.url())
+                    .get("/api/tasks/" + taskId + "/history/" + artifactKey).asString());
+        }
+        answers.put("context store conflicts", given().baseUri(stack.contextStore.url())
+                .get("/api/tasks/" + taskId + "/conflicts").asString());
+        answers.put("dashboard task", given().baseUri(first.url()).get("/api/tasks/" + taskId).asString());
+        answers.put("dashboard events", given().baseUri(first.url()).queryParam("taskId", taskId)
+                .queryParam("limit", 1000).get("/api/events").asString());
+        answers.put("dashboard SSE", sse(first.url() + "/api/tasks/" + taskId + "/stream", operator));
+        assertTrue(answers.get("dashboard SSE").contains("task.completed"), "the stream replayed the whole task");
+        places.putAll(answers);
+
+        for (Map.Entry<String, String> place : places.entrySet()) {
+            assertFalse(place.getValue().contains(key), "the OpenRouter key leaked into " + place.getKey());
+            assertFalse(place.getValue().contains(key.substring("sk-or-v1-".length())),
+                    "part of the OpenRouter key leaked into " + place.getKey());
+        }
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            for (String lease : leaseTokens) {
+                assertFalse(answer.getValue().contains(lease), "a lease token is in " + answer.getKey());
+            }
+        }
+    }
+
+    /** The SSE frames of a stream until the task's end arrives, or 20 s. */
+    private static String sse(String url, String authorization) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", authorization).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        StringBuilder frames = new StringBuilder();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            var done = reader.submit(() -> {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    frames.append(line).append('\n');
+                    if (line.contains("task.completed")) {
+                        return null;
+                    }
+                }
+                return null;
+            });
+            try {
+                done.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                done.cancel(true);
+            }
+        } finally {
+            reader.shutdownNow();
+        }
+        return frames.toString();
     }
 
     /** Event ids ("topic:partition:offset type") grouped by topic and partition, offsets in the order seen. */

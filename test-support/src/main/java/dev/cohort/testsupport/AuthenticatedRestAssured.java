@@ -2,9 +2,6 @@ package dev.cohort.testsupport;
 
 import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
 import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
-import io.restassured.RestAssured;
-import io.restassured.filter.Filter;
-import java.util.List;
 
 /**
  * Makes every RestAssured request of a Quarkus test carry an admin token unless the test sets its own
@@ -14,20 +11,13 @@ import java.util.List;
  */
 public class AuthenticatedRestAssured implements QuarkusTestBeforeEachCallback {
 
-    private static final Filter ADMIN_UNLESS_SET = (request, response, context) -> {
-        if (!request.getHeaders().hasHeaderWithName("Authorization")) {
-            request.header("Authorization", TestTokens.bearer(TestTokens.admin()));
-        }
-        return context.next(request, response);
-    };
-
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
-        RestAssured.replaceFiltersWith(List.of(ADMIN_UNLESS_SET));
+        TestTokens.restAssuredAsAdmin();
     }
 
     /** Drops the default token for the rest of the current test: requests without a header go without one. */
     public static void anonymous() {
-        RestAssured.replaceFiltersWith(List.of());
+        TestTokens.restAssuredAnonymous();
     }
 }

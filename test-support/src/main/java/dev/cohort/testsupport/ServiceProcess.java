@@ -95,9 +95,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The environment that points a service at the tests' broker and, if given, a fresh database. */
+    /**
+     * The environment that points a service at the tests' broker and, if given, a fresh database, and has it verify
+     * {@link TestTokens}.
+     */
     public static Map<String, String> infraEnv(CohortInfra.Database db) {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(TestTokens.verificationEnv());
         env.put("KAFKA_BOOTSTRAP_SERVERS", CohortInfra.kafkaBootstrapServers());
         if (db != null) {
             env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.reactiveUrl());

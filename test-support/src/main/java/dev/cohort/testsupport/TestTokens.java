@@ -1,6 +1,8 @@
 package dev.cohort.testsupport;
 
 import dev.cohort.cli.LocalIssuer;
+import io.restassured.RestAssured;
+import io.restassured.filter.Filter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,6 +76,23 @@ public final class TestTokens {
 
     public static String bearer(String token) {
         return "Bearer " + token;
+    }
+
+    private static final Filter ADMIN_UNLESS_SET = (request, response, context) -> {
+        if (!request.getHeaders().hasHeaderWithName("Authorization")) {
+            request.header("Authorization", bearer(admin()));
+        }
+        return context.next(request, response);
+    };
+
+    /** From now on, RestAssured requests without an {@code Authorization} header carry an admin token. */
+    public static void restAssuredAsAdmin() {
+        RestAssured.replaceFiltersWith(List.of(ADMIN_UNLESS_SET));
+    }
+
+    /** From now on, RestAssured requests without an {@code Authorization} header go without one. */
+    public static void restAssuredAnonymous() {
+        RestAssured.replaceFiltersWith(List.of());
     }
 
     /** What a service process started by a test needs to verify these tokens. */

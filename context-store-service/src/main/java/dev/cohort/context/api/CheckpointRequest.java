@@ -8,5 +8,7 @@ public record CheckpointRequest(
                 description = "Letters, digits, '.', '_' and '-', at most 100")
         String name,
         @Schema(maxLength = Limits.CHECKPOINT_DESCRIPTION) String description,
-        @Schema(required = true, example = "orchestrator", maxLength = Limits.AGENT_ID) String createdBy) {
+        @Schema(maxLength = Limits.AGENT_ID, deprecated = true,
+                description = "Ignored: the checkpoint is recorded as created by the caller")
+        String createdBy) {
 }

@@ -4,8 +4,13 @@ import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.Provider;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A new version of an artifact, written by one attempt of one subtask. */
-@Schema(description = "A new version of an artifact. Idempotent on (subtaskId, attempt, key).")
+/**
+ * A new version of an artifact: a worker's, written by one attempt of one subtask, or a person's. The author comes from
+ * the caller's token; a person's {@code role} and {@code agentId} are ignored.
+ */
+@Schema(description = "A new version of an artifact. A worker's write names its attempt (subtaskId, attempt, "
+        + "leaseToken) and is idempotent on (subtaskId, attempt, key); a person's names none and is recorded under "
+        + "the person's name.")
 public record PublishRequest(
         @Schema(required = true, example = "src/main/java/App.java", maxLength = Limits.KEY,
                 description = "Path-like key: relative, '/'-separated, no '..', '.', empty segments or control characters")
@@ -17,16 +22,20 @@ public record PublishRequest(
         String content,
         @Schema(description = "The version the writer read; absent or 0 to create the artifact. A stale base is a conflict.")
         Long baseVersion,
-        @Schema(required = true, example = "backend", maxLength = Limits.ROLE, description = "Role of the author")
+        @Schema(example = "backend", maxLength = Limits.ROLE,
+                description = "Role of the authoring agent; required for a worker, ignored for a person")
         String role,
-        @Schema(required = true, example = "worker-7f3a", maxLength = Limits.AGENT_ID,
-                description = "Agent instance (or person) that wrote it")
+        @Schema(example = "worker-a/backend", maxLength = Limits.AGENT_ID,
+                description = "The agent that wrote it, '<worker>/...' where <worker> is the worker's token subject;"
+                        + " required for a worker, ignored for a person (the token names them)")
         String agentId,
         @Schema(example = "ollama") Provider provider,
         @Schema(example = "qwen2.5-coder:7b", maxLength = Limits.MODEL) String model,
-        @Schema(required = true, maxLength = Limits.SUBTASK_ID) String subtaskId,
-        @Schema(required = true, minimum = "1") Integer attempt,
-        @Schema(maxLength = Limits.LEASE_TOKEN, description = "The dispatch's lease token. Once the current attempt's"
-                + " writes carried one, another token with the same attempt is refused as stale (409 stale-attempt)")
+        @Schema(maxLength = Limits.SUBTASK_ID, description = "The subtask the worker's attempt runs; required for a"
+                + " worker, refused (403) for a person")
+        String subtaskId,
+        @Schema(minimum = "1", description = "The dispatched attempt; required for a worker") Integer attempt,
+        @Schema(maxLength = Limits.LEASE_TOKEN, description = "The dispatch's lease token; required for a worker."
+                + " Checked against the hash the dispatch announced, never stored or returned")
         String leaseToken) {
 }

@@ -4,7 +4,10 @@ import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.Provider;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The merged content that resolves a conflict; it becomes the latest version of the key. */
+/**
+ * The merged content that resolves a conflict; it becomes the latest version of the key. A merge attempt (worker)
+ * names its attempt and is fenced like a publish; a person's merge is recorded under the person's name.
+ */
 @Schema(description = "Merged content resolving a conflict")
 public record ResolveRequest(
         @Schema(required = true, description = "At most cohort.context.max-content-bytes bytes of UTF-8, 413 above")
@@ -14,12 +17,17 @@ public record ResolveRequest(
         String mediaType,
         @Schema(description = "The latest version the merger read; when given and no longer latest, the merge is refused with 409")
         Long baseVersion,
-        @Schema(required = true, example = "lead", maxLength = Limits.ROLE) String role,
-        @Schema(required = true, maxLength = Limits.AGENT_ID) String agentId,
+        @Schema(example = "lead", maxLength = Limits.ROLE, description = "Required for a worker, ignored for a person")
+        String role,
+        @Schema(example = "worker-a/lead", maxLength = Limits.AGENT_ID,
+                description = "'<worker>/...'; required for a worker, ignored for a person")
+        String agentId,
         Provider provider,
         @Schema(maxLength = Limits.MODEL) String model,
-        @Schema(description = "The merge subtask; its writes are fenced like a publish's", maxLength = Limits.SUBTASK_ID)
+        @Schema(description = "The merge subtask; required for a worker, whose merge is fenced like a publish to the"
+                + " conflict's key", maxLength = Limits.SUBTASK_ID)
         String subtaskId,
-        @Schema(description = "Required with subtaskId", minimum = "1") Integer attempt,
-        @Schema(maxLength = Limits.LEASE_TOKEN) String leaseToken) {
+        @Schema(description = "Required for a worker", minimum = "1") Integer attempt,
+        @Schema(maxLength = Limits.LEASE_TOKEN, description = "Required for a worker; never stored or returned")
+        String leaseToken) {
 }

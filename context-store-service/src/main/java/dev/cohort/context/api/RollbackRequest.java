@@ -2,8 +2,9 @@ package dev.cohort.context.api;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-@Schema(description = "Who rolls a task back to a checkpoint")
+/** Kept for older clients: who rolls back is the caller, and the body may be left out. */
+@Schema(description = "Ignored: a rollback is recorded under the caller's name")
 public record RollbackRequest(
-        @Schema(required = true, example = "alice", maxLength = Limits.AGENT_ID) String requestedBy,
-        @Schema(example = "lead", maxLength = Limits.ROLE) String role) {
+        @Schema(maxLength = Limits.AGENT_ID, deprecated = true, description = "Ignored") String requestedBy,
+        @Schema(maxLength = Limits.ROLE, deprecated = true, description = "Ignored") String role) {
 }

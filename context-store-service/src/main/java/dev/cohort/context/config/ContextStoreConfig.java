@@ -39,4 +39,12 @@ public interface ContextStoreConfig {
     /** How often an idle SSE subscription gets a comment line, so that proxies do not close it. */
     @WithDefault("15s")
     Duration subscribeKeepAlive();
+
+    /** Most event streams ({@code GET /api/tasks/{id}/events}) one principal may hold open on this instance (429 above). */
+    @WithDefault("20")
+    int maxStreamsPerPrincipal();
+
+    /** Most event streams this instance holds open at once, for all principals together (429 above). */
+    @WithDefault("1000")
+    int maxStreams();
 }

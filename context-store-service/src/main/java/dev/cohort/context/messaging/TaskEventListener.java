@@ -3,6 +3,7 @@ package dev.cohort.context.messaging;
 import dev.cohort.context.api.Limits;
 import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.service.ArtifactRules;
+import dev.cohort.context.service.ContextStoreException;
 import dev.cohort.context.service.SubtaskFenceService;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
@@ -20,13 +21,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Keeps subtask fences up to date from the orchestrator's {@code subtask.state-changed} events: a new attempt fences
- * the older ones before it writes anything, and an attempt that ended is closed at once. Other task events are not
- * the store's concern.
+ * Keeps subtask fences up to date from the orchestrator's {@code subtask.state-changed} events, the only source of a
+ * fence: a dispatched attempt opens its subtask's fence with its lease token's hash and writable keys, fencing the
+ * older ones before it writes anything, and an attempt that ended is closed at once. Other task events are not the
+ * store's concern.
  *
  * <p>No record stops the stream. A transient failure (the database away, a timeout) is retried with back-off until it
  * succeeds, holding the partition so that one task's events are applied in order. A record that cannot be applied
@@ -38,6 +41,8 @@ public class TaskEventListener {
 
     /** The incoming channel, bound to {@link dev.cohort.contracts.Topics#TASK_EVENTS} in application.properties. */
     public static final String CHANNEL = "task-events";
+
+    private static final Pattern LEASE_HASH = Pattern.compile("[0-9a-f]{64}");
 
     private final SubtaskFenceService fences;
     private final ArtifactRules rules;
@@ -74,11 +79,28 @@ public class TaskEventListener {
         }
         rules.taskId(changed.taskId());
         rules.required(changed.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
+        fence(changed);
         String what = "subtask.state-changed " + changed.eventId() + " of task " + changed.taskId() + " ("
                 + where(message) + ")";
-        return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed.taskId(),
-                        changed.subtaskId(), changed.attempt(), changed.status())), what, config.unknownFailureRetries())
+        return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed)), what,
+                        config.unknownFailureRetries())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Checks the fence an event announces: a lowercase hex SHA-256 and keys (or prefixes ending in '/') that are valid
+     * keys. One that is not would never admit a write, so it is dead-lettered where someone sees it.
+     */
+    private void fence(SubtaskStateChanged changed) {
+        String hash = changed.leaseTokenHash();
+        if (hash != null && !LEASE_HASH.matcher(hash).matches()) {
+            throw ContextStoreException.invalid("invalid-event", "field 'leaseTokenHash' is not a lowercase hex SHA-256");
+        }
+        if (changed.writes() != null) {
+            for (String key : changed.writes()) {
+                rules.key(key != null && key.endsWith("/") ? key.substring(0, key.length() - 1) : key);
+            }
+        }
     }
 
     /**

@@ -5,8 +5,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
 /**
- * Who wrote a version or a conflicting write, with which model, in which attempt of which subtask, under which
- * lease token (see {@link SubtaskFenceEntity}).
+ * Who wrote a version or a conflicting write, with which model, in which attempt of which subtask. A worker's write
+ * names its agent ({@code worker-a/backend}) and its subtask's attempt; a person's write names only the person, as
+ * their token does. Lease tokens are checked against the subtask's fence (see {@link SubtaskFenceEntity}) and never
+ * stored.
  */
 @Embeddable
 public record Provenance(
@@ -15,15 +17,14 @@ public record Provenance(
         Provider provider,
         String model,
         @Column(name = "subtask_id") String subtaskId,
-        Integer attempt,
-        @Column(name = "lease_token") String leaseToken) {
+        Integer attempt) {
 
-    /** A person or process acting outside any subtask, e.g. a rollback. */
-    public static Provenance of(String role, String agentId) {
-        return new Provenance(role, agentId, null, null, null, null, null);
+    /** A person acting outside any subtask: a person's publish, delete, merge or rollback. */
+    public static Provenance person(String name) {
+        return new Provenance(null, name, null, null, null, null);
     }
 
-    /** The author as one string, as events carry it: {@code backend/worker-1}, or just the id. */
+    /** The author as one string, as events carry it: {@code backend/worker-a/backend}, or just the person. */
     public String author() {
         return authorRole == null ? authorAgent : authorRole + "/" + authorAgent;
     }

@@ -10,20 +10,26 @@ import jakarta.persistence.LockModeType;
 public class SubtaskFenceRepository implements PanacheRepositoryBase<SubtaskFenceEntity, SubtaskFenceEntity.Key> {
 
     /**
-     * The subtask's fence, created at {@code attempt} if it is missing, locked until the transaction ends. The lock
-     * orders a write's check against a concurrent raise: the raise waits until the write has committed.
+     * The subtask's fence, locked until the transaction ends; null when no event announced the subtask yet. The lock
+     * orders a write's check against a concurrent event: the event waits until the write has committed.
      */
-    public Uni<SubtaskFenceEntity> lockOrCreate(String taskId, String subtaskId, int attempt, String leaseToken) {
+    public Uni<SubtaskFenceEntity> lock(String taskId, String subtaskId) {
+        return findById(new SubtaskFenceEntity.Key(taskId, subtaskId), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * The subtask's fence, created empty (attempt 0, nothing writable) if it is missing, locked until the transaction
+     * ends. Only events create fences: the caller applies the event to it in the same transaction.
+     */
+    public Uni<SubtaskFenceEntity> lockOrCreate(String taskId, String subtaskId) {
         return getSession()
                 .chain(session -> session.createNativeMutationQuery(
-                                "insert into subtask_fence (task_id, subtask_id, attempt, lease_token, updated_at)"
-                                        + " values (:taskId, :subtaskId, :attempt, :leaseToken, now())"
+                                "insert into subtask_fence (task_id, subtask_id, attempt, updated_at)"
+                                        + " values (:taskId, :subtaskId, 0, now())"
                                         + " on conflict (task_id, subtask_id) do nothing")
                         .setParameter("taskId", taskId)
                         .setParameter("subtaskId", subtaskId)
-                        .setParameter("attempt", attempt)
-                        .setParameter("leaseToken", leaseToken)
                         .executeUpdate())
-                .chain(() -> findById(new SubtaskFenceEntity.Key(taskId, subtaskId), LockModeType.PESSIMISTIC_WRITE));
+                .chain(() -> lock(taskId, subtaskId));
     }
 }

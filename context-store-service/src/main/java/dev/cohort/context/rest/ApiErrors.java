@@ -1,6 +1,9 @@
 package dev.cohort.context.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cohort.context.api.ConflictView;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
@@ -9,10 +12,29 @@ import java.util.Map;
 /** Error bodies: {@code {"status": 409, "error": "<code>", "detail": "<what to fix>", ...extra fields}}. */
 public final class ApiErrors {
 
+    static final String UNAUTHORIZED_DETAIL = "send a valid bearer token (Authorization: Bearer <jwt>) signed by the key"
+            + " this store trusts, for issuer and audience 'cohort', not expired";
+    static final String FORBIDDEN_DETAIL = "your token's roles do not allow this: reads need viewer (every role has it),"
+            + " publishing and merging need worker or operator, deletes, checkpoints and rollbacks need admin";
+
     private ApiErrors() {
     }
 
     public static Response error(int status, String error, String detail, Map<String, Object> info) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(status, error, detail, info))
+                .build();
+    }
+
+    /** The error body as JSON text, for refusals made outside Quarkus REST (Vert.x route handlers). */
+    static String json(ObjectMapper mapper, int status, String error, String detail, Map<String, Object> info) {
+        try {
+            return mapper.writeValueAsString(body(status, error, detail, info));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> body(int status, String error, String detail, Map<String, Object> info) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("error", error);
@@ -20,7 +42,18 @@ public final class ApiErrors {
         if (info != null) {
             info.forEach(body::putIfAbsent);
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return body;
+    }
+
+    /** 401 with the challenge: no token, or one that is not valid here. */
+    public static Response unauthorized() {
+        return Response.fromResponse(error(401, "unauthorized", UNAUTHORIZED_DETAIL, null))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    /** 403: the token is valid but its roles do not allow the operation. */
+    public static Response forbidden() {
+        return error(403, "forbidden", FORBIDDEN_DETAIL, null);
     }
 
     /** 409 for a write kept as a conflict: the versions involved and the conflict that holds the content. */

@@ -4,10 +4,14 @@ import dev.cohort.context.api.ArtifactSummaryView;
 import dev.cohort.context.api.ArtifactVersionView;
 import dev.cohort.context.api.PublishRequest;
 import dev.cohort.context.service.ArtifactService;
+import dev.cohort.context.service.Caller;
 import dev.cohort.context.service.ExportService;
 import dev.cohort.context.service.PublishOutcome;
 import dev.cohort.context.service.Views;
+import dev.cohort.contracts.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -37,34 +41,49 @@ public class ArtifactResource {
 
     private final ArtifactService artifacts;
     private final ExportService export;
+    private final SecurityIdentity identity;
 
-    public ArtifactResource(ArtifactService artifacts, ExportService export) {
+    public ArtifactResource(ArtifactService artifacts, ExportService export, SecurityIdentity identity) {
         this.artifacts = artifacts;
         this.export = export;
+        this.identity = identity;
     }
 
     @POST
     @Path("artifacts")
+    @RolesAllowed({Roles.WORKER, Roles.OPERATOR})
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a version",
             description = "Creates the artifact (no baseVersion) or its next version (baseVersion = the latest). "
                     + "A stale baseVersion is kept as a pending conflict and answered with 409. "
-                    + "A retry with the same (subtaskId, attempt, key) returns the first answer.")
+                    + "A worker's write names the attempt dispatched to it (subtaskId, attempt, leaseToken) and is "
+                    + "admitted only while that attempt may write, and only to its subtask's declared keys; a retry "
+                    + "with the same (subtaskId, attempt, key) returns the first answer. An operator's write names no "
+                    + "subtask and is recorded under the operator's name; role and agentId are then ignored.")
     @APIResponse(responseCode = "201", description = "Stored as a new version",
             content = @Content(schema = @Schema(implementation = ArtifactVersionView.class)))
     @APIResponse(responseCode = "200", description = "A retry of a write already stored: the same version")
     @APIResponse(responseCode = "409", description = "The base version is stale; the content is kept as a conflict. "
-            + "Or (error stale-attempt) a newer attempt of the subtask exists, and nothing was stored")
-    @APIResponse(responseCode = "400", description = "Invalid key, field or JSON")
+            + "Or (error stale-attempt) the attempt is over, a newer one exists or the lease token is not the "
+            + "attempt's, and nothing was stored")
+    @APIResponse(responseCode = "400", description = "Invalid key, field or JSON, or a worker's write without "
+            + "subtaskId, attempt and leaseToken")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "The token's roles do not allow writes; or (undeclared-key) the "
+            + "subtask does not declare the key; or a worker writing as another worker's agent (agent-mismatch); or a "
+            + "person naming a subtask (not-a-worker)")
     @APIResponse(responseCode = "404", description = "The base version does not exist")
     @APIResponse(responseCode = "413", description = "Content over cohort.context.max-content-bytes")
+    @APIResponse(responseCode = "503", description = "(not-dispatched-yet) the store has not seen the attempt's "
+            + "dispatch yet; try again after Retry-After")
     public Uni<Response> publish(@PathParam("taskId") String taskId, PublishRequest request) {
-        return artifacts.publish(taskId, request).map(outcome -> respond(taskId, outcome));
+        return artifacts.publish(Caller.of(identity), taskId, request).map(outcome -> respond(taskId, outcome));
     }
 
     @GET
     @Path("artifacts")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List the task's artifacts (latest versions, without content)")
     @APIResponse(responseCode = "404", description = "Nothing was stored for the task")
@@ -80,6 +99,7 @@ public class ArtifactResource {
 
     @GET
     @Path("artifacts/{key: .+}")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Get the latest version of an artifact, or a given one, with content")
     @APIResponse(responseCode = "404", description = "Unknown task, artifact or version, or the artifact was deleted")
@@ -90,10 +110,11 @@ public class ArtifactResource {
 
     @DELETE
     @Path("artifacts/{key: .+}")
+    @RolesAllowed(Roles.ADMIN)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete an artifact as a tombstone version",
             description = "Needs the version read (baseVersion); a stale one is kept as a conflict and answered with 409."
-                    + " A delete of a stale attempt of its subtask is refused with 409 stale-attempt.")
+                    + " Recorded under the admin's name; role and agentId are ignored.")
     public Uni<Response> delete(@PathParam("taskId") String taskId, @PathParam("key") String key,
                                 @QueryParam("baseVersion") Long baseVersion,
                                 @QueryParam("role") String role,
@@ -101,12 +122,14 @@ public class ArtifactResource {
                                 @QueryParam("subtaskId") String subtaskId,
                                 @QueryParam("attempt") Integer attempt,
                                 @QueryParam("leaseToken") String leaseToken) {
-        return artifacts.delete(taskId, key, baseVersion, role, agentId, subtaskId, attempt, leaseToken)
+        return artifacts.delete(Caller.of(identity), taskId, key, baseVersion, role, agentId, subtaskId, attempt,
+                        leaseToken)
                 .map(outcome -> respond(taskId, outcome));
     }
 
     @GET
     @Path("history/{key: .+}")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every version of an artifact, oldest first, without content")
     public Uni<List<ArtifactVersionView>> history(@PathParam("taskId") String taskId, @PathParam("key") String key) {
@@ -115,6 +138,7 @@ public class ArtifactResource {
 
     @GET
     @Path("diff/{key: .+}")
+    @RolesAllowed(Roles.VIEWER)
     @Produces("text/x-diff")
     @Operation(summary = "Unified diff between two versions of an artifact")
     public Uni<String> diff(@PathParam("taskId") String taskId, @PathParam("key") String key,
@@ -124,6 +148,7 @@ public class ArtifactResource {
 
     @GET
     @Path("export.zip")
+    @RolesAllowed(Roles.VIEWER)
     @Produces("application/zip")
     @Operation(summary = "The latest content of every live artifact as a zip, each at its key's path")
     public Uni<Response> exportZip(@PathParam("taskId") String taskId) {

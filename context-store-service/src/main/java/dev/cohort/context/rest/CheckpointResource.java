@@ -4,8 +4,12 @@ import dev.cohort.context.api.CheckpointRequest;
 import dev.cohort.context.api.CheckpointView;
 import dev.cohort.context.api.RollbackRequest;
 import dev.cohort.context.api.RollbackView;
+import dev.cohort.context.service.Caller;
 import dev.cohort.context.service.CheckpointService;
+import dev.cohort.contracts.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,23 +28,28 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CheckpointResource {
 
     private final CheckpointService checkpoints;
+    private final SecurityIdentity identity;
 
-    public CheckpointResource(CheckpointService checkpoints) {
+    public CheckpointResource(CheckpointService checkpoints, SecurityIdentity identity) {
         this.checkpoints = checkpoints;
+        this.identity = identity;
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Name the task's current artifact set")
+    @Operation(summary = "Name the task's current artifact set",
+            description = "Recorded as created by the caller; createdBy in the body is ignored.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "409", description = "The name is taken")
     public Uni<Response> create(@PathParam("taskId") String taskId, CheckpointRequest request) {
-        return checkpoints.create(taskId, request)
+        return checkpoints.create(Caller.of(identity), taskId, request)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The task's checkpoints, oldest first, without entries")
     public Uni<List<CheckpointView>> list(@PathParam("taskId") String taskId) {
@@ -49,6 +58,7 @@ public class CheckpointResource {
 
     @GET
     @Path("{name}")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A checkpoint with the version of each key")
     public Uni<CheckpointView> get(@PathParam("taskId") String taskId, @PathParam("name") String name) {
@@ -57,13 +67,16 @@ public class CheckpointResource {
 
     @POST
     @Path("{name}/rollback")
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Roll the task's artifacts back to a checkpoint",
             description = "Each changed artifact gets a new version with the checkpoint's content; artifacts created "
-                    + "after it are tombstoned. History is kept; pending conflicts stay pending.")
+                    + "after it are tombstoned. History is kept; pending conflicts stay pending. The new versions "
+                    + "are recorded under the caller's name; requestedBy and role in the body are ignored, and the "
+                    + "body may be left out.")
     public Uni<RollbackView> rollback(@PathParam("taskId") String taskId, @PathParam("name") String name,
                                       RollbackRequest request) {
-        return checkpoints.rollback(taskId, name, request);
+        return checkpoints.rollback(Caller.of(identity), taskId, name, request);
     }
 }

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.cohort.context.service.ContextStoreException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
@@ -20,7 +24,33 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response refused(ContextStoreException e) {
-        return ApiErrors.error(e.status(), e.error(), e.getMessage(), e.info());
+        Response response = ApiErrors.error(e.status(), e.error(), e.getMessage(), e.info());
+        if (e.retryAfter() == null) {
+            return response;
+        }
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    /**
+     * A token that is not signed by the trusted key, expired, or for another issuer or audience. Quarkus has already
+     * put the challenge ({@code WWW-Authenticate: Bearer}) on the response.
+     */
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return ApiErrors.error(401, "unauthorized", ApiErrors.UNAUTHORIZED_DETAIL, null);
+    }
+
+    /** An anonymous call of an endpoint that needs a role. */
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return ApiErrors.unauthorized();
+    }
+
+    /** An authenticated caller whose roles do not allow the operation. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return ApiErrors.forbidden();
     }
 
     @ServerExceptionMapper

@@ -1,6 +1,5 @@
 package dev.cohort.context.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cohort.context.config.ContextStoreConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,20 +44,13 @@ public class RequestBodyLimit {
             context.next();
             return;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", 413);
-        body.put("error", "request-too-large");
-        body.put("detail", "the request body is " + declared + " bytes; the limit is " + limitBytes
-                + " bytes (quarkus.http.limits.max-body-size). Artifact content may be at most " + maxContentBytes
-                + " bytes of UTF-8 (cohort.context.max-content-bytes); split a larger artifact into several keys.");
-        body.put("limitBytes", limitBytes);
-        body.put("sizeBytes", declared);
-        String json;
-        try {
-            json = mapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("limitBytes", limitBytes);
+        info.put("sizeBytes", declared);
+        String json = ApiErrors.json(mapper, 413, "request-too-large", "the request body is " + declared
+                + " bytes; the limit is " + limitBytes + " bytes (quarkus.http.limits.max-body-size). Artifact content"
+                + " may be at most " + maxContentBytes + " bytes of UTF-8 (cohort.context.max-content-bytes); split a"
+                + " larger artifact into several keys.", info);
         // the unread body would otherwise have to be drained; closing is what Quarkus does too
         context.response().setStatusCode(413)
                 .putHeader(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_JSON)

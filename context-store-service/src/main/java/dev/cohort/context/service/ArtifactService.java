@@ -19,10 +19,12 @@ import dev.cohort.context.repository.ArtifactRepository;
 import dev.cohort.context.repository.ArtifactTaskRepository;
 import dev.cohort.context.repository.ArtifactVersionRepository;
 import dev.cohort.contracts.model.ArtifactKind;
+import dev.cohort.contracts.model.Provider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +63,15 @@ public class ArtifactService {
         this.conflicts = conflicts;
     }
 
-    public Uni<PublishOutcome> publish(String taskId, PublishRequest request) {
+    /**
+     * Stores a write of {@code caller}: a worker's is held to its subtask's fence, a person's is recorded under the
+     * person's name.
+     */
+    public Uni<PublishOutcome> publish(Caller caller, String taskId, PublishRequest request) {
         rules.taskId(taskId);
         if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with key, kind, content, role, agentId,"
-                    + " subtaskId and attempt is required");
+            throw ContextStoreException.invalid("missing-body", "a JSON body with key, kind and content is required;"
+                    + " a worker's write also names role, agentId, subtaskId, attempt and leaseToken");
         }
         String key = rules.key(request.key());
         if (request.kind() == null) {
@@ -74,16 +80,12 @@ public class ArtifactService {
         if (request.content() == null) {
             throw ContextStoreException.invalid("missing-field", "field 'content' is required (it may be empty)");
         }
-        String subtaskId = rules.required(request.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
-        int attempt = attempt(request.attempt(), true);
-        Provenance provenance = new Provenance(rules.required(request.role(), "role", Limits.ROLE),
-                rules.required(request.agentId(), "agentId", Limits.AGENT_ID), request.provider(),
-                rules.optional(request.model(), "model", Limits.MODEL), subtaskId, attempt,
-                rules.optional(request.leaseToken(), "leaseToken", Limits.LEASE_TOKEN));
         String mediaType = rules.mediaType(request.mediaType(), "text/plain");
+        Attribution by = attribute(caller, request.role(), request.agentId(), request.provider(), request.model(),
+                request.subtaskId(), request.attempt(), request.leaseToken());
         rules.contentSize(request.content());
         WriteCommand cmd = new WriteCommand(taskId, key, ArtifactContent.text(request.kind(), mediaType, request.content()),
-                rules.version(request.baseVersion(), "baseVersion"), provenance);
+                rules.version(request.baseVersion(), "baseVersion"), by.provenance(), by.leaseToken());
         return writer.write(cmd).invoke(this::written);
     }
 
@@ -96,41 +98,95 @@ public class ArtifactService {
     }
 
     /** Writes a tombstone version; like a publish it needs the base version and is a conflict when that is stale. */
-    public Uni<PublishOutcome> delete(String taskId, String key, Long baseVersion, String role, String agentId,
-                                      String subtaskId, Integer attempt, String leaseToken) {
+    public Uni<PublishOutcome> delete(Caller caller, String taskId, String key, Long baseVersion, String role,
+                                      String agentId, String subtaskId, Integer attempt, String leaseToken) {
         rules.taskId(taskId);
         rules.key(key);
         if (baseVersion == null) {
             throw ContextStoreException.invalid("missing-field",
                     "query parameter 'baseVersion' is required: the version you read and mean to delete");
         }
-        String subtask = rules.optional(subtaskId, "subtaskId", Limits.SUBTASK_ID);
-        Provenance provenance = new Provenance(rules.optional(role, "role", Limits.ROLE),
-                rules.required(agentId, "agentId", Limits.AGENT_ID), null, null, subtask,
-                attempt(attempt, subtask != null), rules.optional(leaseToken, "leaseToken", Limits.LEASE_TOKEN));
-        WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"), provenance);
+        Attribution by = attribute(caller, role, agentId, null, null, subtaskId, attempt, leaseToken);
+        WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"),
+                by.provenance(), by.leaseToken());
         return writer.write(cmd).invoke(this::written);
     }
 
-    public Uni<PublishOutcome.Stored> resolve(String taskId, UUID conflictId, ResolveRequest request) {
+    public Uni<PublishOutcome.Stored> resolve(Caller caller, String taskId, UUID conflictId, ResolveRequest request) {
         rules.taskId(taskId);
         if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with content, role and agentId is required");
+            throw ContextStoreException.invalid("missing-body", "a JSON body with the merged content is required");
         }
         if (request.content() == null) {
             throw ContextStoreException.invalid("missing-field", "field 'content' is required: the merged content");
         }
-        String subtaskId = rules.optional(request.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
-        Provenance provenance = new Provenance(rules.required(request.role(), "role", Limits.ROLE),
-                rules.required(request.agentId(), "agentId", Limits.AGENT_ID), request.provider(),
-                rules.optional(request.model(), "model", Limits.MODEL), subtaskId,
-                attempt(request.attempt(), subtaskId != null),
-                rules.optional(request.leaseToken(), "leaseToken", Limits.LEASE_TOKEN));
+        String mediaType = rules.mediaType(request.mediaType(), null);
+        Attribution by = attribute(caller, request.role(), request.agentId(), request.provider(), request.model(),
+                request.subtaskId(), request.attempt(), request.leaseToken());
         rules.contentSize(request.content());
-        MergeCommand merge = new MergeCommand(request.content(), request.kind(),
-                rules.mediaType(request.mediaType(), null), rules.version(request.baseVersion(), "baseVersion"),
-                provenance);
+        MergeCommand merge = new MergeCommand(request.content(), request.kind(), mediaType,
+                rules.version(request.baseVersion(), "baseVersion"), by.provenance(), by.leaseToken());
         return writer.resolve(taskId, conflictId, merge).invoke(relay::wake);
+    }
+
+    /** The author of a write, and the lease token that fences it (null for a person's write). */
+    private record Attribution(Provenance provenance, String leaseToken) {
+    }
+
+    /**
+     * Who a write is recorded as. A worker's write names the attempt dispatched to it (subtask, attempt and lease
+     * token, checked against the fence inside the write's transaction) and one of its own agents. A person's write is
+     * recorded under the person's name whatever the body says: {@code role} and {@code agentId} are accepted but
+     * ignored, and naming a subtask is refused, since only a worker runs one.
+     */
+    private Attribution attribute(Caller caller, String role, String agentId, Provider provider, String model,
+                                  String subtaskId, Integer attempt, String leaseToken) {
+        String subtask = rules.optional(subtaskId, "subtaskId", Limits.SUBTASK_ID);
+        String token = rules.optional(leaseToken, "leaseToken", Limits.LEASE_TOKEN);
+        String authorRole = rules.optional(role, "role", Limits.ROLE);
+        String agent = rules.optional(agentId, "agentId", Limits.AGENT_ID);
+        String modelName = rules.optional(model, "model", Limits.MODEL);
+        Integer number = attempt(attempt);
+        if (!caller.worker()) {
+            if (subtask != null) {
+                throw ContextStoreException.forbidden("not-a-worker", "'" + caller.name() + "' is not an agent worker,"
+                        + " so it cannot write for subtask '" + subtask + "'; a person's write names no subtaskId",
+                        Map.of("principal", caller.name()));
+            }
+            return new Attribution(new Provenance(null, caller.name(), provider, modelName, null, null), null);
+        }
+        if (subtask == null || number == null || token == null) {
+            throw ContextStoreException.invalid("missing-field", "a worker's write must name the attempt dispatched"
+                    + " to it: fields 'subtaskId', 'attempt' and 'leaseToken' are required (missing: "
+                    + missing(subtask, number, token) + ")");
+        }
+        if (authorRole == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'role' is required");
+        }
+        if (agent == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'agentId' is required, e.g. '"
+                    + caller.name() + "/" + authorRole + "'");
+        }
+        if (!caller.owns(agent)) {
+            throw ContextStoreException.forbidden("agent-mismatch", "worker '" + caller.name()
+                    + "' cannot write as agent '" + agent + "': its agents are named '" + caller.name() + "/...'",
+                    Map.of("principal", caller.name(), "agentId", agent));
+        }
+        return new Attribution(new Provenance(authorRole, agent, provider, modelName, subtask, number), token);
+    }
+
+    private static String missing(String subtask, Integer attempt, String token) {
+        List<String> missing = new ArrayList<>();
+        if (subtask == null) {
+            missing.add("subtaskId");
+        }
+        if (attempt == null) {
+            missing.add("attempt");
+        }
+        if (token == null) {
+            missing.add("leaseToken");
+        }
+        return String.join(", ", missing);
     }
 
     /** The latest version, or a given one; a deleted artifact's latest version is a 404 that names it. */
@@ -274,13 +330,9 @@ public class ArtifactService {
                 + "; versions run from 1 to " + latest, Map.of("latestVersion", latest));
     }
 
-    /** Required whenever a subtask is named: a subtask's write without its attempt could not be fenced. */
-    private static Integer attempt(Integer attempt, boolean required) {
+    /** An attempt number, if given: 1 or more. */
+    private static Integer attempt(Integer attempt) {
         if (attempt == null) {
-            if (required) {
-                throw ContextStoreException.invalid("missing-field", "field 'attempt' is required with 'subtaskId'"
-                        + " (1 for the first attempt)");
-            }
             return null;
         }
         if (attempt < 1) {

@@ -81,7 +81,7 @@ public class ArtifactWriter {
         Uni<ArtifactTaskEntity> task = cmd.delete()
                 ? tasks.lock(cmd.taskId()).onItem().ifNull().failWith(() -> ContextStoreException.unknownTask(cmd.taskId()))
                 : tasks.lockOrCreate(cmd.taskId());
-        return task.call(() -> fences.admit(cmd.taskId(), cmd.provenance()))
+        return task.call(() -> fences.admit(cmd.taskId(), cmd.provenance(), cmd.leaseToken(), cmd.key()))
                 .chain(t -> replay(cmd).chain(previous -> previous != null
                         ? Uni.createFrom().item(previous)
                         : artifacts.findByKey(cmd.taskId(), cmd.key()).chain(artifact -> decide(t, artifact, cmd))));
@@ -170,15 +170,18 @@ public class ArtifactWriter {
                         c.provenance.attemptOrZero())));
     }
 
-    /** Stores merged content as the next version and marks the conflict resolved. */
+    /**
+     * Stores merged content as the next version and marks the conflict resolved. A merge attempt's write is fenced
+     * like a publish to the conflict's key.
+     */
     @WithTransaction
     public Uni<PublishOutcome.Stored> resolve(String taskId, UUID conflictId, MergeCommand merge) {
         return tasks.lock(taskId)
                 .onItem().ifNull().failWith(() -> ContextStoreException.unknownTask(taskId))
-                .call(() -> fences.admit(taskId, merge.provenance()))
                 .chain(task -> conflicts.findInTask(taskId, conflictId)
                         .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-conflict",
                                 "task '" + taskId + "' has no conflict " + conflictId))
+                        .call(conflict -> fences.admit(taskId, merge.provenance(), merge.leaseToken(), conflict.key))
                         .chain(conflict -> conflict.status == ConflictStatus.RESOLVED
                                 ? alreadyResolved(conflict, merge)
                                 : artifacts.findByKey(taskId, conflict.key)

@@ -37,14 +37,16 @@ public class CheckpointService {
         this.entries = entries;
     }
 
-    public Uni<CheckpointView> create(String taskId, CheckpointRequest request) {
+    /** Names the task's current artifact set; it is recorded as created by the caller, whatever the body says. */
+    public Uni<CheckpointView> create(Caller caller, String taskId, CheckpointRequest request) {
         rules.taskId(taskId);
         if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with name and createdBy is required");
+            throw ContextStoreException.invalid("missing-body", "a JSON body with the checkpoint's name is required");
         }
-        return writer.createCheckpoint(taskId, rules.checkpointName(request.name()),
-                rules.optional(request.description(), "description", Limits.CHECKPOINT_DESCRIPTION),
-                rules.required(request.createdBy(), "createdBy", Limits.AGENT_ID));
+        String name = rules.checkpointName(request.name());
+        String description = rules.optional(request.description(), "description", Limits.CHECKPOINT_DESCRIPTION);
+        rules.optional(request.createdBy(), "createdBy", Limits.AGENT_ID);
+        return writer.createCheckpoint(taskId, name, description, caller.name());
     }
 
     @WithSession
@@ -66,15 +68,15 @@ public class CheckpointService {
                         .map(e -> new CheckpointView.Entry(e.key, e.version)).toList())));
     }
 
-    public Uni<RollbackView> rollback(String taskId, String name, RollbackRequest request) {
+    /** Rolls back to a checkpoint; the new versions are recorded as the caller's, whatever the body says. */
+    public Uni<RollbackView> rollback(Caller caller, String taskId, String name, RollbackRequest request) {
         rules.taskId(taskId);
         rules.checkpointName(name);
-        if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with requestedBy is required");
+        if (request != null) {
+            rules.optional(request.requestedBy(), "requestedBy", Limits.AGENT_ID);
+            rules.optional(request.role(), "role", Limits.ROLE);
         }
-        Provenance by = Provenance.of(rules.optional(request.role(), "role", Limits.ROLE),
-                rules.required(request.requestedBy(), "requestedBy", Limits.AGENT_ID));
-        return writer.rollback(taskId, name, by).invoke(relay::wake);
+        return writer.rollback(taskId, name, Provenance.person(caller.name())).invoke(relay::wake);
     }
 
     private static CheckpointView view(CheckpointEntity c, List<CheckpointView.Entry> entries) {

@@ -11,6 +11,7 @@ import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.service.ArtifactRules;
 import dev.cohort.context.service.SubtaskFenceService;
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Fence;
 import dev.cohort.contracts.InvalidEventException;
 import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskPaused;
@@ -121,12 +122,22 @@ class TaskEventListenerTest {
         badId.deliverTo(listener);
         assertTrue(badId.nacked.get().getMessage().contains("subtaskId"), badId.nacked.get().getMessage());
 
+        Record badHash = new Record(EventCodec.encode(new SubtaskStateChanged("t-1", "s-1", Role.BACKEND, "API",
+                SubtaskStatus.DISPATCHED, 1, null, "ABC", List.of("src/"))));
+        badHash.deliverTo(listener);
+        assertTrue(badHash.nacked.get().getMessage().contains("leaseTokenHash"), badHash.nacked.get().getMessage());
+
+        Record badKey = new Record(EventCodec.encode(new SubtaskStateChanged("t-1", "s-1", Role.BACKEND, "API",
+                SubtaskStatus.DISPATCHED, 1, null, Fence.hash("t"), List.of("../etc/"))));
+        badKey.deliverTo(listener);
+        assertTrue(badKey.nacked.get().getMessage().contains(".."), badKey.nacked.get().getMessage());
+
         assertEquals(0, calls.get());
     }
 
     private static String dispatched() {
         return EventCodec.encode(new SubtaskStateChanged("t-1", "s-1", Role.BACKEND, "API", SubtaskStatus.DISPATCHED,
-                2, null));
+                2, null, Fence.hash("lease"), List.of("src/", "plan")));
     }
 
     /** A listener whose fence service answers with {@code work}, given the number of the try (1, 2, ...). */
@@ -135,7 +146,7 @@ class TaskEventListenerTest {
         AtomicInteger tries = new AtomicInteger();
         SubtaskFenceService fences = new SubtaskFenceService(null, new SimpleMeterRegistry()) {
             @Override
-            public Uni<Boolean> stateChanged(String taskId, String subtaskId, int attempt, SubtaskStatus status) {
+            public Uni<Boolean> stateChanged(SubtaskStateChanged event) {
                 return work.apply(tries.incrementAndGet());
             }
         };
@@ -200,6 +211,16 @@ class TaskEventListenerTest {
             @Override
             public Duration subscribeKeepAlive() {
                 return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public int maxStreamsPerPrincipal() {
+                return 20;
+            }
+
+            @Override
+            public int maxStreams() {
+                return 1000;
             }
         };
     }

@@ -42,4 +42,12 @@ public interface DashboardConfig {
     /** How long a read from the context store may take. */
     @WithDefault("10s")
     Duration contextStoreTimeout();
+
+    /** How many streams one person (one token subject) may hold open at once; more are refused with 429. */
+    @WithDefault("20")
+    int maxStreamsPerPrincipal();
+
+    /** How many streams this instance holds open at once, whoever holds them; more are refused with 429. */
+    @WithDefault("2000")
+    int maxStreams();
 }

@@ -10,8 +10,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Reads every event topic. A record that is not a valid event, or that fails in any other way, is nacked, which
- * sends it to the dead-letter topic with the reason; the stream moves on.
+ * Reads every event topic. A record that is not a valid event, or that fails in any other way, is skipped with a log
+ * line and the stream moves on. The dashboard only reads: dead-lettering a bad record is for the services that own
+ * its topic (the orchestrator, the context store), not for each dashboard instance again.
  */
 @ApplicationScoped
 public class EventFeedListener {
@@ -33,14 +34,14 @@ public class EventFeedListener {
                     message.getPayload()));
             return message.ack();
         } catch (InvalidEventException e) {
-            Log.warnf("Dead-lettering record %s: %s", id, e.getMessage());
+            Log.warnf("Skipping record %s: it is not a Cohort event (%s)", id, e.getMessage());
             hub.skip(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
-            return message.nack(new InvalidEventException("record " + id + " is not a Cohort event: " + e.getMessage(), e));
+            return message.ack();
         } catch (RuntimeException e) {
             // Nothing here waits on another service; whatever else goes wrong with one record must not stop the feed.
-            Log.errorf(e, "Dead-lettering record %s: it could not be applied", id);
+            Log.errorf(e, "Skipping record %s: it could not be shown", id);
             hub.skip(kafka.getTopic(), kafka.getPartition(), kafka.getOffset());
-            return message.nack(e);
+            return message.ack();
         }
     }
 }

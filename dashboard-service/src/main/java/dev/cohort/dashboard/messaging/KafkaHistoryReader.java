@@ -1,11 +1,13 @@
 package dev.cohort.dashboard.messaging;
 
 import dev.cohort.contracts.InvalidEventException;
+import dev.cohort.contracts.KafkaConnection;
 import dev.cohort.contracts.Topics;
 import dev.cohort.dashboard.config.DashboardConfig;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamedEvent;
 import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -19,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads events between two stream positions straight from Kafka, for a browser that resumes from further back
@@ -28,18 +29,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class KafkaHistoryReader {
 
-    private final String bootstrapServers;
+    /** The broker's address and login, as the service's channels have them. */
+    private final Properties connection;
     private final int limit;
     private final Duration timeout;
 
     @Inject
-    public KafkaHistoryReader(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                              DashboardConfig config) {
-        this(bootstrapServers, config.catchUpLimit(), config.catchUpTimeout());
+    public KafkaHistoryReader(@Identifier("default-kafka-broker") Map<String, Object> kafka, DashboardConfig config) {
+        this(KafkaConnection.of(kafka), config.catchUpLimit(), config.catchUpTimeout());
     }
 
     public KafkaHistoryReader(String bootstrapServers, int limit, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaConnection.of(Map.of("bootstrap.servers", bootstrapServers)), limit, timeout);
+    }
+
+    private KafkaHistoryReader(Properties connection, int limit, Duration timeout) {
+        this.connection = connection;
         this.limit = limit;
         this.timeout = timeout;
     }
@@ -67,7 +72,7 @@ public class KafkaHistoryReader {
             return new History(events, true);
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(connection);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

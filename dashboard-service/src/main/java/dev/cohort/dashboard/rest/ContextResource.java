@@ -1,7 +1,10 @@
 package dev.cohort.dashboard.rest;
 
+import dev.cohort.contracts.Roles;
+import dev.cohort.dashboard.security.Caller;
 import dev.cohort.dashboard.service.ContextStoreGateway;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
@@ -12,12 +15,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/context")
 @Tag(name = "Artifacts", description = "Reads of the context store, forwarded")
+@RolesAllowed(Roles.VIEWER)
 public class ContextResource {
 
     private final ContextStoreGateway contextStore;
+    private final Caller caller;
 
-    public ContextResource(ContextStoreGateway contextStore) {
+    public ContextResource(ContextStoreGateway contextStore, Caller caller) {
         this.contextStore = contextStore;
+        this.caller = caller;
     }
 
     @GET
@@ -27,7 +33,7 @@ public class ContextResource {
     public Uni<Response> get(@Context UriInfo uri) {
         String raw = uri.getRequestUri().getRawPath();
         String path = raw.substring(raw.indexOf("/api/context/") + "/api/context/".length());
-        return contextStore.get(path, uri.getRequestUri().getRawQuery())
+        return contextStore.get(caller.authorization(), path, uri.getRequestUri().getRawQuery())
                 .map(reply -> Response.status(reply.status()).header("Content-Type", reply.contentType())
                         .entity(reply.body()).build());
     }

@@ -1,7 +1,9 @@
 package dev.cohort.dashboard.rest;
 
+import dev.cohort.contracts.Roles;
 import dev.cohort.dashboard.service.EventLog;
 import dev.cohort.dashboard.service.StreamedEvent;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Events", description = "What the team did, as the dashboard saw it on Kafka")
+@RolesAllowed(Roles.VIEWER)
 public class EventResource {
 
     static final int MAX_LIMIT = 1000;

@@ -5,6 +5,7 @@ import dev.cohort.dashboard.config.DashboardConfig;
 import dev.cohort.dashboard.service.DashboardException;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
+import dev.cohort.dashboard.service.StreamLimiter;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -37,10 +38,12 @@ public class SseFrames {
         }
     }
 
-    Multi<OutboundSseEvent> frames(Multi<StreamItem> items, Sse sse) {
+    /** The stream's frames; {@code permit} is released when the stream ends, however it ends. */
+    Multi<OutboundSseEvent> frames(Multi<StreamItem> items, Sse sse, StreamLimiter.Permit permit) {
         // A first comment sends the response headers at once, so the browser knows it is connected.
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(StreamItem.KEEP_ALIVE), items)
-                .map(item -> frame(item, sse));
+                .map(item -> frame(item, sse))
+                .onTermination().invoke(permit::release);
     }
 
     private OutboundSseEvent frame(StreamItem item, Sse sse) {

@@ -1,8 +1,12 @@
 package dev.cohort.dashboard.rest;
 
+import dev.cohort.contracts.Roles;
+import dev.cohort.dashboard.security.Caller;
 import dev.cohort.dashboard.service.EventStreams;
 import dev.cohort.dashboard.service.StreamCursor;
+import dev.cohort.dashboard.service.StreamLimiter;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -19,18 +23,24 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Server-Sent Events of every task. A browser that reconnects with the id of the last event it got as
  * Last-Event-ID gets exactly what it missed, from any dashboard instance. One task's stream is in
- * {@link TaskResource}.
+ * {@link TaskResource}. A browser's EventSource cannot set headers, so the page's streams authenticate by the
+ * session cookie; a token in the URL is never accepted (URLs end up in logs and histories).
  */
 @Path("/api/stream")
 @Tag(name = "Streams", description = "Live events for browsers")
+@RolesAllowed(Roles.VIEWER)
 public class StreamResource {
 
     private final EventStreams streams;
     private final SseFrames frames;
+    private final StreamLimiter limiter;
+    private final Caller caller;
 
-    public StreamResource(EventStreams streams, SseFrames frames) {
+    public StreamResource(EventStreams streams, SseFrames frames, StreamLimiter limiter, Caller caller) {
         this.streams = streams;
         this.frames = frames;
+        this.limiter = limiter;
+        this.caller = caller;
     }
 
     @GET
@@ -44,6 +54,6 @@ public class StreamResource {
             @Context Sse sse) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery,
                 "start".equals(from) ? new StreamCursor() : null);
-        return frames.frames(streams.open(null, after), sse);
+        return frames.frames(streams.open(null, after), sse, limiter.acquire(caller.name()));
     }
 }

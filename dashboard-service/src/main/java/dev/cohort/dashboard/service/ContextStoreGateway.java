@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Read-only pass-through to the context store's task API (artifacts, history, diffs, conflicts), so the page talks
  * to one origin and needs no CORS. Paths are forwarded as the page encoded them: artifact keys contain '/', which
- * a typed REST client would re-encode.
+ * a typed REST client would re-encode. Each read carries the caller's {@code Authorization}, so the context store
+ * judges the caller itself; its 401 and 403 come back as they are.
  */
 @ApplicationScoped
 public class ContextStoreGateway {
@@ -35,14 +36,22 @@ public class ContextStoreGateway {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** @param path below {@code /api/}, still URL-encoded; @param query the raw query string or null */
-    public Uni<Reply> get(String path, String query) {
+    /**
+     * @param authorization the caller's {@code Authorization} value
+     * @param path below {@code /api/}, still URL-encoded
+     * @param query the raw query string or null
+     */
+    public Uni<Reply> get(String authorization, String path, String query) {
         if (path.contains("..") || !ALLOWED.matcher(path).matches()) {
             throw new DashboardException(404, "The dashboard does not forward '" + path + "' to the context store",
                     "it forwards reads of a task's artifacts, history, diffs and conflicts");
         }
         URI uri = URI.create(baseUrl + "/api/" + path + (query == null || query.isBlank() ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .onFailure().transform(this::unreachable)
                 .map(response -> {
@@ -50,7 +59,8 @@ public class ContextStoreGateway {
                         throw refused(response);
                     }
                     String type = response.headers().firstValue("Content-Type").orElse("application/json");
-                    return new Reply(response.statusCode(), type, response.body());
+                    String body = type.contains("json") ? LeaseTokens.strip(response.body()) : response.body();
+                    return new Reply(response.statusCode(), type, body);
                 });
     }
 

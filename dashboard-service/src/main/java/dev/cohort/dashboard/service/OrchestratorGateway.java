@@ -15,7 +15,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The page's way to the orchestrator. Commands are not retried (a repeated submit would create a second task); a
- * refusal comes back with the orchestrator's own words, an unreachable orchestrator as a message that says so.
+ * refusal comes back with the orchestrator's own words and status (also 401 and 403: the orchestrator judges the
+ * caller's token itself), an unreachable orchestrator as a message that says so. {@code authorization} is the
+ * caller's {@code Authorization} value, passed on as it is; answers lose any lease token on the way back.
  */
 @ApplicationScoped
 public class OrchestratorGateway {
@@ -30,41 +32,42 @@ public class OrchestratorGateway {
         this.url = config.orchestratorUrl();
     }
 
-    public Uni<Reply> list(String status, Integer page, Integer size) {
-        return call("list tasks", client.list(status, page, size));
+    public Uni<Reply> list(String authorization, String status, Integer page, Integer size) {
+        return call("list tasks", client.list(authorization, status, page, size));
     }
 
-    public Uni<Reply> get(String id) {
-        return call("read task " + id, client.get(id));
+    public Uni<Reply> get(String authorization, String id) {
+        return call("read task " + id, client.get(authorization, id));
     }
 
-    public Uni<Reply> submit(JsonNode request) {
-        return call("submit the task", client.submit(request));
+    public Uni<Reply> submit(String authorization, JsonNode request) {
+        return call("submit the task", client.submit(authorization, request));
     }
 
     /** {@code budgetUsd}, for resume only, raises the task's budget as it resumes. */
-    public Uni<Reply> command(String id, String command, JsonNode body, String budgetUsd) {
+    public Uni<Reply> command(String authorization, String id, String command, JsonNode body, String budgetUsd) {
         if (!COMMANDS.contains(command)) {
             throw new DashboardException(404, "unknown command '" + command + "'", "known commands: " + COMMANDS);
         }
         if (command.equals("resume") && budgetUsd != null && !budgetUsd.isBlank()) {
-            return call(command + " task " + id, client.resume(id, budgetUsd.strip()));
+            return call(command + " task " + id, client.resume(authorization, id, budgetUsd.strip()));
         }
-        return call(command + " task " + id, client.command(id, command, body));
+        return call(command + " task " + id, client.command(authorization, id, command, body));
     }
 
     /**
      * Stops the attempt in flight of one subtask; {@code retry} (true or false, blank for the orchestrator's default
      * of true) is passed on as it is, so the orchestrator is the one that says what a bad value is.
      */
-    public Uni<Reply> stop(String id, String subtask, String retry, JsonNode body) {
+    public Uni<Reply> stop(String authorization, String id, String subtask, String retry, JsonNode body) {
         // The task is left out of the words: the page says them in the agent's row, where the task is plain.
-        return call("stop subtask '" + subtask + "'",
-                client.stop(id, subtask, retry == null || retry.isBlank() ? null : retry.strip(), body));
+        return call("stop subtask '" + subtask + "'", client.stop(authorization, id, subtask,
+                retry == null || retry.isBlank() ? null : retry.strip(), body));
     }
 
     private Uni<Reply> call(String what, Uni<Response> call) {
-        return call.map(r -> new Reply(r.getStatus(), r.hasEntity() ? r.readEntity(String.class) : null))
+        return call.map(r -> new Reply(r.getStatus(),
+                        r.hasEntity() ? LeaseTokens.strip(r.readEntity(String.class)) : null))
                 .onFailure().transform(failure -> translate(what, failure));
     }
 

@@ -3,11 +3,9 @@ package dev.cohort.dashboard.messaging;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Topics;
@@ -16,7 +14,6 @@ import dev.cohort.contracts.event.TaskResumed;
 import dev.cohort.testsupport.TopicWriter;
 import dev.cohort.testsupport.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class EventFeedListenerTest {
 
     @Test
-    void eventsAreServedInOrderAndAPoisonRecordIsDeadLetteredWithoutStoppingTheStream() throws Exception {
+    void eventsAreServedInOrderAndAPoisonRecordIsSkippedWithoutStoppingTheStream() throws Exception {
         String taskId = UUID.randomUUID().toString();
         try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, taskId,
@@ -46,13 +43,10 @@ class EventFeedListenerTest {
                         .body("[0].id", startsWith(Topics.TASK_EVENTS + ":"))
                         .body("[1].event.resumedBy", equalTo("alice")));
 
-        List<ConsumerRecord<String, String>> dead = TopicReader.read(Topics.DEAD_LETTER,
-                read -> read.stream().anyMatch(r -> taskId.equals(r.key())), Duration.ofSeconds(30), Duration.ZERO)
-                .stream().filter(r -> taskId.equals(r.key())).toList();
-        assertEquals(1, dead.size());
-        String reason = new String(dead.get(0).headers().lastHeader(Topics.DEAD_LETTER_REASON_HEADER).value(),
-                StandardCharsets.UTF_8);
-        assertTrue(reason.contains("missing required field 'eventId'"), reason);
+        // The dashboard only reads: it writes nothing to the dead-letter topic (its Kafka user may not).
+        List<ConsumerRecord<String, String>> dead = TopicReader.readAll(Topics.DEAD_LETTER).stream()
+                .filter(r -> taskId.equals(r.key())).toList();
+        assertEquals(List.of(), dead);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.cohort.testsupport.Browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,8 +47,11 @@ import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.dashboard.BadTokens;
 import dev.cohort.dashboard.StubServer;
 import dev.cohort.dashboard.TestEvents;
+import dev.cohort.dashboard.security.SessionCookie;
+import dev.cohort.testsupport.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigDecimal;
@@ -70,7 +74,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The page in a real headless Chromium, while the test produces real events to Kafka as the services would and
- * stands in for the orchestrator and the context store.
+ * stands in for the orchestrator and the context store. Each test starts signed in as an operator, through the
+ * page's own {@code #login=} link.
  */
 @QuarkusTest
 class DashboardPageTest {
@@ -114,6 +119,125 @@ class DashboardPageTest {
         orchestrator.reset();
         contextStore.reset();
         orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode());
+        browser.open(page + "#login=" + TestTokens.operator());
+        browser.waitFor("signed in", d -> "test-operator".equals(browser.text("#who-name")));
+    }
+
+    @Test
+    void aPersonSignsInWithAPastedTokenAndTheirCommandsCarryTheCsrfHeader() throws Exception {
+        String token = TestTokens.operator();
+        signedOut();
+        browser.open(page.toString());
+        browser.waitFor("the sign-in form", d -> browser.find("#login").isDisplayed());
+        assertFalse(browser.find("#app").isDisplayed(), "nothing of the dashboard before signing in");
+        assertEquals("", browser.text("#login-feedback"), "a first visit is no error");
+        browser.screenshot("00-sign-in");
+
+        browser.find("#login-token").sendKeys(BadTokens.expired());
+        browser.find("#login-submit").click();
+        browser.waitFor("the refusal", d -> browser.text("#login-feedback").contains("Not signed in"));
+        assertTrue(browser.text("#login-feedback").contains("it has expired"), browser.text("#login-feedback"));
+        assertEquals("", browser.find("#login-token").getAttribute("value"), "the field does not keep a token");
+
+        String id = UUID.randomUUID().toString();
+        ObjectNode existing = task(UUID.randomUUID().toString(), "An earlier task", "completed");
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(existing));
+        browser.find("#login-token").sendKeys(token);
+        browser.find("#login-submit").click();
+        browser.waitFor("the task list", d -> browser.text("#task-list").contains("An earlier task"));
+        assertFalse(browser.find("#login").isDisplayed());
+        assertEquals("test-operator", browser.text("#who-name"));
+        assertEquals("operator", browser.text("#who-role"));
+        noTokenInTheBrowser(token);
+        browser.screenshot("00-signed-in");
+
+        // Record what the page sends, then submit a task through the form.
+        browser.script("window.__sent = []; const send = window.fetch; window.fetch = (url, options) => {"
+                + " const headers = (options && options.headers) || {};"
+                + " window.__sent.push({ url: String(url), method: (options && options.method) || 'GET',"
+                + "   csrf: headers['X-Cohort-CSRF'] || null, type: headers['Content-Type'] || null });"
+                + " return send(url, options); };");
+        ObjectNode created = task(id, "Signed-in task", "submitted");
+        orchestrator.respond("POST", "/api/tasks", 201, created);
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, created);
+        browser.find("#f-description").sendKeys("Built by a person who signed in");
+        browser.find("#f-submit").click();
+        browser.waitFor("the submitted task opens", d -> browser.text("#t-head").contains("Signed-in task"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sent = (List<Map<String, Object>>) browser.script("return window.__sent");
+        Map<String, Object> submit = sent.stream().filter(r -> "POST".equals(r.get("method"))
+                && "/api/tasks".equals(r.get("url"))).findFirst().orElseThrow();
+        assertEquals(SessionCookie.csrf(token), submit.get("csrf"), "the command carried the session's CSRF value");
+        assertEquals("application/json", submit.get("type"));
+        assertTrue(sent.stream().filter(r -> "GET".equals(r.get("method"))).allMatch(r -> r.get("csrf") == null),
+                "reads do not need it");
+        List<JsonNode> posts = orchestrator.requests("POST", "/api/tasks");
+        assertEquals(1, posts.size());
+        assertEquals(TestTokens.bearer(token), posts.get(0).get("authorization").asText(),
+                "the orchestrator got the person's own token");
+        // The cookie alone does not make a command.
+        Object forged = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " fetch('/api/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' },"
+                + " body: '{\"description\":\"forged\"}' }).then((r) => done(r.status));");
+        assertEquals(403L, forged);
+        assertEquals(1, orchestrator.requests("POST", "/api/tasks").size());
+        noTokenInTheBrowser(token);
+
+        // Sign out: the cookie is gone and the form is back.
+        browser.find("#sign-out").click();
+        browser.waitFor("the sign-in form again", d -> browser.find("#login").isDisplayed());
+        assertEquals("Signed out.", browser.text("#login-feedback"));
+        assertFalse(browser.find("#app").isDisplayed());
+        assertNull(d().manage().getCookieNamed(SessionCookie.NAME));
+        browser.screenshot("00-signed-out");
+    }
+
+    @Test
+    void aSessionThatEndsWhileThePageIsOpenBringsBackTheSignInForm() {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Watched task", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        browser.open(page + "#/tasks/" + id);
+        browser.waitFor("the task", d -> browser.text("#t-head").contains("Watched task"));
+        browser.waitFor("live", d -> browser.text("#connection").contains("live"));
+        // As when the token expires: the cookie goes, and the stream's next connection is refused.
+        d().manage().deleteCookieNamed(SessionCookie.NAME);
+        browser.script("window.cohort.disconnect(); window.cohort.reconnect();");
+        browser.waitFor("the sign-in form", d -> browser.find("#login").isDisplayed());
+        assertTrue(browser.text("#login-feedback").startsWith("Your session has ended"), browser.text("#login-feedback"));
+        assertFalse(browser.find("#app").isDisplayed());
+        assertEquals("", browser.text("#task-view"), "nothing of the session stays on the page");
+    }
+
+    @Test
+    void theLoginLinkSignsInAndLeavesNoTokenInTheAddress() {
+        String token = TestTokens.viewer();
+        signedOut();
+        browser.open(page + "#login=" + token);
+        browser.waitFor("signed in", d -> "test-viewer".equals(browser.text("#who-name")));
+        String href = String.valueOf(browser.script("return location.href"));
+        assertEquals(page.toString(), href, "the fragment is gone from the address");
+        assertFalse(href.contains("login") || href.contains(token), href);
+        assertEquals("viewer", browser.text("#who-role"));
+        assertFalse(browser.find("#f-submit").isEnabled(), "a viewer watches; the form says so");
+        assertTrue(browser.text("#submit-feedback").contains("signed in as a viewer"), browser.text("#submit-feedback"));
+        noTokenInTheBrowser(token);
+        browser.screenshot("00-viewer-by-link");
+    }
+
+    /** No session: the next page load shows the sign-in form. */
+    private void signedOut() {
+        d().manage().deleteAllCookies();
+    }
+
+    /** The token lives in the HttpOnly cookie only: not in the address, storage, or anything a script can read. */
+    private void noTokenInTheBrowser(String token) {
+        assertFalse(String.valueOf(browser.script("return location.href")).contains(token));
+        assertEquals(0L, browser.script("return localStorage.length + sessionStorage.length"));
+        assertFalse(String.valueOf(browser.script("return document.cookie")).contains(token), "HttpOnly");
+        assertFalse(String.valueOf(browser.script("return document.documentElement.outerHTML")).contains(token));
+        assertEquals(token, d().manage().getCookieNamed(SessionCookie.NAME).getValue());
+        assertTrue(d().manage().getCookieNamed(SessionCookie.NAME).isHttpOnly());
     }
 
     @Test

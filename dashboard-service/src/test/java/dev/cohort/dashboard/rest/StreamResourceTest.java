@@ -4,13 +4,22 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentProgress;
+import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.event.TaskResumed;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Provider;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.StructuredSummary;
+import dev.cohort.contracts.model.Usage;
 import dev.cohort.dashboard.SseReader;
 import dev.cohort.dashboard.TestEvents;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -91,6 +100,34 @@ class StreamResourceTest {
                     && (x.data().contains(one) || x.data().contains(two))).count() == 2, WAIT);
             assertTrue(seen.stream().anyMatch(f -> "task.paused".equals(f.event()) && f.data().contains(two)));
         }
+    }
+
+    @Test
+    void noFrameAndNoAnswerCarriesALeaseToken() throws Exception {
+        String task = UUID.randomUUID().toString();
+        String lease = "lease-secret-" + UUID.randomUUID();
+        ModelRef model = new ModelRef(Provider.OLLAMA, "qwen2.5-coder:7b");
+        try (TestEvents events = new TestEvents()) {
+            events.send(new AgentStarted(task, "sub-1", 1, lease, "backend-1", Role.BACKEND, model),
+                    new AgentProgress(task, "sub-1", 1, lease, "backend-1", "generating", 10),
+                    new AgentHeartbeat(task, "sub-1", 1, lease, "backend-1"),
+                    new AgentCompleted(task, "sub-1", 1, lease, "backend-1", Role.BACKEND, model,
+                            new StructuredSummary("done", List.of(), null), List.of(), new Usage(1, 2, null, null),
+                            null, List.of()));
+        }
+        try (SseReader stream = SseReader.open(url("api/tasks/" + task + "/stream"), null)) {
+            List<SseReader.Frame> frames = stream.awaitEvents(4, WAIT);
+            assertEquals(List.of("agent.started", "agent.progress", "agent.heartbeat", "agent.completed"), order(frames));
+            for (SseReader.Frame f : frames) {
+                assertFalse(f.data().contains("leaseToken") || f.data().contains(lease), f.data());
+                assertEquals("backend-1", EventCodec.mapper().readTree(f.data()).get("agentId").asText(),
+                        "the rest of the event is intact");
+            }
+        }
+        String recent = given().queryParam("taskId", task).when().get("/api/events").then().statusCode(200)
+                .extract().asString();
+        assertTrue(recent.contains("backend-1"), recent);
+        assertFalse(recent.contains("leaseToken") || recent.contains(lease), recent);
     }
 
     @Test

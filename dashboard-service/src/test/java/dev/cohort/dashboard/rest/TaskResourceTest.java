@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ class TaskResourceTest {
                 .when().post("/api/tasks/t1/approve").then().statusCode(200);
         given().contentType("application/json").body("{\"to\":{\"type\":\"role\",\"id\":\"backend\"},\"kind\":\"note\",\"text\":\"hi\"}")
                 .when().post("/api/tasks/t1/messages").then().statusCode(200);
-        given().when().post("/api/tasks/t1/pause").then().statusCode(200);
+        given().contentType("application/json").when().post("/api/tasks/t1/pause").then().statusCode(200);
 
         JsonNode submitted = EventCodec.mapper().readTree(orchestrator.requests("POST", "/api/tasks").get(0).get("body").asText());
         assertEquals("manual", submitted.get("approvalMode").asText());
@@ -60,9 +61,9 @@ class TaskResourceTest {
 
     @Test
     void resumeTakesANewBudgetToTheOrchestratorAsItsQueryParameter() {
-        given().when().post("/api/tasks/t1/resume?budgetUsd=5.00").then().statusCode(200);
-        given().when().post("/api/tasks/t1/resume").then().statusCode(200);
-        given().when().post("/api/tasks/t1/pause?budgetUsd=5.00").then().statusCode(200);
+        given().contentType("application/json").when().post("/api/tasks/t1/resume?budgetUsd=5.00").then().statusCode(200);
+        given().contentType("application/json").when().post("/api/tasks/t1/resume").then().statusCode(200);
+        given().contentType("application/json").when().post("/api/tasks/t1/pause?budgetUsd=5.00").then().statusCode(200);
 
         List<JsonNode> resumes = orchestrator.requests("POST", "/api/tasks/t1/resume");
         assertEquals(2, resumes.size());
@@ -90,7 +91,8 @@ class TaskResourceTest {
         given().contentType("application/json").body("{\"reason\":\"stuck in a loop\"}")
                 .when().post("/api/tasks/t1/subtasks/api/stop")
                 .then().statusCode(200);
-        given().when().post("/api/tasks/t1/subtasks/api/stop?retry=false").then().statusCode(200);
+        given().contentType("application/json").when().post("/api/tasks/t1/subtasks/api/stop?retry=false")
+                .then().statusCode(200);
 
         List<JsonNode> stops = orchestrator.requests("POST", "/api/tasks/t1/subtasks/api/stop");
         assertEquals(2, stops.size());
@@ -104,22 +106,36 @@ class TaskResourceTest {
     void aRefusedStopComesBackInTheOrchestratorsWords() throws Exception {
         orchestrator.respond("POST", "/api/tasks/t3/subtasks/api/stop", 409, json("{\"status\":409,\"error\":"
                 + "\"subtask 'api' is done; only a dispatched or running subtask can be stopped\",\"detail\":null}"));
-        given().when().post("/api/tasks/t3/subtasks/api/stop")
+        given().contentType("application/json").when().post("/api/tasks/t3/subtasks/api/stop")
                 .then().statusCode(409)
                 .body("error", equalTo("The orchestrator could not stop subtask 'api': "
                         + "subtask 'api' is done; only a dispatched or running subtask can be stopped"));
         orchestrator.respond("POST", "/api/tasks/t3/subtasks/api/stop", 400, json("{\"status\":400,\"error\":"
                 + "\"'retry' must be true (run the subtask again) or false (cancel it and skip what depends on it), "
                 + "was 'maybe'\"}"));
-        given().when().post("/api/tasks/t3/subtasks/api/stop?retry=maybe")
+        given().contentType("application/json").when().post("/api/tasks/t3/subtasks/api/stop?retry=maybe")
                 .then().statusCode(400).body("error", containsString("'retry' must be true"));
         assertEquals("retry=maybe", orchestrator.requests("POST", "/api/tasks/t3/subtasks/api/stop").get(1)
                 .get("query").asText(), "the orchestrator judges the value");
     }
 
     @Test
+    void leaseTokensInTheOrchestratorsAnswersNeverReachTheCaller() throws Exception {
+        orchestrator.respond("GET", "/api/tasks/t4", 200, json("{\"id\":\"t4\",\"budgetUsd\":1.50,\"subtasks\":[{\"key\":\"api\","
+                + "\"attempts\":[{\"attempt\":1,\"leaseToken\":\"lease-secret-1\",\"agentId\":\"backend-1\"}]}],"
+                + "\"leaseToken\":\"lease-secret-0\"}"));
+        String body = given().when().get("/api/tasks/t4").then().statusCode(200)
+                .body("subtasks[0].attempts[0].agentId", equalTo("backend-1"))
+                .body("budgetUsd", equalTo(1.50f))
+                .extract().asString();
+        assertFalse(body.contains("leaseToken") || body.contains("lease-secret"), body);
+        orchestrator.respond("GET", "/api/tasks", 200, json("[{\"id\":\"t4\",\"leaseToken\":\"lease-secret-2\"}]"));
+        assertFalse(given().when().get("/api/tasks").then().statusCode(200).extract().asString().contains("lease-secret"));
+    }
+
+    @Test
     void anUnknownCommandIsNotForwarded() {
-        given().when().post("/api/tasks/t1/explode").then().statusCode(404);
+        given().contentType("application/json").when().post("/api/tasks/t1/explode").then().statusCode(404);
         assertEquals(List.of(), orchestrator.requests());
     }
 
