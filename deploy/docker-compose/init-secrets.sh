@@ -18,7 +18,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out secrets/jwt-pr
 chmod 600 secrets/jwt-private.pem
 openssl pkey -in secrets/jwt-private.pem -pubout -out secrets/jwt-public.pem
 
-worker_name=${COHORT_WORKER_NAME:-cohort-worker}
+worker_account=cohort-worker
 password() { openssl rand -hex 24; }
 (
   umask 077
@@ -30,8 +30,7 @@ COHORT_KAFKA_ORCHESTRATOR_PASSWORD=$(password)
 COHORT_KAFKA_CONTEXT_STORE_PASSWORD=$(password)
 COHORT_KAFKA_DASHBOARD_PASSWORD=$(password)
 COHORT_KAFKA_WORKER_PASSWORD=$(password)
-COHORT_WORKER_NAME=$worker_name
-COHORT_WORKER_TOKEN=$("$MINT" secrets/jwt-private.pem "$worker_name" worker 365)
+COHORT_WORKER_TOKEN=$("$MINT" secrets/jwt-private.pem "$worker_account" worker 365)
 COHORT_ORCHESTRATOR_TOKEN=$("$MINT" secrets/jwt-private.pem cohort-orchestrator orchestrator 365)
 ENV
 )

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.cohort.testsupport.CohortInfra;
 import dev.cohort.testsupport.ServiceProcess;
+import dev.cohort.testsupport.TestTokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ class CrossServiceEventIT {
 
     @BeforeAll
     static void start() {
+        TestTokens.restAssuredAsAdmin();
         orchestrator = ServiceProcess.start("orchestrator-service", "orchestrator",
                 ServiceProcess.infraEnv(CohortInfra.freshDatabase("cohort_system_orchestrator")));
         dashboard = ServiceProcess.start("dashboard-service", "dashboard", ServiceProcess.infraEnv(null));
