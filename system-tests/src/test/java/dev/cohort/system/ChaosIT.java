@@ -11,6 +11,7 @@ import dev.cohort.testsupport.CohortInfra;
 import dev.cohort.testsupport.EmbeddedKafkaBroker;
 import dev.cohort.testsupport.EmbeddedPostgresServer;
 import dev.cohort.testsupport.ServiceProcess;
+import dev.cohort.testsupport.TestTokens;
 import dev.cohort.testsupport.TopicReader;
 import dev.cohort.testsupport.TopicWriter;
 import io.restassured.config.HttpClientConfig;
@@ -352,12 +353,12 @@ class ChaosIT {
         ChaosReport.Row row = report.current();
         List<String> problems = new ArrayList<>();
 
-        // (1) Plain writes for a task id that is not a UUID; the last one, from a stale base, is a conflict whose
-        // artifact.conflict event reaches the orchestrator with task id "demo".
+        // (1) A person's plain writes for a task id that is not a UUID; the last one, from a stale base, is a conflict
+        // whose artifact.conflict event reaches the orchestrator with task id "demo".
         List<Integer> writes = new ArrayList<>();
-        writes.add(publish("demo", "notes.md", "first", null, "demo-s1"));
-        writes.add(publish("demo", "notes.md", "second", 1L, "demo-s2"));
-        writes.add(publish("demo", "notes.md", "third, from a stale base", 1L, "demo-s3"));
+        writes.add(publish("demo", "notes.md", "first", null));
+        writes.add(publish("demo", "notes.md", "second", 1L));
+        writes.add(publish("demo", "notes.md", "third, from a stale base", 1L));
         row.note("(1) writes to task 'demo': HTTP " + writes);
         if (!writes.equals(List.of(201, 201, 409))) {
             problems.add("(1) the writes to task 'demo' answered " + writes + ", expected [201, 201, 409]");
@@ -572,14 +573,14 @@ class ChaosIT {
                 .post("/api/tasks").then().statusCode(201).extract().path("id");
     }
 
-    private static int publish(String taskId, String key, String content, Long baseVersion, String subtaskId) {
-        Map<String, Object> body = new HashMap<>(Map.of("key", key, "kind", "note", "content", content, "role", "backend",
-                "agentId", "chaos/backend", "subtaskId", subtaskId, "attempt", 1));
+    /** A person's write (an operator's token, no subtask): unfenced, recorded under the token's name. */
+    private static int publish(String taskId, String key, String content, Long baseVersion) {
+        Map<String, Object> body = new HashMap<>(Map.of("key", key, "kind", "note", "content", content));
         if (baseVersion != null) {
             body.put("baseVersion", baseVersion);
         }
-        return api(stack.contextStore).contentType(ContentType.JSON).body(body)
-                .post("/api/tasks/" + taskId + "/artifacts").statusCode();
+        return api(stack.contextStore).header("Authorization", TestTokens.bearer(TestTokens.operator()))
+                .contentType(ContentType.JSON).body(body).post("/api/tasks/" + taskId + "/artifacts").statusCode();
     }
 
     /** Cancels every task that is not finished, so that nothing from an earlier scenario calls the models. */
@@ -589,7 +590,7 @@ class ChaosIT {
                 List<String> ids = api(stack.orchestrator).queryParam("status", status).queryParam("size", 200)
                         .get("/api/tasks").then().statusCode(200).extract().jsonPath().getList("id");
                 for (String id : ids) {
-                    api(stack.orchestrator).post("/api/tasks/" + id + "/cancel?by=chaos-suite");
+                    api(stack.orchestrator).post("/api/tasks/" + id + "/cancel");
                 }
             } catch (RuntimeException | AssertionError e) {
                 System.out.println("could not cancel the open " + status + " tasks: " + e);
