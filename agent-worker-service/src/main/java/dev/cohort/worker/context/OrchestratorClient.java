@@ -33,6 +33,10 @@ public class OrchestratorClient {
         @GET
         @Path("{id}")
         Response task(@PathParam("id") String id);
+
+        @GET
+        @Path("{id}/subtasks/{subtask}")
+        Response subtask(@PathParam("id") String id, @PathParam("subtask") String subtask);
     }
 
     /** One client per orchestrator address, asked in turn starting with the one that answered last. */
@@ -97,6 +101,21 @@ public class OrchestratorClient {
     }
 
     private static Verdict ask(TasksApi api, SubtaskDispatch d, String agentId) {
+        // The subtask alone first; the whole task when that is not found, to tell an unknown task from an unknown
+        // subtask (or an orchestrator without the narrow endpoint).
+        try (Response response = api.subtask(d.taskId(), d.subtaskId())) {
+            if (response.getStatus() == 200) {
+                return verdict(d, agentId, response.readEntity(JsonNode.class));
+            }
+            if (response.getStatus() != 404) {
+                Log.debugf("The orchestrator answered %d about subtask %s; running it", response.getStatus(),
+                        d.subtaskId());
+                return Verdict.unanswered("the orchestrator answered " + response.getStatus());
+            }
+        } catch (RuntimeException e) {
+            Log.debugf("Could not ask the orchestrator about %s: %s; running it", d.subtaskId(), e.getMessage());
+            return Verdict.unanswered("the orchestrator could not be asked: " + e.getMessage());
+        }
         try (Response response = api.task(d.taskId())) {
             if (response.getStatus() == 404) {
                 return Verdict.skip("the orchestrator does not know task " + d.taskId());

@@ -47,7 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,13 @@ public class SubtaskRunner {
         return t;
     });
 
+    /** Calls to the orchestrator and the context store that an attempt makes side by side. */
+    private final ExecutorService io = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cohort-io");
+        t.setDaemon(true);
+        return t;
+    });
+
     public SubtaskRunner(ModelCalls models, RoleProfiles profiles, ContextStoreClient store, AgentEventPublisher events,
                          RunningAttempts running, WorkerConfig config, OrchestratorClient orchestrator) {
         this.orchestrator = orchestrator;
@@ -98,6 +108,7 @@ public class SubtaskRunner {
 
     void shutdown(@Observes ShutdownEvent event) {
         timers.shutdownNow();
+        io.shutdownNow();
     }
 
     public String agentId(SubtaskDispatch d) {
@@ -118,13 +129,16 @@ public class SubtaskRunner {
         }
         Attempt attempt = new Attempt(d, agentId, cancellation);
         try {
-            OrchestratorClient.Verdict verdict = askOrchestrator(d, agentId, cancellation);
+            // The question and the reads go out together: a start waits for the slower of the two, not their sum.
+            Future<OrchestratorClient.Verdict> asked = io.submit(() -> askOrchestrator(d, agentId, cancellation));
+            Inputs inputs = attempt.prefetch();
+            OrchestratorClient.Verdict verdict = await(asked);
             if (!verdict.runs()) {
                 Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
                         verdict.reason());
                 return;
             }
-            attempt.run();
+            attempt.run(inputs);
         } finally {
             attempt.stopHeartbeats();
             running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
@@ -153,6 +167,29 @@ public class SubtaskRunner {
         }
     }
 
+    /** Waits for work handed to the I/O threads; what it threw is thrown here. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new IllegalStateException("interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * What an attempt read before it starts: the latest versions of its reads and writes and the conflict it merges;
+     * or why they could not be read, thrown once the attempt knows it runs.
+     */
+    private record Inputs(Map<String, Stored> read, JsonNode conflict, RuntimeException failure) {
+    }
+
     /** One run of one dispatch, with what it has done so far. */
     private final class Attempt {
 
@@ -170,11 +207,23 @@ public class SubtaskRunner {
             this.cancellation = cancellation;
         }
 
-        void run() {
+        /** Reads what the attempt needs; a failure is kept for {@link #run} to handle. */
+        Inputs prefetch() {
             try {
+                return new Inputs(readInputs(), readConflict(), null);
+            } catch (RuntimeException e) {
+                return new Inputs(null, null, e);
+            }
+        }
+
+        void run(Inputs inputs) {
+            try {
+                if (inputs.failure() != null) {
+                    throw inputs.failure();
+                }
                 RoleProfile profile = profiles.profile(d.role());
-                Map<String, Stored> read = readInputs();
-                JsonNode conflict = readConflict();
+                Map<String, Stored> read = inputs.read();
+                JsonNode conflict = inputs.conflict();
                 String context = context(d, read, conflict);
                 ModelRequest request = models.request(d, context, cancellation);
                 model = request.model();
@@ -251,10 +300,13 @@ public class SubtaskRunner {
         private Map<String, Stored> readInputs() {
             Set<String> keys = new LinkedHashSet<>(d.reads());
             keys.addAll(d.writes());
-            Map<String, Stored> read = new LinkedHashMap<>();
+            // One request per key, all at once.
+            Map<String, Future<Optional<Stored>>> reads = new LinkedHashMap<>();
             for (String key : keys) {
-                withStore("read " + key, () -> store.read(d.taskId(), key)).ifPresent(s -> read.put(key, s));
+                reads.put(key, io.submit(() -> withStore("read " + key, () -> store.read(d.taskId(), key))));
             }
+            Map<String, Stored> read = new LinkedHashMap<>();
+            reads.forEach((key, pending) -> await(pending).ifPresent(s -> read.put(key, s)));
             return read;
         }
 

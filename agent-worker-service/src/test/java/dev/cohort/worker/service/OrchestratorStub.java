@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The orchestrator's task view ({@code GET /api/tasks/{id}}) as a test sets it; unknown tasks are 404. */
+/**
+ * The orchestrator's task and subtask views ({@code GET /api/tasks/{id}}, {@code GET /api/tasks/{id}/subtasks/{subtask}})
+ * as a test sets them; unknown tasks and subtasks are 404.
+ */
 final class OrchestratorStub {
 
     private final HttpServer server;
@@ -20,15 +23,22 @@ final class OrchestratorStub {
     OrchestratorStub(Vertx vertx) {
         try {
             server = vertx.createHttpServer().requestHandler(request -> {
-                String id = request.path().substring(request.path().lastIndexOf('/') + 1);
+                // /api/tasks/{id} or /api/tasks/{id}/subtasks/{subtask}
+                String[] path = request.path().split("/");
+                String id = path[3];
                 asked.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 if (unavailable.contains(id)) {
                     request.response().setStatusCode(503).end();
                     return;
                 }
                 JsonObject task = tasks.get(id);
-                request.response().setStatusCode(task == null ? 404 : 200).putHeader("Content-Type", "application/json")
-                        .end(task == null ? "{\"error\":\"not-found\"}" : task.encode());
+                JsonObject answer = task;
+                if (task != null && path.length == 6) {
+                    answer = task.getJsonArray("subtasks").stream().map(JsonObject.class::cast)
+                            .filter(s -> s.getString("id").equals(path[5])).findFirst().orElse(null);
+                }
+                request.response().setStatusCode(answer == null ? 404 : 200).putHeader("Content-Type", "application/json")
+                        .end(answer == null ? "{\"error\":\"not-found\"}" : answer.encode());
             }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("orchestrator stub did not start", e);

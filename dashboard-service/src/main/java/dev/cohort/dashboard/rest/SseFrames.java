@@ -1,6 +1,5 @@
 package dev.cohort.dashboard.rest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cohort.dashboard.config.DashboardConfig;
 import dev.cohort.dashboard.service.DashboardException;
 import dev.cohort.dashboard.service.StreamCursor;
@@ -48,15 +47,13 @@ public class SseFrames {
 
     private OutboundSseEvent frame(StreamItem item, Sse sse) {
         if (item instanceof StreamItem.Event e) {
-            ObjectNode data = e.event().event().deepCopy();
-            data.put("_id", e.event().id());
             return sse.newEventBuilder()
                     .id(e.cursor())
                     .name(e.event().type())
                     .reconnectDelay(reconnectMillis)
                     // the data is JSON text already; text/plain writes it as is
                     .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                    .data(String.class, data.toString())
+                    .data(String.class, e.event().data())
                     .build();
         }
         if (item instanceof StreamItem.End end) {

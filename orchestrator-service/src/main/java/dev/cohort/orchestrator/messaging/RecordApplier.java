@@ -15,6 +15,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -50,9 +51,12 @@ public class RecordApplier {
         String where = where(message);
         return Uni.createFrom().deferred(() -> {
                     T event = EventCodec.decode(message.getPayload(), type);
+                    long started = System.nanoTime();
                     return Retrying.untilApplied(() -> onVertxContext(() -> apply.apply(event)),
                             event.type() + " " + event.eventId() + " of task " + event.taskId() + " (" + where + ")",
-                            config.unknownFailureRetries());
+                            config.unknownFailureRetries())
+                            .invoke(() -> metrics.timer("cohort.orchestrator.records.applied", "topic", topic(message),
+                                    "type", event.type()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
                 })
                 .invoke(relay::kick)
                 .onItemOrFailure().transformToUni((ignored, failure) -> failure == null

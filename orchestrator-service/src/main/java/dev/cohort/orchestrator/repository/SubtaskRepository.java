@@ -26,6 +26,43 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
                         + "group by s.role, s.status", Object[].class).getResultList());
     }
 
+    /**
+     * A heartbeat or progress report of the current attempt: a running attempt's lease is renewed to {@code expires},
+     * and progress ({@code tokens}, {@code phase}; null for a heartbeat) recorded, in one statement that changes
+     * nothing when the attempt is not the subtask's current one (another attempt, another lease token, not in flight)
+     * or its task has ended. The number of rows changed (0 or 1).
+     */
+    public Uni<Integer> renewLease(UUID taskId, UUID subtaskId, int attempt, String leaseToken, Instant expires,
+                                   Long tokens, String phase) {
+        // Parameters only where they have a value: the database cannot type a bare null.
+        String update = "update Subtask s set "
+                + "s.leaseExpiresAt = case when s.status = 'running' then :expires else s.leaseExpiresAt end"
+                + (tokens != null ? ", s.progressTokens = :tokens" : "")
+                + (phase != null ? ", s.phase = :phase" : "")
+                + " where s.id = :id and s.taskId = :taskId and s.attempt = :attempt "
+                + "and s.status in ('dispatched', 'running') "
+                + (leaseToken != null ? "and s.leaseToken = :token " : "")
+                + "and exists (select 1 from Task t where t.id = :taskId "
+                + "and t.status not in ('completed', 'failed', 'cancelled'))";
+        return getSession().flatMap(session -> {
+            var query = session.createMutationQuery(update)
+                    .setParameter("expires", expires)
+                    .setParameter("id", subtaskId)
+                    .setParameter("taskId", taskId)
+                    .setParameter("attempt", attempt);
+            if (tokens != null) {
+                query.setParameter("tokens", tokens);
+            }
+            if (phase != null) {
+                query.setParameter("phase", phase);
+            }
+            if (leaseToken != null) {
+                query.setParameter("token", leaseToken);
+            }
+            return query.executeUpdate();
+        });
+    }
+
     /** Tasks with an attempt whose lease, or deadline to start, ran out before {@code before}. */
     public Uni<List<UUID>> tasksWithExpiredLeases(Instant before, int limit) {
         return find("select distinct s.taskId from Subtask s where s.status in ('dispatched', 'running') "

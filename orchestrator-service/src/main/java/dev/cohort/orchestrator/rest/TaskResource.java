@@ -87,6 +87,21 @@ public class TaskResource {
                                 .collect(Collectors.groupingBy(a -> a.key.subtaskId()))))));
     }
 
+    @GET
+    @Path("/{id}/subtasks/{subtask}")
+    @RolesAllowed(Roles.VIEWER)
+    @Operation(summary = "Get one subtask with its attempts",
+            description = "The subtask by its id or its plan key; what a worker asks before it starts a dispatch")
+    @WithSession
+    public Uni<SubtaskView> subtask(@PathParam("id") String id, @PathParam("subtask") String subtask) {
+        UUID taskId = parseId(id);
+        UUID subtaskId = uuidOrNull(subtask);
+        return (subtaskId != null ? subtasks.find("id = ?1 and taskId = ?2", subtaskId, taskId).firstResult()
+                        : subtasks.find("taskId = ?1 and planKey = ?2", taskId, subtask).firstResult())
+                .onItem().ifNull().failWith(() -> ApiException.notFound("task " + id + " has no subtask " + subtask))
+                .flatMap(found -> attempts.ofSubtasks(List.of(found.id)).map(all -> SubtaskView.of(found, all)));
+    }
+
     @POST
     @Path("/{id}/cancel")
     @RolesAllowed(Roles.OPERATOR)
@@ -118,6 +133,14 @@ public class TaskResource {
             }
         }
         return tasks.page(statusId, page, size).map(list -> list.stream().map(TaskView::of).toList());
+    }
+
+    private static UUID uuidOrNull(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static UUID parseId(String id) {

@@ -103,8 +103,15 @@ public class OrchestrationService {
     public Uni<Void> onAgentEvent(AgentEvent event) {
         UUID taskId = UUID.fromString(event.taskId());
         if (event instanceof AgentHeartbeat || event instanceof AgentProgress) {
-            // Renewing a lease twice is harmless, so these frequent events are not recorded as processed.
-            return Panache.withTransaction(() -> withRecordGraph(taskId, graph -> apply(graph, event)));
+            // The most frequent events: one conditional update of the current attempt's row, without locking the
+            // task or loading its graph. Anything else (an older attempt, an unknown task or subtask) takes the
+            // general path. Renewing a lease twice is harmless, so these are not recorded as processed.
+            AgentProgress progress = event instanceof AgentProgress p ? p : null;
+            return Panache.withTransaction(() -> subtasks.renewLease(taskId, UUID.fromString(event.subtaskId()),
+                            event.attempt(), leaseToken(event), clock.now().plus(config.leaseTtl()),
+                            progress == null ? null : progress.tokens(), progress == null ? null : progress.phase())
+                    .flatMap(renewed -> renewed == 1 ? Uni.createFrom().voidItem()
+                            : withRecordGraph(taskId, graph -> apply(graph, event))));
         }
         return Panache.withTransaction(() -> processed.markProcessed(event.eventId()).flatMap(first -> {
             if (!first) {

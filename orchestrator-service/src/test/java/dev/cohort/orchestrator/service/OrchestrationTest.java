@@ -15,6 +15,8 @@ import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEvent;
+import dev.cohort.contracts.event.AgentHeartbeat;
+import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.event.TaskEvent;
 import dev.cohort.contracts.model.SubtaskKind;
@@ -88,6 +90,16 @@ class OrchestrationTest {
                     return List.of(heldBack.get(d.subtaskId()));
                 }
                 events.add(completed(d, null));
+            }
+            case "progress" -> {
+                if (key.equals("API")) {
+                    // Reports progress, then keeps the attempt alive with heartbeats the test sends.
+                    heldBack.put(d.subtaskId(), completed(d, null));
+                    events.add(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1",
+                            "generating", 42));
+                    return events;
+                }
+                events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : null));
             }
             case "lease", "stale" -> {
                 if (key.equals("API") && d.attempt() == 1) {
@@ -185,6 +197,46 @@ class OrchestrationTest {
         assertEquals(2, after.getInt("subtasks.find { it.key == 'b' }.attempt"));
         assertTrue(after.getString("subtasks.find { it.key == 'b' }.output") == null
                 || !after.getString("subtasks.find { it.key == 'b' }.output").contains("late result"));
+    }
+
+    @Test
+    void progressAndHeartbeatsOfTheCurrentAttemptKeepItsLeaseAndOthersChangeNothing() {
+        String id = submit("progress");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().get("/api/tasks/" + id + "/subtasks/b").then().statusCode(200)
+                        .body("status", equalTo("running"))
+                        .body("progressTokens", equalTo(42))
+                        .body("phase", equalTo("generating")));
+        SubtaskDispatch d = byTitle(id, "API");
+
+        // Heartbeats for twice the lease (3 s in tests): the attempt is not reclaimed.
+        for (int i = 0; i < 6; i++) {
+            worker.send(new AgentHeartbeat(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1"));
+            // Reports that are not the current attempt's: another lease token, another attempt.
+            worker.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), "forged-token", "scripted-1",
+                    "forged", 999));
+            worker.send(new AgentHeartbeat(d.taskId(), d.subtaskId(), d.attempt() + 5, d.leaseToken(), "scripted-1"));
+            sleep(Duration.ofSeconds(1));
+        }
+        given().get("/api/tasks/" + id + "/subtasks/" + d.subtaskId()).then().statusCode(200)
+                .body("status", equalTo("running"))
+                .body("attempt", equalTo(1))
+                .body("progressTokens", equalTo(42))
+                .body("phase", equalTo("generating"));
+
+        worker.send(heldBack.get(d.subtaskId()));
+        JsonPath task = awaitStatus(id, "completed");
+        assertEquals(1, task.getInt("subtasks.find { it.key == 'b' }.attempt"));
+        given().get("/api/tasks/" + id + "/subtasks/nope").then().statusCode(404);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
