@@ -469,12 +469,14 @@ public class SubtaskRunner {
     }
 
     private dev.cohort.worker.model.TokenListener progress(SubtaskDispatch d, String agentId) {
-        AtomicLong lastSent = new AtomicLong();
+        // The first report comes one interval into the call, like every later one: a call that answers sooner
+        // needs none (its start and its result say it all).
+        AtomicLong lastSent = new AtomicLong(System.nanoTime());
         long gap = config.progressInterval().toNanos();
         return (text, tokens) -> {
             long now = System.nanoTime();
             long last = lastSent.get();
-            if ((last == 0 || now - last >= gap) && lastSent.compareAndSet(last, now)) {
+            if (now - last >= gap && lastSent.compareAndSet(last, now)) {
                 events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
                         "generating", tokens));
             }
