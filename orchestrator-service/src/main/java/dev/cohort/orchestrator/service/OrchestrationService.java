@@ -118,6 +118,10 @@ public class OrchestrationService {
                 Log.debugf("Ignoring %s %s: already applied", event.type(), event.eventId());
                 return Uni.createFrom().voidItem();
             }
+            if (event instanceof AgentStarted) {
+                // A start changes its own subtask only: the task and that one row, whatever the size of the graph.
+                return withRecordSubtask(taskId, UUID.fromString(event.subtaskId()), graph -> apply(graph, event));
+            }
             return withRecordGraph(taskId, graph -> apply(graph, event));
         }));
     }
@@ -192,6 +196,21 @@ public class OrchestrationService {
      */
     Uni<Void> withRecordGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
         return withGraph(taskId, true, change);
+    }
+
+    /**
+     * Like {@link #withRecordGraph} for a change that touches one subtask: the task is locked as for any change,
+     * and the graph handed over holds only that subtask (or none, when the task has no such subtask).
+     */
+    private Uni<Void> withRecordSubtask(UUID taskId, UUID subtaskId, Function<TaskGraph, Uni<Void>> change) {
+        return tasks.lock(taskId).flatMap(task -> {
+            if (task == null) {
+                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
+            }
+            return subtasks.find("id = ?1 and taskId = ?2", subtaskId, taskId).firstResult()
+                    .flatMap(subtask -> change.apply(new TaskGraph(task,
+                            subtask == null ? List.of() : List.of(subtask))));
+        });
     }
 
     Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
