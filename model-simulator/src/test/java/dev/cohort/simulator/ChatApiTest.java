@@ -65,6 +65,19 @@ class ChatApiTest {
     }
 
     @Test
+    void theCallLogNamesTheTaskOfEachCall() {
+        given().contentType(ContentType.JSON)
+                .body(chat("sim-lead", "lead", "plan", "Task: Todo API #7\\nBuild a todo REST API [plan: chain 3]", false,
+                        null))
+                .post("/v1/chat/completions").then().statusCode(200)
+                .body("choices[0].message.content", containsString("\"id\":\"step-3\""));
+        given().contentType(ContentType.JSON).body(chat("sim-tester", "tester", "work", "hello", false, null))
+                .post("/api/chat").then().statusCode(200);
+
+        given().get("/sim/calls").then().body("task", equalTo(java.util.Arrays.asList("Todo API #7", null)));
+    }
+
+    @Test
     void ollamaAnswersWholeWhenNotStreaming() {
         given().contentType(ContentType.JSON)
                 .body(chat("sim-tester", "tester", "work", "Task: Build a todo REST API", false, null))

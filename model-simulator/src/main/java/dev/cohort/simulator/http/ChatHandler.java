@@ -68,7 +68,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         boolean stream = wire.stream(body);
         ChatPrompt prompt = ChatPrompt.parse(model, messages, wire.jsonRequested(body));
         CallRecord call = simulator.calls().start(wire.protocol(), model, prompt.role(), prompt.kind(), stream,
-                prompt.promptTokens());
+                prompt.promptTokens(), prompt.task());
         FaultRule fault = simulator.faults().take(model, prompt.role(), prompt.kind(), wire.protocol());
         if (fault != null) {
             simulator.calls().fault(call, fault);

@@ -28,6 +28,7 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
     public static final String ROLE_HEADER = "Cohort-Role:";
     public static final String KIND_HEADER = "Cohort-Subtask-Kind:";
 
+    private static final Pattern TASK_LINE = Pattern.compile("(?im)^\\s*task\\s*:\\s*(.+?)\\s*$");
     private static final Pattern WRITES = Pattern.compile("(?im)^\\s*[-*]?\\s*writes?\\s*:\\s*(.+)$");
     private static final Pattern SUBJECT = Pattern.compile("(?im)^\\s*(?:#+\\s*)?(?:task(?:\\s+title)?|title)\\s*:\\s*(.+)$");
     // A fence of three or more backticks, closed by the same run: quoted content may hold shorter fences itself.
@@ -68,6 +69,19 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
     /** The subject word of the task, e.g. {@code todo} for "Build a todo REST API". */
     public String slug() {
         return subject;
+    }
+
+    /**
+     * The {@code Task:} line of the user message (the task's title, as the worker writes it), at most 200
+     * characters; null when there is none. The call log keeps it, so a benchmark can tell the calls of its tasks apart.
+     */
+    public String task() {
+        Matcher matcher = TASK_LINE.matcher(userText);
+        if (!matcher.find()) {
+            return null;
+        }
+        String line = matcher.group(1);
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
     /** The subject as a Java type name, e.g. {@code Todo}. */
@@ -121,6 +135,7 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
     }
 
     static String subject(String userText) {
+        userText = PlanShape.strip(userText);
         Matcher matcher = SUBJECT.matcher(userText);
         String line = matcher.find() ? matcher.group(1) : firstLine(userText);
         for (String word : line.toLowerCase(Locale.ROOT).split("[^a-z]+")) {

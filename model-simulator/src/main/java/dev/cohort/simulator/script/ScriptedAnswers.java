@@ -16,14 +16,19 @@ import java.util.Set;
 
 /**
  * The simulator's answers: deterministic functions of the prompt. A plan subtask gets a JSON plan (architect,
- * then backend and frontend in parallel, then reviewer and tester); every other subtask gets Markdown with each
- * file in a fenced block whose info string carries its path, and a closing {@code summary} block with a
- * structured summary.
+ * then backend and frontend in parallel, then reviewer and tester; or the chain or fan-out a {@code [plan: ...]}
+ * phrase in the task asks for, see {@link PlanShape}); every other subtask gets Markdown with each file in a fenced
+ * block whose info string carries its path, and a closing {@code summary} block with a structured summary.
  */
 public final class ScriptedAnswers {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     static final String README = "README.md";
+    /** The roles the subtasks of a chain or fan-out take in turn, so that no one role's slots hold them up. */
+    static final List<String> WORKER_ROLES = List.of("backend", "frontend", "tester", "researcher", "optimizer",
+            "reviewer", "architect");
+    /** The most dependencies (and reads) one subtask of a plan may have (the orchestrator's plan rules). */
+    static final int MAX_JOIN = 50;
 
     private ScriptedAnswers() {
     }
@@ -57,6 +62,81 @@ public final class ScriptedAnswers {
     // ---- plans ----
 
     static String plan(ChatPrompt prompt, boolean cyclic) {
+        PlanShape shape = cyclic ? PlanShape.DIAMOND : PlanShape.of(prompt.userText());
+        return switch (shape.kind()) {
+            case CHAIN -> chain(prompt, shape.width());
+            case FAN_OUT -> fanOut(prompt, shape.width());
+            case DIAMOND -> diamond(prompt, cyclic);
+        };
+    }
+
+    /** {@code length} subtasks, each after the one before, the roles taken in turn. */
+    static String chain(ChatPrompt prompt, int length) {
+        String slug = prompt.slug();
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode subtasks = root.putArray("subtasks");
+        List<String> previous = List.of();
+        for (int i = 1; i <= length; i++) {
+            List<String> writes = List.of("steps/" + slug + "-step-" + i + ".md");
+            subtasks.add(subtask("step-" + i, WORKER_ROLES.get((i - 1) % WORKER_ROLES.size()),
+                    "Step " + i + " of " + length + " for the " + prompt.entity() + " task",
+                    "Do step " + i + " of " + length + " of: " + firstLine(prompt) + ".",
+                    i == 1 ? List.of() : List.of("step-" + (i - 1)), previous, writes));
+            previous = writes;
+        }
+        return write(root);
+    }
+
+    /**
+     * A design subtask, then {@code width} parallel subtasks after it (the roles taken in turn), then a reviewer
+     * joining them all. A subtask may depend on at most {@value #MAX_JOIN} others, so a wider fan-out is joined in
+     * groups first ({@code review-1}, {@code review-2}, ...), then by the one {@code review}.
+     */
+    static String fanOut(ChatPrompt prompt, int width) {
+        String slug = prompt.slug();
+        String entity = prompt.entity();
+        List<String> design = List.of("api/openapi.yaml", "docs/design.md");
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode subtasks = root.putArray("subtasks");
+        subtasks.add(subtask("design", "architect", "Design the " + entity + " API",
+                "Write the OpenAPI contract and a short design note for: " + firstLine(prompt) + ".",
+                List.of(), List.of(), design));
+        List<String> parts = new ArrayList<>();
+        List<String> partWrites = new ArrayList<>();
+        for (int i = 1; i <= width; i++) {
+            String role = WORKER_ROLES.get((i - 1) % WORKER_ROLES.size());
+            String key = "parts/" + slug + "-part-" + i + ".md";
+            subtasks.add(subtask("part-" + i, role, "Part " + i + " of " + width + " (" + role + ") of the " + entity
+                            + " task", "Do part " + i + " of " + width + " of the work, as the " + role + ".",
+                    List.of("design"), design.subList(0, 1), List.of(key)));
+            parts.add("part-" + i);
+            partWrites.add(key);
+        }
+        String review = "reviews/" + slug + "-review.md";
+        if (width <= MAX_JOIN) {
+            subtasks.add(subtask("review", "reviewer", "Review the " + entity + " parts",
+                    "Review every part against the contract; list defects by severity.",
+                    parts, partWrites, List.of(review)));
+            return write(root);
+        }
+        List<String> groups = new ArrayList<>();
+        List<String> groupWrites = new ArrayList<>();
+        for (int from = 0, group = 1; from < width; from += MAX_JOIN, group++) {
+            int to = Math.min(width, from + MAX_JOIN);
+            String key = "reviews/" + slug + "-review-" + group + ".md";
+            subtasks.add(subtask("review-" + group, "reviewer", "Review parts " + (from + 1) + " to " + to
+                            + " of the " + entity + " task", "Review these parts against the contract.",
+                    parts.subList(from, to), partWrites.subList(from, to), List.of(key)));
+            groups.add("review-" + group);
+            groupWrites.add(key);
+        }
+        subtasks.add(subtask("review", "reviewer", "Review the " + entity + " parts",
+                "Combine the group reviews; list defects by severity.", groups, groupWrites, List.of(review)));
+        return write(root);
+    }
+
+    /** The default plan: design, then backend and frontend in parallel, then review and test. */
+    static String diamond(ChatPrompt prompt, boolean cyclic) {
         String slug = prompt.slug();
         String entity = prompt.entity();
         List<String> design = List.of("api/openapi.yaml", "docs/design.md");
@@ -278,7 +358,7 @@ public final class ScriptedAnswers {
     }
 
     private static String firstLine(ChatPrompt prompt) {
-        for (String line : prompt.userText().split("\\R")) {
+        for (String line : PlanShape.strip(prompt.userText()).split("\\R")) {
             String trimmed = line.trim().replaceFirst("^#+\\s*", "").replaceFirst("(?i)^(task|title)\\s*:\\s*", "");
             if (!trimmed.isEmpty()) {
                 return trimmed.length() > 120 ? trimmed.substring(0, 120) : trimmed;

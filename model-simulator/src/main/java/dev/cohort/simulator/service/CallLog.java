@@ -36,7 +36,14 @@ public final class CallLog {
 
     public synchronized CallRecord start(String protocol, String model, String role, String kind, boolean stream,
                                          long promptTokens) {
-        CallRecord call = new CallRecord(ids.incrementAndGet(), epoch, protocol, model, role, kind, stream, promptTokens);
+        return start(protocol, model, role, kind, stream, promptTokens, null);
+    }
+
+    /** A new call; {@code task} is the prompt's {@code Task:} line, or null. */
+    public synchronized CallRecord start(String protocol, String model, String role, String kind, boolean stream,
+                                         long promptTokens, String task) {
+        CallRecord call = new CallRecord(ids.incrementAndGet(), epoch, protocol, model, role, kind, stream, promptTokens,
+                task);
         records.addLast(call);
         if (records.size() > CAPACITY) {
             records.removeFirst();

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /** One chat call as the simulator saw it; filled in as the call progresses. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"id", "protocol", "model", "role", "kind", "stream", "startedAt", "admittedAt", "firstTokenAt",
+@JsonPropertyOrder({"id", "protocol", "model", "role", "kind", "task", "stream", "startedAt", "admittedAt", "firstTokenAt",
         "endedAt", "outcome", "status", "fault", "promptTokens", "completionTokens"})
 public final class CallRecord {
 
@@ -16,6 +16,7 @@ public final class CallRecord {
     private final String model;
     private final String role;
     private final String kind;
+    private final String task;
     private final boolean stream;
     private final Instant startedAt;
     private final long promptTokens;
@@ -27,7 +28,9 @@ public final class CallRecord {
     private String fault;
     private long completionTokens;
 
-    CallRecord(long id, long epoch, String protocol, String model, String role, String kind, boolean stream, long promptTokens) {
+    CallRecord(long id, long epoch, String protocol, String model, String role, String kind, boolean stream, long promptTokens,
+               String task) {
+        this.task = task;
         this.id = id;
         this.epoch = epoch;
         this.protocol = protocol;
@@ -61,6 +64,11 @@ public final class CallRecord {
 
     public String getKind() {
         return kind;
+    }
+
+    /** The prompt's {@code Task:} line (the task's title), or null: which task the call is for. */
+    public String getTask() {
+        return task;
     }
 
     public boolean isStream() {
