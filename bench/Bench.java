@@ -135,7 +135,6 @@ public class Bench {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--serial-gc" -> serialGc = true;
-                case "--keep-logs" -> { }
                 case "--only" -> sections = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 case "--slots" -> slots = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -1184,11 +1183,7 @@ public class Bench {
         synchronized (helpers) {
             helpers.forEach(Process::destroy);
         }
-        // Workers first, so that no attempt is left half-done, then the rest.
-        List<Service> first = all.stream().filter(s -> s.name.startsWith("worker-")).toList();
-        stopAll(first);
-        all.removeAll(first);
-        stopAll(all);
+        stopAll(all); // all at once: each shuts down gracefully (SIGTERM), forced after 30 s
     }
 
     // ---- memory and CPU of the processes ----
@@ -1719,6 +1714,7 @@ public class Bench {
         s.put("defaultStack", "1 orchestrator, 2 workers (sections a, b, d, 3)");
         s.put("warmupTasks", profile.warmupTasks());
         s.put("idleSeconds", profile.idleS());
+        s.put("sseDrainSeconds", SSE_DRAIN.toSeconds());
         s.put("saturationWarmup", "at least " + profile.saturationWarmupS() + " s and until half as many tasks as are "
                 + "kept in flight have ended, at most " + profile.saturationMaxWarmupS() + " s");
         s.put("saturationWindowS", profile.saturationWindowS());
@@ -1830,7 +1826,7 @@ public class Bench {
         JsonNode sat = RESULTS.path("saturation");
         if (sat.isArray() && !sat.isEmpty()) {
             md.append("**c. Saturation** (fan-out-8 tasks kept in flight; subtasks completed per second in a ")
-                    .append(profile.saturationWindowS()).append(" s window once the load is steady (warm-up column); "
+                    .append(sat.get(0).path("windowS").asDouble()).append(" s window once the load is steady (warm-up column); "
                             + "plan and summary count as subtasks; vs linear = subtasks/s ÷ (workers × subtasks/s with 1 "
                             + "worker); other load = cores used by processes not of this benchmark; * = the warm-up "
                             + "ran out before half as many tasks as in flight had ended: not yet steady)\n\n");
@@ -1860,9 +1856,10 @@ public class Bench {
         }
         JsonNode sse = RESULTS.path("sse");
         if (sse.isArray() && !sse.isEmpty()) {
-            md.append("**d. SSE fan-out** (`/api/stream` of the dashboard, ").append(profile.sseTasks())
+            md.append("**d. SSE fan-out** (`/api/stream` of the dashboard, ").append(sse.get(0).path("tasks").asInt())
                     .append(" diamond task(s) at 100 ms while the clients listen; latency = received − the record's "
-                            + "Kafka timestamp; an event not received ").append(SSE_DRAIN.toSeconds())
+                            + "Kafka timestamp; an event not received ")
+                    .append(RESULTS.path("settings").path("sseDrainSeconds").asLong(SSE_DRAIN.toSeconds()))
                     .append(" s after the tasks ended is lost)\n\n");
             md.append("| clients | events per client | latency p50 ms | p99 ms | from occurredAt p50 / p99 ms "
                     + "| one more client in curl: p50 / p99 ms | all delivered after (s) | lost | clients with loss "
@@ -1884,7 +1881,8 @@ public class Bench {
         }
         JsonNode idle = RESULTS.path("idleCores");
         if (!idle.isMissingNode()) {
-            md.append("**Idle cost** (cores busy over ").append(fmt(RESULTS.path("settings").path("idleSeconds"), 0))
+            md.append("**Idle cost** (cores busy over ")
+                    .append(String.format(Locale.ROOT, "%.0f", RESULTS.path("settings").path("idleSeconds").asDouble(10)))
                     .append(" s with nothing to do, after the warm-up; 1 orchestrator, ")
                     .append(RESULTS.path("settings").path("defaultStack").asText().contains("2 workers") ? "2" : "?")
                     .append(" workers): ");

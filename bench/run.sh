@@ -5,8 +5,9 @@
 # Results: bench/target/results-<date>.json and .md, the scale-out chart bench/target/scale-out-<date>.svg (a full
 # run also writes docs/scale-out.svg). What each figure means: docs/performance.md#benchmark-suite.
 #
-# Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc] [--keep-logs]
-#   --quick          fewer tasks, configurations and seconds (about 5 minutes instead of about 20)
+# Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc]
+#        bench/run.sh --report bench/target/results-<date>.json   (the tables and the chart again)
+#   --quick          a smoke run: fewer tasks, configurations and seconds (7-10 minutes on 2 cores, the full 22-27)
 #   --only LIST      comma-separated sections: hops,efficiency,floor,sse,growth,saturation (default: all)
 #   --slots N        subtasks one role runs at once in one worker process (cohort.worker.concurrency, default 2)
 #   --serial-gc      run every service with -XX:+UseSerialGC (default: the JVM's choice, G1 on this kind of machine)
@@ -16,14 +17,22 @@
 # 18082, simulator 18090, workers 18100+. Everything it starts is stopped when it ends, however it ends.
 # Not part of ./mvnw verify: bench/ is not a Maven module.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
+
+# The tables and the chart again from a results file; nothing is started.
+if [ "${1:-}" = "--report" ]; then
+  [ -f "${2:-}" ] || { echo "usage: $0 --report bench/target/results-<date>.json" >&2; exit 2; }
+  app=orchestrator-service/target/quarkus-app
+  [ -d bench/target/apps/orchestrator-service ] && app=bench/target/apps/orchestrator-service
+  exec java -cp "$app/lib/main/*:$app/lib/boot/*:cli/target/cohort-cli.jar:cli/target/lib/*" bench/Bench.java --report "$2"
+fi
 
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --quick|--serial-gc|--keep-logs) ARGS+=("$1") ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --quick|--serial-gc) ARGS+=("$1") ;;
     --only|--slots) [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift ;;
     --only=*|--slots=*) ARGS+=("${1%%=*}" "${1#*=}") ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -80,7 +89,7 @@ cleanup() {
   # The driver stops the services it started when it is asked to end (its shutdown hook).
   if [ -n "$DRIVER" ] && kill -0 "$DRIVER" 2>/dev/null; then
     kill "$DRIVER" 2>/dev/null || true
-    for _ in $(seq 600); do kill -0 "$DRIVER" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 900); do kill -0 "$DRIVER" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$DRIVER" 2>/dev/null || true
   fi
   # Services the driver started and could not stop itself (it was killed): only the pids it recorded.
@@ -105,14 +114,17 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'say "Interrupted (SIGINT)."; exit 130' INT
+trap 'say "Terminated (SIGTERM)."; exit 143' TERM
 
 say "Starting Kafka (:$KAFKA_PORT) and PostgreSQL (:$POSTGRES_PORT) for the benchmark..."
 "$root/deploy/local/infra.sh" start >/dev/null
 
 CP="$APPS/orchestrator-service/lib/main/*:$APPS/orchestrator-service/lib/boot/*:$root/cli/target/cohort-cli.jar:$root/cli/target/lib/*"
 export BENCH_CP=$CP BENCH_APPS=$APPS BENCH_ROOT=$root
-# In the background, so that a signal to this script reaches the trap at once (it then ends the driver).
-java -Xmx1g -Dslf4j.internal.verbosity=ERROR -cp "$CP" "$root/bench/Bench.java" "${ARGS[@]+"${ARGS[@]}"}" &
+# In the background, so that a signal to this script reaches the trap at once (it then ends the driver). Its long
+# class path goes in an argument file.
+printf '%s\n' -Xmx1g -Dslf4j.internal.verbosity=ERROR -cp "\"$CP\"" "\"$root/bench/Bench.java\"" > "$BENCH_HOME/driver.args"
+java @"$BENCH_HOME/driver.args" "${ARGS[@]+"${ARGS[@]}"}" &
 DRIVER=$!
 wait "$DRIVER"
