@@ -14,6 +14,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
 
+    /** The task's subtask with this id; null when the task has none. */
+    public Uni<Subtask> ofTask(UUID taskId, UUID subtaskId) {
+        return find("id = ?1 and taskId = ?2", subtaskId, taskId).firstResult();
+    }
+
     public Uni<List<Subtask>> byTask(UUID taskId) {
         return list("taskId", Sort.ascending("createdAt", "planKey"), taskId);
     }

@@ -96,7 +96,7 @@ public class TaskResource {
     public Uni<SubtaskView> subtask(@PathParam("id") String id, @PathParam("subtask") String subtask) {
         UUID taskId = parseId(id);
         UUID subtaskId = uuidOrNull(subtask);
-        return (subtaskId != null ? subtasks.find("id = ?1 and taskId = ?2", subtaskId, taskId).firstResult()
+        return (subtaskId != null ? subtasks.ofTask(taskId, subtaskId)
                         : subtasks.find("taskId = ?1 and planKey = ?2", taskId, subtask).firstResult())
                 .onItem().ifNull().failWith(() -> ApiException.notFound("task " + id + " has no subtask " + subtask))
                 .flatMap(found -> attempts.ofSubtasks(List.of(found.id)).map(all -> SubtaskView.of(found, all)));

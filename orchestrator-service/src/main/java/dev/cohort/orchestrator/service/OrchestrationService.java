@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The task state machine. Every change happens in one transaction that locks the task row, so agent events,
@@ -195,7 +196,7 @@ public class OrchestrationService {
      * failure, for the consumer to dead-letter.
      */
     Uni<Void> withRecordGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
-        return withGraph(taskId, true, change);
+        return withGraph(taskId, true, () -> subtasks.byTask(taskId), change);
     }
 
     /**
@@ -203,21 +204,17 @@ public class OrchestrationService {
      * and the graph handed over holds only that subtask (or none, when the task has no such subtask).
      */
     private Uni<Void> withRecordSubtask(UUID taskId, UUID subtaskId, Function<TaskGraph, Uni<Void>> change) {
-        return tasks.lock(taskId).flatMap(task -> {
-            if (task == null) {
-                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
-            }
-            return subtasks.find("id = ?1 and taskId = ?2", subtaskId, taskId).firstResult()
-                    .flatMap(subtask -> change.apply(new TaskGraph(task,
-                            subtask == null ? List.of() : List.of(subtask))));
-        });
+        return withGraph(taskId, true, () -> subtasks.ofTask(taskId, subtaskId)
+                .map(subtask -> subtask == null ? List.<Subtask>of() : List.of(subtask)), change);
     }
 
     Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
-        return withGraph(taskId, false, change);
+        return withGraph(taskId, false, () -> subtasks.byTask(taskId), change);
     }
 
-    private Uni<Void> withGraph(UUID taskId, boolean mustExist, Function<TaskGraph, Uni<Void>> change) {
+    /** Locks the task, loads the subtasks {@code load} names and applies the change to them. */
+    private Uni<Void> withGraph(UUID taskId, boolean mustExist, Supplier<Uni<List<Subtask>>> load,
+                                Function<TaskGraph, Uni<Void>> change) {
         return tasks.lock(taskId).flatMap(task -> {
             if (task == null && mustExist) {
                 return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
@@ -226,7 +223,7 @@ public class OrchestrationService {
                 Log.warnf("Ignoring an event for unknown task %s", taskId);
                 return Uni.createFrom().voidItem();
             }
-            return subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)));
+            return load.get().flatMap(list -> change.apply(new TaskGraph(task, list)));
         });
     }
 
