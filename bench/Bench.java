@@ -1022,6 +1022,10 @@ public class Bench {
             if (serialGc) {
                 command.add("-XX:+UseSerialGC");
             }
+            // BENCH_JFR=dashboard,orchestrator-1: a flight recording of those services, in the logs folder.
+            if (Arrays.asList(System.getenv().getOrDefault("BENCH_JFR", "").split(",")).contains(name)) {
+                command.add("-XX:StartFlightRecording=settings=profile,filename=" + LOGS.resolve(name + ".jfr"));
+            }
             command.addAll(List.of("-jar", APPS.resolve(module).resolve("quarkus-run.jar").toString()));
             ProcessBuilder pb = new ProcessBuilder(command);
             // Nothing from the caller's environment that configures Cohort (a profile, real models' keys) leaks in.

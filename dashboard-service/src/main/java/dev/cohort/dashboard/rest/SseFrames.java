@@ -5,23 +5,43 @@ import dev.cohort.dashboard.service.DashboardException;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
 import dev.cohort.dashboard.service.StreamLimiter;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
- * Turns a browser stream into SSE frames. Each event's name is the event type, its data the event as on Kafka plus
+ * Writes a browser stream as SSE frames. Each event's name is the event type, its data the event as on Kafka plus
  * where it was read ({@code _id} = topic:partition:offset), and its SSE id the stream position after it.
+ *
+ * <p>The frames go straight to the connection as bytes: the event's JSON was serialised once for every browser when
+ * it was read, and a frame is that text with the browser's own id in front, without a per-browser pass through
+ * JAX-RS's SSE writer. JAX-RS keeps the rest of the request: authentication, the checks before the stream starts,
+ * the response headers, and closing the stream when the browser goes away. A browser is read from only as fast as
+ * it reads: while its connection's write queue is full nothing more is taken from its live buffer, which drops it
+ * (the stream ends and the browser resumes from its Last-Event-ID) once it falls too far behind.
  */
 @ApplicationScoped
 public class SseFrames {
 
-    private final long reconnectMillis;
+    private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+
+    private final Buffer opening;
+    private final String retry;
 
     public SseFrames(DashboardConfig config) {
-        this.reconnectMillis = config.reconnectDelay().toMillis();
+        this.retry = "retry: " + config.reconnectDelay().toMillis() + "\n";
+        // The first frame says how soon to reconnect and, with it, sends the headers: the browser knows it is connected.
+        this.opening = Buffer.buffer(": keep-alive\n" + retry + "\n");
     }
 
     /** The stream position from Last-Event-ID (or its query-parameter twin), else {@code otherwise}. */
@@ -37,33 +57,218 @@ public class SseFrames {
         }
     }
 
-    /** The stream's frames; {@code permit} is released when the stream ends, however it ends. */
-    Multi<OutboundSseEvent> frames(Multi<StreamItem> items, Sse sse, StreamLimiter.Permit permit) {
-        // A first comment sends the response headers at once, so the browser knows it is connected.
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(StreamItem.KEEP_ALIVE), items)
-                .map(item -> frame(item, sse))
-                .onTermination().invoke(permit::release);
+    /**
+     * Streams to the browser what {@code open} returns, given the executor its live feed is handed over on (the
+     * connection's event loop). Call on the request's event loop, from a resource method that takes the
+     * {@link SseEventSink} (JAX-RS then sends the headers when the method returns and closes the sink when the
+     * browser goes away); the first frame is written after that. {@code permit} is released when the stream ends,
+     * however it ends.
+     */
+    void stream(Function<Executor, Multi<StreamItem>> open, SseEventSink sink, HttpServerResponse response,
+                StreamLimiter.Permit permit) {
+        Context context = Vertx.currentContext();
+        Writer writer = new Writer(sink, response, permit, context);
+        if (context == null) {
+            writer.start(open.apply(null));
+        } else {
+            Executor loop = task -> context.runOnContext(ignored -> task.run());
+            context.runOnContext(ignored -> writer.start(open.apply(loop)));
+        }
     }
 
-    private OutboundSseEvent frame(StreamItem item, Sse sse) {
+    /** The SSE frame of one item. */
+    Buffer frame(StreamItem item) {
         if (item instanceof StreamItem.Event e) {
-            return sse.newEventBuilder()
-                    .id(e.cursor())
-                    .name(e.event().type())
-                    .reconnectDelay(reconnectMillis)
-                    // the data is JSON text already; text/plain writes it as is
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                    .data(String.class, e.event().data())
-                    .build();
+            Buffer frame = Buffer.buffer(e.event().data().length() + e.cursor().length() + 64);
+            frame.appendString("id: ").appendString(e.cursor())
+                    .appendString("\nevent: ").appendString(e.event().type()).appendString("\n");
+            data(frame, e.event().data());
+            return frame.appendString("\n");
         }
         if (item instanceof StreamItem.End end) {
-            return sse.newEventBuilder()
-                    .name("stream-end")
-                    .reconnectDelay(reconnectMillis)
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                    .data(String.class, "{\"reason\":\"" + end.reason().replace("\"", "'") + "\"}")
-                    .build();
+            Buffer frame = Buffer.buffer("event: stream-end\n").appendString(retry);
+            data(frame, "{\"reason\":\"" + end.reason().replace("\\", "\\\\").replace("\"", "'") + "\"}");
+            return frame.appendString("\n");
         }
-        return sse.newEventBuilder().comment("keep-alive").build();
+        return KEEP_ALIVE;
+    }
+
+    /** One {@code data:} line per line of the text (event JSON is one line; anything else stays readable too). */
+    private static void data(Buffer frame, String text) {
+        int from = 0;
+        while (true) {
+            int newline = text.indexOf('\n', from);
+            String line = newline < 0 ? text.substring(from) : text.substring(from, newline);
+            frame.appendString("data: ").appendString(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
+                    .appendString("\n");
+            if (newline < 0) {
+                return;
+            }
+            from = newline + 1;
+        }
+    }
+
+    /**
+     * One browser's stream: takes an item when the connection can take a frame. Frames that arrive together (an
+     * event loop's turn, a catch-up) leave in one write.
+     */
+    private final class Writer implements MultiSubscriber<StreamItem> {
+
+        /** Bytes gathered before the writer waits for them to be written. */
+        private static final int MAX_PENDING = 64 * 1024;
+
+        private final SseEventSink sink;
+        private final HttpServerResponse response;
+        private final StreamLimiter.Permit permit;
+        /** The request's context: the connection's event loop; null outside Vert.x. */
+        private final Context context;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final AtomicBoolean draining = new AtomicBoolean();
+        private volatile Flow.Subscription subscription;
+        private Buffer pending;
+        private boolean flushScheduled;
+        private boolean waiting;
+        private boolean endAfterFlush;
+
+        Writer(SseEventSink sink, HttpServerResponse response, StreamLimiter.Permit permit, Context context) {
+            this.sink = sink;
+            this.response = response;
+            this.permit = permit;
+            this.context = context;
+        }
+
+        void start(Multi<StreamItem> items) {
+            if (sink.isClosed() || response.closed()) {
+                permit.release();
+                return;
+            }
+            // The browser went away: the connection says so at once (the sink's own close comes with it).
+            response.exceptionHandler(failure -> end());
+            response.write(opening);
+            items.subscribe().withSubscriber(this);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (ended.get()) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onItem(StreamItem item) {
+            boolean more;
+            synchronized (this) {
+                if (ended.get()) {
+                    return;
+                }
+                if (pending == null) {
+                    pending = Buffer.buffer();
+                }
+                pending.appendBuffer(item instanceof StreamItem.KeepAlive ? KEEP_ALIVE : frame(item));
+                endAfterFlush = item instanceof StreamItem.End;
+                more = !endAfterFlush && pending.length() < MAX_PENDING && !response.writeQueueFull();
+                waiting = !more && !endAfterFlush;
+                if (!flushScheduled) {
+                    flushScheduled = true;
+                    if (context == null) {
+                        flush();
+                    } else {
+                        context.runOnContext(ignored -> flush());
+                    }
+                }
+            }
+            if (more) {
+                subscription.request(1);
+            }
+        }
+
+        /** Writes what was gathered, on the connection's event loop. */
+        private void flush() {
+            Buffer batch;
+            boolean last;
+            boolean resume;
+            synchronized (this) {
+                batch = pending;
+                pending = null;
+                flushScheduled = false;
+                last = endAfterFlush;
+                resume = waiting;
+                waiting = false;
+            }
+            if (batch == null || ended.get()) {
+                return;
+            }
+            if (sink.isClosed() || response.closed()) {
+                end();
+                return;
+            }
+            try {
+                response.write(batch);
+            } catch (IllegalStateException closed) {
+                end();
+                return;
+            }
+            if (last) {
+                end();
+            } else if (resume) {
+                next();
+            }
+        }
+
+        /** The next item now, or once the connection has sent what it holds. */
+        private void next() {
+            if (!response.writeQueueFull()) {
+                subscription.request(1);
+                return;
+            }
+            draining.set(true);
+            response.drainHandler(ignored -> {
+                if (draining.compareAndSet(true, false)) {
+                    subscription.request(1);
+                }
+            });
+            // It may have drained between the check and the handler.
+            if (!response.writeQueueFull() && draining.compareAndSet(true, false)) {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            Log.debugf("A browser stream failed: %s", failure.toString());
+            end();
+        }
+
+        @Override
+        public void onCompletion() {
+            end();
+        }
+
+        private void end() {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            permit.release();
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            if (!sink.isClosed()) {
+                // On the connection's event loop, where JAX-RS ends its responses.
+                if (context == null) {
+                    sink.close();
+                } else {
+                    context.runOnContext(ignored -> {
+                        if (!sink.isClosed()) {
+                            sink.close();
+                        }
+                    });
+                }
+            }
+        }
     }
 }

@@ -5,7 +5,8 @@ import dev.cohort.dashboard.security.Caller;
 import dev.cohort.dashboard.service.EventStreams;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamLimiter;
-import io.smallrye.mutiny.Multi;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,8 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,16 +44,17 @@ public class StreamResource {
     }
 
     @GET
+    @NonBlocking
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Every task's events, from now on or after Last-Event-ID")
-    public Multi<OutboundSseEvent> all(
+    public void all(
             @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
             @Parameter(description = "Same as Last-Event-ID, for clients that cannot set headers")
             @QueryParam("lastEventId") String lastEventIdQuery,
             @Parameter(description = "'start' replays every event still on Kafka") @QueryParam("from") String from,
-            @Context Sse sse) {
+            @Context SseEventSink sink, @Context HttpServerResponse response) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery,
                 "start".equals(from) ? new StreamCursor() : null);
-        return frames.frames(streams.open(null, after), sse, limiter.acquire(caller.name()));
+        frames.stream(loop -> streams.open(null, after, loop), sink, response, limiter.acquire(caller.name()));
     }
 }

@@ -10,8 +10,9 @@ import dev.cohort.dashboard.service.EventStreams;
 import dev.cohort.dashboard.service.OrchestratorGateway;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamLimiter;
-import io.smallrye.mutiny.Multi;
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,8 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -105,18 +105,19 @@ public class TaskResource {
     }
 
     @GET
+    @NonBlocking
     @Tag(name = "Streams")
     @Path("/{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "One task's events: all of them from its start, or after Last-Event-ID")
-    public Multi<OutboundSseEvent> task(
+    public void task(
             @PathParam("id") String taskId,
             @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
             @Parameter(description = "Same as Last-Event-ID, for clients that cannot set headers")
             @QueryParam("lastEventId") String lastEventIdQuery,
-            @Context Sse sse) {
+            @Context SseEventSink sink, @Context HttpServerResponse response) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery, new StreamCursor());
-        return frames.frames(streams.open(taskId, after), sse, limiter.acquire(caller.name()));
+        frames.stream(loop -> streams.open(taskId, after, loop), sink, response, limiter.acquire(caller.name()));
     }
 
     /** A command's optional JSON body; the orchestrator validates its fields. */

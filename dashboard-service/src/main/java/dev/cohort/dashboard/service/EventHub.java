@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -118,10 +119,12 @@ public class EventHub {
      * because the log no longer holds it, from Kafka.
      *
      * @param after the stream's position, or null to start at the live feed
+     * @param executor where the live buffer hands events on (null: on the thread that publishes them)
      */
-    public synchronized Registration register(String taskId, StreamCursor after) {
+    public synchronized Registration register(String taskId, StreamCursor after, Executor executor) {
         LiveSubscriber[] holder = new LiveSubscriber[1];
-        LiveSubscriber subscriber = new LiveSubscriber(taskId, clientBuffer, () -> subscribers.remove(holder[0]));
+        LiveSubscriber subscriber = new LiveSubscriber(taskId, clientBuffer, executor,
+                () -> subscribers.remove(holder[0]));
         holder[0] = subscriber;
         subscribers.add(subscriber);
         StreamCursor head = position.copy();

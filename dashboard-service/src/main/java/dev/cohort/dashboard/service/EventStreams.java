@@ -8,6 +8,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Builds one browser's stream: first what it missed (from the in-memory log, or from Kafka when the log no longer
@@ -31,10 +32,20 @@ public class EventStreams {
      *               (for one task: everything of that task, starting where its first event was read)
      */
     public Multi<StreamItem> open(String taskId, StreamCursor requested) {
+        return open(taskId, requested, null);
+    }
+
+    /**
+     * Like {@link #open(String, StreamCursor)}, with the live feed handed over on {@code executor} (the browser
+     * connection's event loop): the hub only queues each event for each browser, and each connection's own thread
+     * turns it into a frame, so one event's fan-out to many browsers is spread over the event loops instead of
+     * running browser after browser on the thread that reads Kafka. Null delivers on the reading thread.
+     */
+    public Multi<StreamItem> open(String taskId, StreamCursor requested, Executor executor) {
         return Multi.createFrom().deferred(() -> {
             StreamCursor after = taskId != null && requested != null && requested.positions().isEmpty()
                     ? hub.taskStart(taskId).orElse(requested) : requested;
-            EventHub.Registration registration = hub.register(taskId, after);
+            EventHub.Registration registration = hub.register(taskId, after, executor);
             StreamCursor cursor = after == null ? registration.head() : after.copy();
             Multi<Object> live = registration.subscriber().items();
             Multi<Object> items;

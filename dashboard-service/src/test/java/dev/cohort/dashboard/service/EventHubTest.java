@@ -120,6 +120,40 @@ class EventHubTest {
     }
 
     @Test
+    void withAnExecutorTheHubOnlyQueuesAndEachBrowserGetsItsEventsInOrderOnItsOwnThread() {
+        EventHub hub = hub(10);
+        EventStreams streams = new EventStreams(hub, noKafka());
+        List<Runnable> loopA = new ArrayList<>();
+        List<Runnable> loopB = new ArrayList<>();
+        AssertSubscriber<StreamItem> a = streams.open(null, null, loopA::add)
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<StreamItem> b = streams.open(null, null, loopB::add)
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        List<StreamedEvent> first = events(Topics.AGENT_EVENTS, 0, 8);
+        first.forEach(hub::publish);
+
+        assertEquals(0, a.getItems().size(), "nothing is handed over on the publishing thread");
+        assertEquals(1, loopA.size(), "one hand-over for everything queued meanwhile");
+        loopA.remove(0).run();
+        assertEquals(first.stream().map(StreamedEvent::id).toList(),
+                eventsOf(a.getItems()).stream().map(e -> e.event().id()).toList());
+
+        // Browser B's loop does not run: once more events wait for it than its buffer holds, it is dropped (it gets
+        // what was queued, then the end of its stream), and A goes on getting everything.
+        List<StreamedEvent> second = events(Topics.AGENT_EVENTS, 8, 8);
+        second.forEach(hub::publish);
+        assertEquals(1, hub.subscriberCount(), "the stalled browser no longer holds a buffer");
+        loopA.forEach(Runnable::run);
+        assertEquals(16, eventsOf(a.getItems()).size());
+        loopB.forEach(Runnable::run);
+        List<StreamItem> gotB = b.getItems();
+        assertInstanceOf(StreamItem.End.class, gotB.get(gotB.size() - 1));
+        List<String> expectedB = new ArrayList<>(first.stream().map(StreamedEvent::id).toList());
+        expectedB.addAll(second.subList(0, 2).stream().map(StreamedEvent::id).toList());
+        assertEquals(expectedB, eventsOf(gotB).stream().map(e -> e.event().id()).toList());
+    }
+
+    @Test
     void aTaskStreamCarriesOnlyThatTasksEvents() {
         EventHub hub = hub(1000);
         AssertSubscriber<StreamItem> one = new EventStreams(hub, noKafka()).open(TASK, new StreamCursor())
