@@ -149,7 +149,8 @@ final class Api {
                 || e.getCause() instanceof ConnectException) {
             return new CliException(3, "cannot reach the " + name + " at " + baseUrl
                     + ": is it running? (deploy/local/run.sh starts Cohort; set COHORT_"
-                    + name.toUpperCase().replace(' ', '_') + "_URL to use another address)");
+                    + name.toUpperCase().replace(' ', '_') + "_URL or --" + name.replace(' ', '-')
+                    + "-url to use another address)");
         }
         return new CliException(3, "the " + name + " at " + baseUrl + " did not answer: " + e.getMessage());
     }

@@ -3,75 +3,108 @@ package dev.cohort.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code cohort} command. It talks to the orchestrator ({@code COHORT_ORCHESTRATOR_URL}, default
- * http://localhost:8080) and the context store ({@code COHORT_CONTEXT_STORE_URL}, default http://localhost:8081).
+ * The {@code cohort} command: one picocli subcommand per thing it does, each with its own options; the help is
+ * generated from them. It talks to the orchestrator ({@code --orchestrator-url}, {@code COHORT_ORCHESTRATOR_URL},
+ * default http://localhost:8080) and the context store ({@code --context-store-url}, {@code COHORT_CONTEXT_STORE_URL},
+ * default http://localhost:8081), with the token of {@link #token(Map)}, which is never taken from the command line.
+ *
+ * <p>Exit codes: 0 done, 1 a local failure, 2 a server refused the request, 3 a server is unreachable, 4 a service did
+ * not become ready, 64 bad usage (what was wrong, then the command's usage, on stderr), 66 an unreadable input file,
+ * 73 an unwritable output file, 130 interrupted.
  */
+@Command(name = "cohort",
+        description = "Submit tasks to a team of agents, follow its progress, steer it and fetch its artifacts.",
+        synopsisSubcommandLabel = "<command>",
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  COHORT_ORCHESTRATOR_URL, COHORT_CONTEXT_STORE_URL",
+            "                 the servers, unless --orchestrator-url or --context-store-url say otherwise",
+            "  COHORT_TOKEN   the token sent with every request; without it, the contents",
+            "                 of the file COHORT_TOKEN_FILE (default $COHORT_HOME/token).",
+            "                 A token is never taken from the command line.",
+            "  COHORT_HOME    the local stack's keys and token (default .cohort)",
+            "  NO_COLOR       no colours",
+            "",
+            "Run 'cohort <command> --help' for a command's arguments and options."})
 public final class Cohort {
 
-    static final String USAGE = """
-            usage: cohort <command> [arguments]
-
-              submit "<description>" [--title T] [--roles a,b] [--manual] [--budget USD] [--template NAME] [--follow]
-              list [--status S]
-              show <task> [--follow]          the team's progress, one bar per agent; --follow until the task ends
-              approve <task> [--plan FILE]    approve the plan, or an edited plan ({"subtasks": [...]}) from FILE
-              reject <task> [--reason R]
-              pause <task> | resume <task> [--budget USD] | cancel <task>
-              stop <task> <subtask> [--reason R] [--no-retry]
-                                              stop one agent: its subtask runs again as a new attempt,
-                                              or with --no-retry is cancelled and what depends on it skipped
-              message <task> --to role:NAME|agent:ID|team [--question] "<text>"
-              spawn <task> --role ROLE --title T [--instructions I] [--after k1,k2]
-              artifacts <task>                list the task's artifacts
-              artifact <task> <key> [--version N]
-              export <task> [--out FILE]      the task's latest artifacts as a zip
-              wait <url>... [--timeout S]     wait until services are ready (for scripts)
-              token [--role R] [--subject NAME] [--ttl HOURS] [--keys DIR]
-                                              print a token signed with the local stack's key ($COHORT_HOME/keys):
-                                              role viewer, operator (default), admin, worker or orchestrator
-
-            Servers: COHORT_ORCHESTRATOR_URL (default http://localhost:8080),
-                     COHORT_CONTEXT_STORE_URL (default http://localhost:8081)
-            Token:   COHORT_TOKEN, or the file COHORT_TOKEN_FILE (default $COHORT_HOME/token, COHORT_HOME=.cohort)
-            """;
+    /** Bad usage: an unknown command or option, a missing argument (sysexits' EX_USAGE). */
+    static final int USAGE_ERROR = 64;
 
     static final int SUMMARY_LINES = 15;
 
-    private final Api orchestrator;
-    private final Api contextStore;
+    /** The order in the help of the options every command has, after its own. */
+    static final int LAST = 1000;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, order = LAST + 2,
+            description = "Show this help and exit.")
+    boolean help;
+
+    /** The servers when they are given (tests); null when they come from the options. */
+    private final Api fixedOrchestrator;
+    private final Api fixedContextStore;
+    /** The token, read only when a server is called, so that help and usage errors never need it. */
+    private final Supplier<String> token;
     private final PrintStream out;
     private final boolean color;
 
+    /** A command line whose servers are these, whatever the options say. */
     Cohort(Api orchestrator, Api contextStore, PrintStream out, boolean color) {
-        this.orchestrator = orchestrator;
-        this.contextStore = contextStore;
+        this.fixedOrchestrator = orchestrator;
+        this.fixedContextStore = contextStore;
+        this.token = () -> null;
+        this.out = out;
+        this.color = color;
+    }
+
+    /** A command line that finds its servers in the options and its token in {@code env}. */
+    Cohort(Map<String, String> env, PrintStream out, boolean color) {
+        this.fixedOrchestrator = null;
+        this.fixedContextStore = null;
+        this.token = () -> token(env);
         this.out = out;
         this.color = color;
     }
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        String token = token(env);
-        Cohort cli = new Cohort(
-                new Api("orchestrator", env.getOrDefault("COHORT_ORCHESTRATOR_URL", "http://localhost:8080"), token),
-                new Api("context store", env.getOrDefault("COHORT_CONTEXT_STORE_URL", "http://localhost:8081"), token),
-                System.out, System.console() != null && env.get("NO_COLOR") == null);
+        Cohort cli = new Cohort(env, System.out, System.console() != null && env.get("NO_COLOR") == null);
         try {
             cli.run(args);
         } catch (CliException e) {
             System.err.println("cohort: " + e.getMessage());
+            if (e.usage != null) {
+                System.err.print(e.usage);
+            }
             System.exit(e.exitCode);
         }
     }
@@ -95,76 +128,575 @@ public final class Cohort {
         }
     }
 
+    /** The command line, its subcommands in the order the help lists them; a new one for each run. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(this)
+                .addSubcommand(new Submit())
+                .addSubcommand(new ListTasks())
+                .addSubcommand(new Show())
+                .addSubcommand(new Approve())
+                .addSubcommand(new Reject())
+                .addSubcommand(new Pause())
+                .addSubcommand(new Resume())
+                .addSubcommand(new Cancel())
+                .addSubcommand(new Stop())
+                .addSubcommand(new Message())
+                .addSubcommand(new Spawn())
+                .addSubcommand(new Artifacts())
+                .addSubcommand(new Artifact())
+                .addSubcommand(new Export())
+                .addSubcommand(new Wait())
+                .addSubcommand(new MintToken())
+                .addSubcommand(new HelpCommand());
+        // Options in the order declared: a command's own first, then the servers' and help (their order is LAST).
+        cl.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false);
+        for (CommandLine command : cl.getSubcommands().values()) {
+            command.getCommandSpec().usageMessage().sortOptions(false).sortSynopsis(false);
+        }
+        cl.setUsageHelpWidth(100);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setColorScheme(Help.defaultColorScheme(color ? Help.Ansi.AUTO : Help.Ansi.OFF));
+        // As before picocli: an argument is never read as a file of arguments, a repeated option's last value wins, and
+        // only a --name is an option, so that a text may start with '-' ("- first this, - then that"); an unknown
+        // --name is refused by unknownOption, and one that is a text goes after "--".
+        cl.setExpandAtFiles(false);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        return cl;
+    }
+
+    /**
+     * Runs one command. Everything is parsed and checked before anything is sent, so a typo never half-runs a command;
+     * bad usage is a {@link CliException} with {@link #USAGE_ERROR} and the usage of the command that was misused.
+     */
     void run(String... argv) {
-        Args args = new Args(argv);
-        args.rejectUnknownOptions();
-        String command = args.next("a command");
-        switch (command) {
-            case "submit" -> submit(args);
-            case "list" -> list(args);
-            case "show" -> show(args.next("a task id"), args.flag("follow"));
-            case "approve" -> approve(args);
-            case "reject" -> {
-                String path = task(args);
-                String reason = args.option("reason", null);
-                print(orchestrator.post(path + "/reject", reason == null ? null : Map.of("reason", reason)));
-            }
-            case "pause" -> status(orchestrator.post(task(args) + "/pause", null));
-            case "cancel" -> status(orchestrator.post(task(args) + "/cancel", null));
-            case "resume" -> {
-                String path = task(args);
-                String budget = args.option("budget", null);
-                status(orchestrator.post(path + "/resume" + (budget == null ? "" : "?budgetUsd=" + Api.encode(budget)), null));
-            }
-            case "stop" -> stop(args);
-            case "message" -> message(args);
-            case "spawn" -> spawn(args);
-            case "artifacts" -> artifacts(args.next("a task id"));
-            case "artifact" -> artifact(args);
-            case "export" -> export(args);
-            case "wait" -> waitReady(args);
-            case "token" -> mintToken(args);
-            case "help", "--help", "-h" -> out.print(USAGE);
-            default -> throw new CliException(64, "unknown command '" + command + "'\n" + USAGE);
+        CommandLine cl = commandLine();
+        ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(argv);
+        } catch (ParameterException e) {
+            throw usageError(e, argv);
         }
-        args.requireConsumed();
+        List<CommandLine> chain = parsed.asCommandLineList();
+        CommandLine last = chain.get(chain.size() - 1);
+        String unknown = unknownOption(last.getCommandSpec(), argv);
+        if (unknown != null) {
+            throw new CliException(USAGE_ERROR, "did not understand " + unknown + ": '"
+                    + last.getCommandSpec().qualifiedName() + "' has no such option", last.getUsageMessage());
+        }
+        try {
+            if (CommandLine.printHelpIfRequested(parsed)) {
+                return;
+            }
+        } finally {
+            cl.getOut().flush();
+        }
+        Object command = last.getCommand();
+        if (command == this) {
+            throw new CliException(USAGE_ERROR, "missing a command", cl.getUsageMessage());
+        }
+        ((Runnable) command).run();
     }
 
-    private void submit(Args args) {
-        String description = args.next("a description of the task");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("description", description);
-        body.put("title", args.option("title", null));
-        String roles = args.option("roles", null);
-        if (roles != null) {
-            body.put("roles", Arrays.asList(roles.split(",")));
+    /** What was wrong, said the way the rest of the CLI says it. */
+    private CliException usageError(ParameterException e, String[] argv) {
+        CommandLine where = e.getCommandLine();
+        String command = where.getCommandSpec().qualifiedName();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            List<String> args = unmatched.getUnmatched();
+            String option = unknownOption(where.getCommandSpec(), argv);
+            boolean top = where.getCommand() == this;
+            if (top && !args.get(0).startsWith("-")) {
+                message = "unknown command '" + args.get(0) + "'";
+            } else if (option != null || top) {
+                message = "did not understand " + (option != null ? option : args.get(0)) + ": '" + command
+                        + "' has no such option";
+            } else {
+                message = "did not understand " + String.join(" ", args) + ": '" + command
+                        + "' takes no more arguments";
+            }
+        } else if (e instanceof MissingParameterException missing) {
+            List<String> parts = new ArrayList<>();
+            for (ArgSpec arg : missing.getMissing()) {
+                if (arg instanceof OptionSpec option) {
+                    boolean given = Arrays.stream(argv).anyMatch(a -> Arrays.stream(option.names())
+                            .anyMatch(name -> a.equals(name) || a.startsWith(name + "=")));
+                    parts.add(option.longestName() + (given ? " needs a value" : " is required"));
+                } else {
+                    // A positional parameter's description says what it is: "a task id".
+                    parts.add("missing " + arg.description()[0]);
+                }
+            }
+            message = String.join("; ", parts);
         }
-        body.put("approvalMode", args.flag("manual") ? "manual" : "auto");
-        body.put("budgetUsd", args.option("budget", null));
-        body.put("template", args.option("template", null));
-        boolean follow = args.flag("follow");
-        JsonNode task = orchestrator.post("/api/tasks", body);
-        out.println("submitted " + task.path("id").asText() + " (" + task.path("status").asText() + ")");
-        if (follow) {
-            show(task.path("id").asText(), true);
+        return new CliException(USAGE_ERROR, message, where.getUsageMessage());
+    }
+
+    /** The servers' options, on each command that talks to them. */
+    static final class Servers {
+
+        @Option(names = "--orchestrator-url", paramLabel = "URL", order = LAST,
+                defaultValue = "${env:COHORT_ORCHESTRATOR_URL:-http://localhost:8080}",
+                description = "The orchestrator (default: ${DEFAULT-VALUE}; env COHORT_ORCHESTRATOR_URL).")
+        String orchestratorUrl;
+
+        @Option(names = "--context-store-url", paramLabel = "URL", order = LAST + 1,
+                defaultValue = "${env:COHORT_CONTEXT_STORE_URL:-http://localhost:8081}",
+                description = "The context store (default: ${DEFAULT-VALUE}; env COHORT_CONTEXT_STORE_URL).")
+        String contextStoreUrl;
+    }
+
+    /** A command that calls the orchestrator or the context store, with the token. */
+    abstract class ServerCommand implements Runnable {
+
+        @Mixin
+        Servers servers = new Servers();
+
+        Api orchestrator() {
+            return fixedOrchestrator != null ? fixedOrchestrator
+                    : new Api("orchestrator", servers.orchestratorUrl, token.get());
+        }
+
+        Api contextStore() {
+            return fixedContextStore != null ? fixedContextStore
+                    : new Api("context store", servers.contextStoreUrl, token.get());
         }
     }
 
-    private void list(Args args) {
-        String status = args.option("status", null);
-        JsonNode tasks = orchestrator.get("/api/tasks" + (status == null ? "" : "?status=" + Api.encode(status)));
-        if (tasks.isEmpty()) {
-            out.println("no tasks yet: cohort submit \"what the team should build\"");
+    /**
+     * The first {@code --name} before any {@code --} that is not an option of {@code command} nor the value of one; null
+     * when there is none.
+     */
+    static String unknownOption(CommandSpec command, String[] argv) {
+        for (int i = 0; i < argv.length && !argv[i].equals("--"); i++) {
+            if (argv[i].startsWith("--")) {
+                String name = argv[i].contains("=") ? argv[i].substring(0, argv[i].indexOf('=')) : argv[i];
+                OptionSpec option = command.findOption(name);
+                if (option == null) {
+                    return name;
+                }
+                if (!argv[i].contains("=") && option.arity().max() > 0) {
+                    i++; // its value, whatever it looks like
+                }
+            }
         }
-        for (JsonNode t : tasks) {
-            out.printf("%s  %-18s %8s tok  $%-8s %s%n", t.path("id").asText(), t.path("status").asText(),
-                    t.path("promptTokens").asLong() + t.path("completionTokens").asLong(), Progress.usd(t.path("costUsd")),
-                    t.path("title").asText());
+        return null;
+    }
+
+    // ---- the commands ----------------------------------------------------------------------------------------------
+
+    @Command(name = "submit", description = "Submit a task: the lead plans it, the team carries the plan out.")
+    final class Submit extends ServerCommand {
+
+        @Parameters(paramLabel = "<description>", description = "a description of the task")
+        String description;
+
+        @Option(names = "--title", paramLabel = "T",
+                description = "The task's title (default: the description's first line).")
+        String title;
+
+        @Option(names = "--roles", paramLabel = "ROLE", split = ",",
+                description = "The roles for the team, comma-separated.")
+        List<String> roles;
+
+        @Option(names = "--manual",
+                description = "Wait for the plan to be approved (cohort approve) before running it.")
+        boolean manual;
+
+        @Option(names = "--budget", paramLabel = "USD",
+                description = "A budget in US dollars: the task pauses when it has cost this much.")
+        String budget;
+
+        @Option(names = "--template", paramLabel = "NAME",
+                description = "A workflow template: code-review or design-review.")
+        String template;
+
+        @Option(names = "--follow", description = "Then show the team's progress until the task ends.")
+        boolean follow;
+
+        @Override
+        public void run() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("description", description);
+            body.put("title", title);
+            if (roles != null) {
+                body.put("roles", roles);
+            }
+            body.put("approvalMode", manual ? "manual" : "auto");
+            body.put("budgetUsd", budget);
+            body.put("template", template);
+            Api orchestrator = orchestrator();
+            JsonNode task = orchestrator.post("/api/tasks", body);
+            out.println("submitted " + task.path("id").asText() + " (" + task.path("status").asText() + ")");
+            if (follow) {
+                show(orchestrator, task.path("id").asText(), true);
+            }
         }
     }
+
+    @Command(name = "list", description = "List the tasks, newest first.")
+    final class ListTasks extends ServerCommand {
+
+        @Option(names = "--status", paramLabel = "S", description = "Only the tasks in this status.")
+        String status;
+
+        @Override
+        public void run() {
+            JsonNode tasks = orchestrator().get("/api/tasks" + (status == null ? "" : "?status=" + Api.encode(status)));
+            if (tasks.isEmpty()) {
+                out.println("no tasks yet: cohort submit \"what the team should build\"");
+            }
+            for (JsonNode t : tasks) {
+                out.printf("%s  %-18s %8s tok  $%-8s %s%n", t.path("id").asText(), t.path("status").asText(),
+                        t.path("promptTokens").asLong() + t.path("completionTokens").asLong(),
+                        Progress.usd(t.path("costUsd")), t.path("title").asText());
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Show the team's progress, one bar per agent.")
+    final class Show extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--follow", description = "Redraw every second until the task ends, then print its summary.")
+        boolean follow;
+
+        @Override
+        public void run() {
+            show(orchestrator(), task, follow);
+        }
+    }
+
+    @Command(name = "approve", description = "Approve the plan of a task waiting for approval, or an edited plan.")
+    final class Approve extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--plan", paramLabel = "FILE",
+                description = "Approve this plan instead, in JSON: {\"subtasks\": [...]}.")
+        Path plan;
+
+        @Override
+        public void run() {
+            Object body = null;
+            if (plan != null) {
+                try {
+                    body = Api.JSON.readTree(Files.readString(plan));
+                } catch (IOException e) {
+                    throw new CliException(66, "cannot read the plan from " + plan + ": " + e.getMessage());
+                }
+            }
+            status(orchestrator().post(taskPath(task) + "/approve", body));
+        }
+    }
+
+    @Command(name = "reject", description = "Reject the plan of a task waiting for approval; the task is cancelled.")
+    final class Reject extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--reason", paramLabel = "R", description = "Why, kept with the task.")
+        String reason;
+
+        @Override
+        public void run() {
+            print(orchestrator().post(taskPath(task) + "/reject", reason == null ? null : Map.of("reason", reason)));
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a running task: nothing more is dispatched, and the attempts in"
+            + " flight are cancelled, to run again on resume.")
+    final class Pause extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Override
+        public void run() {
+            status(orchestrator().post(taskPath(task) + "/pause", null));
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused task, optionally with a higher budget.")
+    final class Resume extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--budget", paramLabel = "USD", description = "The new budget in US dollars.")
+        String budget;
+
+        @Override
+        public void run() {
+            status(orchestrator().post(taskPath(task) + "/resume"
+                    + (budget == null ? "" : "?budgetUsd=" + Api.encode(budget)), null));
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a task.")
+    final class Cancel extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Override
+        public void run() {
+            status(orchestrator().post(taskPath(task) + "/cancel", null));
+        }
+    }
+
+    @Command(name = "stop", description = "Stop one agent: its subtask runs again as a new attempt, or with --no-retry"
+            + " is cancelled and what depends on it skipped.")
+    final class Stop extends ServerCommand {
+
+        @Parameters(index = "0", paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Parameters(index = "1", paramLabel = "<subtask>", description = "a subtask key or id")
+        String subtask;
+
+        @Option(names = "--reason", paramLabel = "R", description = "Why, kept with the attempt.")
+        String reason;
+
+        @Option(names = "--no-retry", description = "Do not run the subtask again; skip what depends on it.")
+        boolean noRetry;
+
+        @Override
+        public void run() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("reason", reason);
+            status(orchestrator().post(taskPath(task) + "/subtasks/" + Api.encode(subtask) + "/stop"
+                    + (noRetry ? "?retry=false" : ""), body));
+            out.println(noRetry ? "stopped " + subtask + "; it will not run again, and what depends on it is skipped"
+                    : "stopped " + subtask + "; it runs again as a new attempt");
+        }
+    }
+
+    @Command(name = "message", description = "Send a note, or a question, to an agent, a role or the whole team.")
+    final class Message extends ServerCommand {
+
+        @Parameters(index = "0", paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Parameters(index = "1", paramLabel = "<text>", description = "the message text")
+        String text;
+
+        @Option(names = "--to", required = true, paramLabel = "role:NAME|agent:ID|team",
+                description = "Who: the agents of a role, one agent, or the team.")
+        String to;
+
+        @Option(names = "--question", description = "Ask a question, to be answered, rather than send a note.")
+        boolean question;
+
+        @Override
+        public void run() {
+            Map<String, Object> recipient = new HashMap<>();
+            if (to.equals("team")) {
+                recipient.put("type", "team");
+                recipient.put("id", "all");
+            } else if (to.contains(":")) {
+                recipient.put("type", to.substring(0, to.indexOf(':')));
+                recipient.put("id", to.substring(to.indexOf(':') + 1));
+            } else {
+                throw new CliException(USAGE_ERROR, "--to must be role:NAME, agent:ID or team, was '" + to + "'");
+            }
+            JsonNode sent = orchestrator().post(taskPath(task) + "/messages", Map.of("to", recipient,
+                    "kind", question ? "question" : "note", "text", text, "from", System.getProperty("user.name", "user")));
+            out.println("sent " + sent.path("kind").asText() + " to " + sent.path("to").path("type").asText() + " "
+                    + sent.path("to").path("id").asText());
+        }
+    }
+
+    @Command(name = "spawn", description = "Add a subtask to a running task's plan.")
+    final class Spawn extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "The role that does it.")
+        String role;
+
+        @Option(names = "--title", required = true, paramLabel = "T", description = "What it is to do, in a line.")
+        String title;
+
+        @Option(names = "--instructions", paramLabel = "I", defaultValue = "", description = "What it is to do, in full.")
+        String instructions;
+
+        @Option(names = "--after", paramLabel = "KEY", split = ",",
+                description = "The subtasks it waits for: their keys, comma-separated.")
+        List<String> after;
+
+        @Override
+        public void run() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("role", required(role, "--role"));
+            body.put("title", required(title, "--title"));
+            body.put("instructions", instructions);
+            body.put("dependsOn", after == null ? List.of() : after);
+            status(orchestrator().post(taskPath(task) + "/subtasks", body));
+        }
+    }
+
+    @Command(name = "artifacts", description = "List a task's artifacts: the latest version of each.")
+    final class Artifacts extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Override
+        public void run() {
+            JsonNode list = contextStore().get(taskPath(task) + "/artifacts");
+            if (list.isEmpty()) {
+                out.println("no artifacts yet");
+            }
+            for (JsonNode a : list) {
+                out.printf("%-50s v%-3d %-12s %7d B  %s%n", a.path("key").asText(), a.path("version").asLong(),
+                        a.path("kind").asText(), a.path("sizeBytes").asLong(), a.path("author").path("role").asText());
+            }
+        }
+    }
+
+    @Command(name = "artifact", description = "Print the content of one artifact.")
+    final class Artifact extends ServerCommand {
+
+        @Parameters(index = "0", paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Parameters(index = "1", paramLabel = "<key>", description = "an artifact key")
+        String key;
+
+        @Option(names = "--version", paramLabel = "N", description = "This version rather than the latest.")
+        String version;
+
+        @Override
+        public void run() {
+            JsonNode a = contextStore().get(taskPath(task) + "/artifacts/" + Api.encodeKey(key)
+                    + (version == null ? "" : "?version=" + Api.encode(version)));
+            out.print(a.path("content").asText());
+        }
+    }
+
+    @Command(name = "export", description = "Save the task's latest artifacts as a zip.")
+    final class Export extends ServerCommand {
+
+        @Parameters(paramLabel = "<task>", description = "a task id")
+        String task;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Where (default: cohort-<task>.zip).")
+        Path target;
+
+        @Override
+        public void run() {
+            Path file = target != null ? target : Path.of("cohort-" + task + ".zip");
+            contextStore().download(taskPath(task) + "/export.zip", file);
+            out.println("exported to " + file.toAbsolutePath());
+        }
+    }
+
+    @Command(name = "wait", description = "Wait until services are ready, one after the other (for scripts).")
+    final class Wait implements Runnable {
+
+        @Parameters(paramLabel = "<url>", arity = "0..*", description = "a service's URL")
+        List<String> urls = List.of();
+
+        @Option(names = "--timeout", paramLabel = "S", defaultValue = "180",
+                description = "Give up after this many seconds in all (default: ${DEFAULT-VALUE}).")
+        long timeoutSeconds;
+
+        @Override
+        public void run() {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            for (String url : urls) {
+                Api service = new Api("service at " + url, url);
+                while (true) {
+                    try {
+                        service.get("/q/health/ready");
+                        out.println("ready: " + url);
+                        break;
+                    } catch (CliException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw new CliException(4, url + " is not ready: " + e.getMessage());
+                        }
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            throw new CliException(130, "interrupted");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static final Set<String> ROLES = Set.of("viewer", "operator", "admin", "worker", "orchestrator");
+
+    @Command(name = "token", description = "Print a token signed with the local stack's key (made on first use).")
+    final class MintToken implements Runnable {
+
+        @Option(names = "--role", paramLabel = "R", defaultValue = "operator",
+                description = "viewer, operator, admin, worker or orchestrator (default: ${DEFAULT-VALUE}).")
+        String role;
+
+        @Option(names = "--subject", paramLabel = "NAME", description = "Whose token it is (default: your user name).")
+        String subject;
+
+        @Option(names = "--ttl", paramLabel = "HOURS", defaultValue = "12",
+                description = "How long it is valid (default: ${DEFAULT-VALUE}).")
+        long hours;
+
+        @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:COHORT_HOME:-.cohort}/keys",
+                description = "The key pair's directory (default: $COHORT_HOME/keys, now ${DEFAULT-VALUE}).")
+        Path keys;
+
+        @Override
+        public void run() {
+            if (!ROLES.contains(role)) {
+                throw new CliException(USAGE_ERROR, "--role must be one of viewer, operator, admin, worker, orchestrator;"
+                        + " was '" + role + "'");
+            }
+            if (hours < 1) {
+                throw new CliException(USAGE_ERROR, "--ttl is at least 1 hour");
+            }
+            String sub = subject != null ? subject : System.getProperty("user.name", role);
+            try {
+                out.println(LocalIssuer.inDirectory(keys).mint(sub, java.time.Duration.ofHours(hours), List.of(role)));
+            } catch (IllegalStateException e) {
+                throw new CliException(1, e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "help", description = "Show the help of cohort, or of one of its commands.")
+    final class HelpCommand implements Runnable {
+
+        @Parameters(paramLabel = "<command>", arity = "0..1", description = "a command")
+        String command;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            CommandLine cohort = spec.parent().commandLine();
+            CommandLine subject = command == null ? cohort : cohort.getSubcommands().get(command);
+            if (subject == null) {
+                throw new CliException(USAGE_ERROR, "unknown command '" + command + "'", cohort.getUsageMessage());
+            }
+            subject.usage(cohort.getOut(), cohort.getColorScheme());
+            cohort.getOut().flush();
+        }
+    }
+
+    // ---- what the commands share -----------------------------------------------------------------------------------
 
     /** Prints the task; with {@code follow}, redraws it every second until it ends. */
-    void show(String id, boolean follow) {
+    void show(Api orchestrator, String id, boolean follow) {
         Set<String> finished = Set.of("completed", "failed", "cancelled");
         int drawn = 0;
         List<String> last = List.of();
@@ -212,149 +744,8 @@ public final class Cohort {
         }
     }
 
-    private void approve(Args args) {
-        String path = task(args);
-        String plan = args.option("plan", null);
-        Object body = null;
-        if (plan != null) {
-            try {
-                body = Api.JSON.readTree(Files.readString(Path.of(plan)));
-            } catch (java.io.IOException e) {
-                throw new CliException(66, "cannot read the plan from " + plan + ": " + e.getMessage());
-            }
-        }
-        status(orchestrator.post(path + "/approve", body));
-    }
-
-    private void stop(Args args) {
-        String path = task(args);
-        String subtask = args.next("a subtask key or id");
-        boolean retry = !args.flag("no-retry");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("reason", args.option("reason", null));
-        status(orchestrator.post(path + "/subtasks/" + Api.encode(subtask) + "/stop" + (retry ? "" : "?retry=false"), body));
-        out.println(retry ? "stopped " + subtask + "; it runs again as a new attempt"
-                : "stopped " + subtask + "; it will not run again, and what depends on it is skipped");
-    }
-
-    private void message(Args args) {
-        String path = task(args);
-        String to = args.option("to", null);
-        if (to == null) {
-            throw new CliException(64, "say who to message: --to role:backend, --to agent:<id> or --to team");
-        }
-        Map<String, Object> recipient = new HashMap<>();
-        if (to.equals("team")) {
-            recipient.put("type", "team");
-            recipient.put("id", "all");
-        } else if (to.contains(":")) {
-            recipient.put("type", to.substring(0, to.indexOf(':')));
-            recipient.put("id", to.substring(to.indexOf(':') + 1));
-        } else {
-            throw new CliException(64, "--to must be role:NAME, agent:ID or team, was '" + to + "'");
-        }
-        String kind = args.flag("question") ? "question" : "note";
-        String text = args.next("the message text");
-        JsonNode sent = orchestrator.post(path + "/messages", Map.of("to", recipient, "kind", kind, "text", text,
-                "from", System.getProperty("user.name", "user")));
-        out.println("sent " + sent.path("kind").asText() + " to " + sent.path("to").path("type").asText() + " "
-                + sent.path("to").path("id").asText());
-    }
-
-    private void spawn(Args args) {
-        String path = task(args);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("role", required(args.option("role", null), "--role"));
-        body.put("title", required(args.option("title", null), "--title"));
-        body.put("instructions", args.option("instructions", ""));
-        String after = args.option("after", null);
-        body.put("dependsOn", after == null ? List.of() : Arrays.asList(after.split(",")));
-        status(orchestrator.post(path + "/subtasks", body));
-    }
-
-    private void artifacts(String id) {
-        JsonNode list = contextStore.get("/api/tasks/" + Api.encode(id) + "/artifacts");
-        if (list.isEmpty()) {
-            out.println("no artifacts yet");
-        }
-        for (JsonNode a : list) {
-            out.printf("%-50s v%-3d %-12s %7d B  %s%n", a.path("key").asText(), a.path("version").asLong(),
-                    a.path("kind").asText(), a.path("sizeBytes").asLong(), a.path("author").path("role").asText());
-        }
-    }
-
-    private void artifact(Args args) {
-        String id = args.next("a task id");
-        String key = args.next("an artifact key");
-        String version = args.option("version", null);
-        JsonNode a = contextStore.get("/api/tasks/" + Api.encode(id) + "/artifacts/" + Api.encodeKey(key)
-                + (version == null ? "" : "?version=" + Api.encode(version)));
-        out.print(a.path("content").asText());
-    }
-
-    private void export(Args args) {
-        String id = args.next("a task id");
-        Path target = Path.of(args.option("out", "cohort-" + id + ".zip"));
-        contextStore.download("/api/tasks/" + Api.encode(id) + "/export.zip", target);
-        out.println("exported to " + target.toAbsolutePath());
-    }
-
-    static final Set<String> ROLES = Set.of("viewer", "operator", "admin", "worker", "orchestrator");
-
-    /** Prints a token signed with the local stack's key; the keys are made on first use. */
-    private void mintToken(Args args) {
-        String role = args.option("role", "operator");
-        if (!ROLES.contains(role)) {
-            throw new CliException(64, "--role must be one of viewer, operator, admin, worker, orchestrator; was '"
-                    + role + "'");
-        }
-        long hours;
-        try {
-            hours = Long.parseLong(args.option("ttl", "12"));
-        } catch (NumberFormatException e) {
-            throw new CliException(64, "--ttl is a number of hours");
-        }
-        if (hours < 1) {
-            throw new CliException(64, "--ttl is at least 1 hour");
-        }
-        String subject = args.option("subject", System.getProperty("user.name", role));
-        Path keys = Path.of(args.option("keys", home(System.getenv()) + "/keys"));
-        try {
-            out.println(LocalIssuer.inDirectory(keys).mint(subject, java.time.Duration.ofHours(hours), List.of(role)));
-        } catch (IllegalStateException e) {
-            throw new CliException(1, e.getMessage());
-        }
-    }
-
-    /** Waits until each service's readiness check passes; for scripts that start Cohort. */
-    private void waitReady(Args args) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(
-                Long.parseLong(args.option("timeout", "180")));
-        while (args.hasNext()) {
-            String url = args.next("a service URL");
-            Api service = new Api("service at " + url, url);
-            while (true) {
-                try {
-                    service.get("/q/health/ready");
-                    out.println("ready: " + url);
-                    break;
-                } catch (CliException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new CliException(4, url + " is not ready: " + e.getMessage());
-                    }
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw new CliException(130, "interrupted");
-                    }
-                }
-            }
-        }
-    }
-
-    private String task(Args args) {
-        return "/api/tasks/" + Api.encode(args.next("a task id"));
+    private static String taskPath(String id) {
+        return "/api/tasks/" + Api.encode(id);
     }
 
     private void status(JsonNode task) {
@@ -372,70 +763,8 @@ public final class Cohort {
 
     private static String required(String value, String option) {
         if (value == null || value.isBlank()) {
-            throw new CliException(64, option + " is required");
+            throw new CliException(USAGE_ERROR, option + " is required");
         }
         return value;
-    }
-
-    /** Positional arguments in order; options as {@code --name value} or {@code --flag}, anywhere. */
-    static final class Args {
-        private final Deque<String> positional = new ArrayDeque<>();
-        private final Map<String, String> options = new HashMap<>();
-        private static final Set<String> FLAGS = Set.of("follow", "manual", "question", "no-retry");
-        private static final Set<String> OPTIONS = Set.of("title", "roles", "budget", "template", "status", "plan",
-                "reason", "to", "role", "instructions", "after", "version", "out", "timeout", "subject", "ttl", "keys");
-
-        Args(String... argv) {
-            for (int i = 0; i < argv.length; i++) {
-                if (argv[i].startsWith("--") && argv[i].length() > 2) {
-                    String name = argv[i].substring(2);
-                    if (FLAGS.contains(name)) {
-                        options.put(name, "true");
-                    } else if (i + 1 < argv.length) {
-                        options.put(name, argv[++i]);
-                    } else {
-                        throw new CliException(64, "--" + name + " needs a value");
-                    }
-                } else {
-                    positional.add(argv[i]);
-                }
-            }
-        }
-
-        String next(String what) {
-            if (positional.isEmpty()) {
-                throw new CliException(64, "missing " + what + "\n" + USAGE);
-            }
-            return positional.poll();
-        }
-
-        /** Checked before anything is sent, so a typo never half-runs a command. */
-        void rejectUnknownOptions() {
-            for (String name : options.keySet()) {
-                if (!FLAGS.contains(name) && !OPTIONS.contains(name)) {
-                    throw new CliException(64, "did not understand --" + name + "\n" + USAGE);
-                }
-            }
-        }
-
-        boolean hasNext() {
-            return !positional.isEmpty();
-        }
-
-        String option(String name, String fallback) {
-            String value = options.remove(name);
-            return value == null ? fallback : value;
-        }
-
-        boolean flag(String name) {
-            return options.remove(name) != null;
-        }
-
-        void requireConsumed() {
-            if (!options.isEmpty() || !positional.isEmpty()) {
-                throw new CliException(64, "did not understand: " + String.join(" ", positional)
-                        + options.keySet().stream().map(k -> " --" + k).reduce("", String::concat));
-            }
-        }
     }
 }

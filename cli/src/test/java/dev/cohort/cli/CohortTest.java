@@ -191,7 +191,10 @@ class CohortTest {
         assertTrue(notRunning.getMessage().contains("only a dispatched or running subtask"), notRunning.getMessage());
         assertTrue(assertThrows(CliException.class, () -> cli.run("stop", "t-1")).getMessage()
                 .contains("missing a subtask key or id"));
-        assertTrue(Cohort.USAGE.contains("stop <task> <subtask> [--reason R] [--no-retry]"));
+        printed.reset();
+        cli.run("stop", "--help");
+        assertTrue(out().contains("Usage: cohort stop [-h] [--reason=R] [--no-retry]") && out().contains("<task> <subtask>"),
+                out());
     }
 
     @Test
@@ -216,6 +219,126 @@ class CohortTest {
         assertTrue(assertThrows(CliException.class, () -> cli.run("message", "t-1", "hi")).getMessage().contains("--to"));
         assertTrue(assertThrows(CliException.class, () -> cli.run("list", "--colour", "x")).getMessage()
                 .contains("did not understand"));
+    }
+
+    @Test
+    void theHelpIsGeneratedFromTheCommandsAndTheirOptions() {
+        cli.run("--help");
+        String top = out();
+        for (String command : List.of("submit", "list", "show", "approve", "reject", "pause", "resume", "cancel", "stop",
+                "message", "spawn", "artifacts", "artifact", "export", "wait", "token", "help")) {
+            assertTrue(top.lines().anyMatch(line -> line.startsWith("  " + command + " ")), command + " in\n" + top);
+        }
+        assertTrue(top.startsWith("Usage: cohort [-h] <command>"), top);
+        assertTrue(top.contains("-h, --help") && top.contains("COHORT_TOKEN") && top.contains("COHORT_ORCHESTRATOR_URL"), top);
+        printed.reset();
+        cli.run("help");
+        assertEquals(top, out(), "cohort help is cohort --help");
+
+        printed.reset();
+        cli.run("submit", "--help");
+        String submit = out();
+        assertTrue(submit.startsWith("Usage: cohort submit [-h] [--title=T] [--roles=ROLE[,ROLE...]]... [--manual]"), submit);
+        for (String option : List.of("<description>", "--title=T", "--roles=ROLE", "--manual", "--budget=USD",
+                "--template=NAME", "--follow", "--orchestrator-url=URL", "--context-store-url=URL", "-h, --help")) {
+            assertTrue(submit.contains(option), option + " in\n" + submit);
+        }
+        assertTrue(submit.replaceAll("\\s+", " ").contains("(default: "
+                + System.getenv().getOrDefault("COHORT_ORCHESTRATOR_URL", "http://localhost:8080")
+                + "; env COHORT_ORCHESTRATOR_URL)"), "the default, from the environment: " + submit);
+        assertTrue(!submit.contains("--no-retry") && !submit.contains("--plan"), "only submit's own options: " + submit);
+        printed.reset();
+        cli.run("help", "submit");
+        assertEquals(submit, out(), "cohort help submit is cohort submit --help");
+        assertEquals(List.of(), received, "help asks no server");
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithTheUsageAndNothingIsSent() {
+        CliException e = assertThrows(CliException.class, () -> cli.run("submit", "Build it", "--folow"));
+
+        assertEquals(Cohort.USAGE_ERROR, e.exitCode);
+        assertEquals("did not understand --folow: 'cohort submit' has no such option", e.getMessage());
+        assertTrue(e.usage.startsWith("Usage: cohort submit "), e.usage);
+        assertEquals(List.of(), received, "a typo never half-runs a command");
+
+        CliException top = assertThrows(CliException.class, () -> cli.run("--verbose", "list"));
+        assertEquals(Cohort.USAGE_ERROR, top.exitCode);
+        assertEquals("did not understand --verbose: 'cohort' has no such option", top.getMessage());
+        assertEquals("did not understand --folow: 'cohort submit' has no such option",
+                assertThrows(CliException.class, () -> cli.run("submit", "--folow", "Build it")).getMessage());
+        CliException command = assertThrows(CliException.class, () -> cli.run("frobnicate", "t-1"));
+        assertEquals("unknown command 'frobnicate'", command.getMessage());
+        assertTrue(command.usage.contains("Commands:"), command.usage);
+        CliException none = assertThrows(CliException.class, () -> cli.run());
+        assertEquals(Cohort.USAGE_ERROR, none.exitCode);
+        assertEquals("missing a command", none.getMessage());
+        CliException value = assertThrows(CliException.class, () -> cli.run("reject", "t-1", "--reason"));
+        assertEquals("--reason needs a value", value.getMessage());
+        assertEquals(List.of(), received);
+    }
+
+    @Test
+    void oneCommandsOptionsAreNotAnothers() {
+        CliException budget = assertThrows(CliException.class, () -> cli.run("pause", "t-1", "--budget", "5"));
+        assertEquals(Cohort.USAGE_ERROR, budget.exitCode);
+        assertEquals("did not understand --budget: 'cohort pause' has no such option", budget.getMessage());
+        CliException follow = assertThrows(CliException.class, () -> cli.run("list", "--follow"));
+        assertEquals("did not understand --follow: 'cohort list' has no such option", follow.getMessage());
+        CliException servers = assertThrows(CliException.class,
+                () -> cli.run("token", "--orchestrator-url", "http://elsewhere", "--keys", dir.toString()));
+        assertEquals("did not understand --orchestrator-url: 'cohort token' has no such option", servers.getMessage());
+        assertTrue(Files.notExists(dir.resolve("private.pem")), "no keys made");
+        CliException extra = assertThrows(CliException.class, () -> cli.run("show", "t-1", "t-2"));
+        assertEquals("did not understand t-2: 'cohort show' takes no more arguments", extra.getMessage());
+        assertEquals(List.of(), received, "nothing sent for a command that was not understood");
+
+        canned.put("POST /api/tasks/t-1/resume", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"running\"}"));
+        cli.run("resume", "t-1", "--budget", "5");
+        assertEquals("budgetUsd=5", only("POST", "/api/tasks/t-1/resume").query(), "--budget is resume's");
+    }
+
+    @Test
+    void aTextMayStartWithADashAndAfterDashDashWithTwo() {
+        canned.put("POST /api/tasks/t-1/messages", Canned.json(200, "{\"to\":{\"type\":\"team\",\"id\":\"all\"},\"kind\":\"note\"}"));
+
+        canned.put("POST /api/tasks/t-1/reject", Canned.json(200, "{\"id\":\"t-1\",\"status\":\"rejected\"}"));
+
+        cli.run("submit", "- an API\n- a web front end");
+        cli.run("message", "t-1", "--to", "team", "-v is verbose");
+        cli.run("message", "t-1", "--to", "team", "--", "--force is not the answer");
+        cli.run("reject", "t-1", "--reason", "--no");
+
+        assertEquals("- an API\n- a web front end", only("POST", "/api/tasks").json().get("description").asText());
+        assertEquals(List.of("-v is verbose", "--force is not the answer"),
+                all("POST", "/api/tasks/t-1/messages").stream().map(r -> r.json().get("text").asText()).toList());
+        assertEquals("--no", only("POST", "/api/tasks/t-1/reject").json().get("reason").asText(), "an option's value");
+    }
+
+    @Test
+    void theServersComeFromTheOptionsAndTheTokenFromTheEnvironmentOnlyWhenACommandCallsOne() throws Exception {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        Cohort configured = new Cohort(Map.of("COHORT_TOKEN", "env-t0k3n"), new PrintStream(printed, true,
+                StandardCharsets.UTF_8), false);
+
+        configured.run("show", "t-1", "--orchestrator-url", url);
+        canned.put("GET /api/tasks/t-1/artifacts", Canned.json(200, "[]"));
+        configured.run("artifacts", "--context-store-url", url + "/", "t-1");
+
+        assertEquals(List.of("GET /api/tasks/t-1", "GET /api/tasks/t-1/artifacts"),
+                received.stream().map(r -> r.method() + " " + r.path()).toList());
+        assertEquals(List.of("Bearer env-t0k3n", "Bearer env-t0k3n"), authorizations);
+        CliException elsewhere = assertThrows(CliException.class,
+                () -> configured.run("list", "--orchestrator-url", "http://127.0.0.1:1"));
+        assertEquals(3, elsewhere.exitCode);
+        assertTrue(elsewhere.getMessage().contains("http://127.0.0.1:1"), elsewhere.getMessage());
+
+        Cohort unreadableToken = new Cohort(Map.of("COHORT_TOKEN_FILE", dir.toString()),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), false);
+        unreadableToken.run("help", "list");
+        CliException token = assertThrows(CliException.class, () -> unreadableToken.run("list", "--orchestrator-url", url));
+        assertEquals(1, token.exitCode);
+        assertTrue(token.getMessage().startsWith("cannot read the token in " + dir), token.getMessage());
     }
 
     @Test
