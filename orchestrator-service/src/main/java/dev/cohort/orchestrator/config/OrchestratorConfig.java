@@ -53,6 +53,10 @@ public interface OrchestratorConfig {
     @WithDefault("1s")
     Duration sweepInterval();
 
+    /** How often the workload metrics (tasks by status, subtasks per role and status) are read from the database. */
+    @WithDefault("15s")
+    Duration metricsInterval();
+
     /** Attempts per subtask before it fails (a failed model call, invalid output or an expired lease each count). */
     @WithDefault("3")
     int maxAttempts();

@@ -33,4 +33,10 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
         var query = status == null ? findAll(newestFirst) : find("status", newestFirst, status);
         return query.page(Page.of(page, size)).list();
     }
+
+    /** Tasks counted per status: rows of (status, count). */
+    public Uni<List<Object[]>> countByStatus() {
+        return getSession().flatMap(session -> session.createSelectionQuery(
+                "select t.status, count(t) from Task t group by t.status", Object[].class).getResultList());
+    }
 }

@@ -42,10 +42,12 @@ public class Dispatcher {
     private final TaskEvents events;
     private final OrchestratorConfig config;
     private final DatabaseClock clock;
+    private final WorkloadMetrics metrics;
 
     public Dispatcher(OutboxRepository outbox, AttemptRepository attempts, MessageRepository messages,
-                      TaskEvents events, OrchestratorConfig config, DatabaseClock clock) {
+                      TaskEvents events, OrchestratorConfig config, DatabaseClock clock, WorkloadMetrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
         this.outbox = outbox;
         this.attempts = attempts;
         this.messages = messages;
@@ -80,7 +82,8 @@ public class Dispatcher {
                     inbox(subtask, all), subtask.conflictId);
             return attempts.persist(attempt)
                     .call(() -> outbox.add(Topics.dispatch(subtask.roleValue()), subtask.id.toString(), dispatch))
-                    .call(() -> events.subtaskChanged(subtask, escalate ? reason + "; escalating" : reason));
+                    .call(() -> events.subtaskChanged(subtask, escalate ? reason + "; escalating" : reason))
+                    .invoke(() -> metrics.dispatched(subtask.role, escalate));
         }).replaceWithVoid();
     }
 

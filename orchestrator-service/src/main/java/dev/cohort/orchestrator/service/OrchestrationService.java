@@ -68,11 +68,14 @@ public class OrchestrationService {
     private final CooperationService cooperation;
     private final DatabaseClock clock;
 
+    private final WorkloadMetrics workloadMetrics;
+
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
                                 OrchestratorConfig config, EstimateService estimates, CooperationService cooperation,
-                                DatabaseClock clock) {
+                                DatabaseClock clock, WorkloadMetrics workloadMetrics) {
         this.clock = clock;
+        this.workloadMetrics = workloadMetrics;
         this.estimates = estimates;
         this.cooperation = cooperation;
         this.tasks = tasks;
@@ -459,6 +462,7 @@ public class OrchestrationService {
                 String reason = "no worker started attempt " + subtask.attempt + " within "
                         + config.dispatchDeadline().toSeconds() + " s; dispatching it again";
                 Log.infof("Task %s: '%s': %s", graph.task().id, subtask.planKey, reason);
+                workloadMetrics.reclaimed(subtask.role, "start");
                 subtask.maxAttempts++;
                 chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
                         .call(() -> dispatcher.dispatch(graph, subtask, reason));
@@ -467,6 +471,7 @@ public class OrchestrationService {
             String reason = "no heartbeat from " + subtask.agentId + " for " + config.leaseTtl().toSeconds()
                     + " s; lease of attempt " + subtask.attempt + " reclaimed";
             Log.infof("Task %s: %s", graph.task().id, reason);
+            workloadMetrics.reclaimed(subtask.role, "heartbeat");
             chain = chain.call(() -> finishAttempt(subtask, "expired", FailureKind.STALLED, reason, null))
                     .call(() -> retryOrFail(graph, subtask, reason, Duration.ZERO));
         }

@@ -4,11 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.orchestrator.service.ScrapedMetrics;
 import dev.cohort.orchestrator.service.ScriptedWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -70,6 +72,16 @@ class WorkloadResourceTest {
         assertEquals(now.getLong("roles.backend.waiting") + now.getLong("roles.backend.running"),
                 now.getLong("roles.backend.total"));
         assertEquals(8, workload(null).getMap("roles").size(), "every role when none is named");
+        // The same figures as metrics, read from the database a moment later.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertTrue(ScrapedMetrics.value("cohort_orchestrator_subtasks", "role=\"backend\"",
+                    "status=\"running\"") >= 1);
+            assertTrue(ScrapedMetrics.value("cohort_orchestrator_subtasks", "role=\"frontend\"",
+                    "status=\"dispatched\"") >= 1);
+            assertTrue(ScrapedMetrics.value("cohort_orchestrator_tasks", "status=\"running\"") >= 1);
+        });
+        assertTrue(ScrapedMetrics.value("cohort_orchestrator_dispatches_total", "role=\"frontend\"",
+                "escalated=\"false\"") >= 1, "dispatches are counted per role");
 
         given().post("/api/tasks/" + id + "/cancel").then().statusCode(200);
     }

@@ -182,8 +182,12 @@ class OrchestrationTest {
 
     @Test
     void anExpiredLeaseIsReclaimedAndTheLateResultOfTheOldAttemptIsRejected() {
+        double reclaimedBefore = ScrapedMetrics.value("cohort_orchestrator_leases_reclaimed_total", "reason=\"heartbeat\"",
+                "role=\"backend\"");
         String id = submit("stale");
         JsonPath task = awaitStatus(id, "completed");
+        assertTrue(ScrapedMetrics.value("cohort_orchestrator_leases_reclaimed_total", "reason=\"heartbeat\"", "role=\"backend\"")
+                >= reclaimedBefore + 1, "the reclaim is counted");
         assertEquals("expired", task.getString("subtasks.find { it.key == 'b' }.attempts[0].outcome"));
         assertEquals("completed", task.getString("subtasks.find { it.key == 'b' }.attempts[1].outcome"));
 
