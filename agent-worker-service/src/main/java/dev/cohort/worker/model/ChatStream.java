@@ -19,8 +19,9 @@ import java.util.function.Function;
 
 /**
  * Runs one provider call to its end, the same way for both wire formats: collects the chunks, tells the listener,
- * watches the first-token, stall and total time limits and the cancellation, and checks JSON where JSON was asked
- * for. Each provider supplies only the HTTP call and the parsing of one line or event.
+ * watches the first-token, stall and total time limits and the cancellation, stops a stream that repeats itself
+ * ({@link RepetitionDetector}), and checks JSON where JSON was asked for ({@link JsonAnswer}). Each provider
+ * supplies only the HTTP call and the parsing of one line or event.
  */
 public final class ChatStream {
 
@@ -50,6 +51,7 @@ public final class ChatStream {
         private final AtomicBoolean over = new AtomicBoolean();
         private final long startedNanos = System.nanoTime();
         private final StringBuilder text = new StringBuilder();
+        private final RepetitionDetector repetition = new RepetitionDetector();
         private long chunks;
         private long firstTokenNanos;
         private boolean terminal;
@@ -116,6 +118,7 @@ public final class ChatStream {
             }
             String content = chunk.content();
             long count;
+            int loop;
             synchronized (this) {
                 terminal |= chunk.terminal();
                 doneReason = chunk.doneReason() != null ? chunk.doneReason() : doneReason;
@@ -132,6 +135,14 @@ public final class ChatStream {
                     firstTokenNanos = System.nanoTime();
                     cancel(firstTokenTimer);
                 }
+                loop = repetition.check(text);
+            }
+            if (loop > 0) {
+                fail(ModelCallException.of(FailureKind.INVALID_OUTPUT, true, request.model(), "repetition: the model "
+                        + request.model() + " wrote the same passage of " + loop + " characters "
+                        + RepetitionDetector.REPEATS + " times in a row, so the stream was stopped after " + count
+                        + " chunks: " + abbreviate(text.substring(text.length() - loop))));
+                return;
             }
             if (request.stream()) {
                 cancel(stallTimer);
@@ -161,10 +172,13 @@ public final class ChatStream {
             ModelResponse response;
             synchronized (this) {
                 String answer = text.toString();
-                if (request.wantsJson() && !isJson(answer)) {
+                JsonAnswer.Read json = request.wantsJson() ? JsonAnswer.read(answer) : null;
+                if (json != null && !json.ok()) {
+                    String cut = "length".equals(doneReason) ? " The answer stopped at the token limit"
+                            + (request.maxTokens() == null ? "" : " (" + request.maxTokens() + " tokens)") + "." : "";
                     fail(new ModelCallException(FailureKind.INVALID_OUTPUT, true,
                             "The model " + request.model() + " was asked for JSON (" + request.schemaName()
-                                    + ") but answered text that is not JSON: " + abbreviate(answer),
+                                    + ") but " + json.problem() + "." + cut + " It answered: " + abbreviate(answer),
                             request.model(), null, null, null));
                     return;
                 }

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -95,16 +96,40 @@ public class ModelCalls {
 
     /** Calls up to {@code maxAttempts} times while failures are retryable. */
     public Uni<ModelResponse> call(ModelRequest request, int maxAttempts, TokenListener listener) {
-        ModelProvider provider = providers.provider(request.model().provider());
-        TokenListener tokens = listener == null ? TokenListener.NONE : listener;
-        return attempt(provider, request, tokens, 1, Math.max(1, maxAttempts));
+        return call(request, maxAttempts, listener, OutputCheck.NONE);
     }
 
-    private Uni<ModelResponse> attempt(ModelProvider provider, ModelRequest request, TokenListener listener,
-                                       int attempt, int maxAttempts) {
+    /**
+     * Calls up to {@code maxAttempts} times while failures are retryable; an answer {@code check} rejects is such a
+     * failure ({@code invalid-output}), and the next call quotes its reason to the model.
+     */
+    public Uni<ModelResponse> call(ModelRequest request, int maxAttempts, TokenListener listener, OutputCheck check) {
+        ModelProvider provider = providers.provider(request.model().provider());
+        TokenListener tokens = listener == null ? TokenListener.NONE : listener;
+        return attempt(provider, request, request, tokens, check == null ? OutputCheck.NONE : check, 1,
+                Math.max(1, maxAttempts));
+    }
+
+    /**
+     * The request to send after an answer that could not be used: the same conversation and one more user message
+     * that quotes the reason, so the model can avoid the mistake rather than repeat it.
+     */
+    public static ModelRequest correction(ModelRequest original, ModelCallException failure) {
+        List<ChatMessage> messages = new ArrayList<>(original.messages());
+        messages.add(ChatMessage.user("Your previous answer to this could not be used. The error was:\n\n> "
+                + failure.getMessage().replace("\n", "\n> ") + "\n\nAnswer again from the beginning, complete and "
+                + "in exactly the format asked for above" + (original.wantsJson() ? " (one JSON value, nothing else)"
+                : " (each file in its own fenced block with path=..., then the summary block)")
+                + ". Do not repeat yourself, and keep it short enough to finish."));
+        return original.withMessages(messages);
+    }
+
+    private Uni<ModelResponse> attempt(ModelProvider provider, ModelRequest original, ModelRequest request,
+                                       TokenListener listener, OutputCheck check, int attempt, int maxAttempts) {
         long started = System.nanoTime();
         return provider.chat(request, listener)
                 .onItem().transform(response -> {
+                    check.check(response);
                     record(request.model(), "ok", started);
                     meters.counter("cohort.model.tokens", tags(response.answeredBy(), "direction", "input"))
                             .increment(response.usage().promptTokens());
@@ -133,7 +158,9 @@ public class ModelCalls {
                                     ? Uni.createFrom().failure(ModelCallException.of(FailureKind.CANCELLED, false,
                                             request.model(), "The call to " + request.model() + " was cancelled: "
                                                     + request.cancellation().reason()).withAttempts(attempt))
-                                    : attempt(provider, request, listener, attempt + 1, maxAttempts));
+                                    : attempt(provider, original, error.kind() == FailureKind.INVALID_OUTPUT
+                                            ? correction(original, error) : original, listener, check, attempt + 1,
+                                            maxAttempts));
                 });
     }
 

@@ -80,6 +80,11 @@ public record ModelRequest(ModelRef model,
                 fallbackModels, cancellation);
     }
 
+    public ModelRequest withMessages(List<ChatMessage> newMessages) {
+        return new ModelRequest(model, newMessages, temperature, maxTokens, contextTokens, jsonSchema, schemaName,
+                stream, fallbackModels, cancellation);
+    }
+
     public ModelRequest withCancellation(Cancellation newCancellation) {
         return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream,
                 fallbackModels, newCancellation);

@@ -26,9 +26,13 @@ public record ModelResponse(String text, Usage usage, ModelRef answeredBy, Strin
         return "length".equals(doneReason);
     }
 
-    /** The text without the Markdown fence some models put around JSON; parse this for structured output. */
+    /**
+     * The JSON of a structured answer as strict JSON: without the fence or sentences some models put around it, and
+     * without comments or trailing commas ({@link JsonAnswer}); parse this for structured output.
+     */
     public String jsonText() {
-        return ChatStream.stripFence(text);
+        JsonAnswer.Read json = JsonAnswer.read(text);
+        return json.ok() ? json.json() : ChatStream.stripFence(text);
     }
 
     public ModelResponse withAttempts(int count) {

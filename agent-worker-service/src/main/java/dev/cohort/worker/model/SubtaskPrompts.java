@@ -6,11 +6,15 @@ import dev.cohort.contracts.model.UpstreamSummary;
 import java.util.List;
 
 /**
- * The user message of a subtask: the task, the subtask's instructions, the artifacts it reads and writes, what
- * the subtasks it depends on reported, and the messages sent to it. The {@code Task:} and {@code Writes:} lines are also what the model
+ * The user message of a subtask: the task, the subtask's instructions, the artifacts it reads and writes, why earlier
+ * attempts failed (when the orchestrator escalates), what the subtasks it depends on reported, and the messages sent
+ * to it. The {@code Task:} and {@code Writes:} lines are also what the model
  * simulator reads to name its files.
  */
 public final class SubtaskPrompts {
+
+    /** How much of an earlier attempt's failure a prompt quotes. */
+    static final int MAX_QUOTED_FAILURE = 1000;
 
     private SubtaskPrompts() {
     }
@@ -28,6 +32,12 @@ public final class SubtaskPrompts {
         }
         list(text, "Reads", dispatch.reads());
         list(text, "Writes", dispatch.writes());
+        if (dispatch.escalationReason() != null && !dispatch.escalationReason().isBlank()) {
+            String reason = dispatch.escalationReason().strip();
+            reason = reason.length() > MAX_QUOTED_FAILURE ? reason.substring(0, MAX_QUOTED_FAILURE) + "..." : reason;
+            text.append("\nEarlier attempts at this subtask failed; avoid what went wrong:\n> ")
+                    .append(reason.replace("\n", "\n> ")).append('\n');
+        }
         if (!dispatch.upstream().isEmpty()) {
             text.append("\nDone before you:\n");
             for (UpstreamSummary upstream : dispatch.upstream()) {

@@ -31,6 +31,7 @@ import dev.cohort.worker.context.ContextStoreClient.Writer;
 import dev.cohort.worker.context.ContextStoreClient.Written;
 import dev.cohort.worker.messaging.AgentEventPublisher;
 import dev.cohort.worker.model.Cancellation;
+import dev.cohort.worker.model.JsonAnswer;
 import dev.cohort.worker.model.ModelCallException;
 import dev.cohort.worker.model.ModelCalls;
 import dev.cohort.worker.model.ModelRequest;
@@ -241,8 +242,8 @@ public class SubtaskRunner {
                         TimeUnit.MILLISECONDS);
 
                 modelCalled = true;
-                ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId))
-                        .await().indefinitely();
+                ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId),
+                        AnswerCheck.of(d)).await().indefinitely();
                 progress(d, agentId, "writing artifacts", response.usage().completionTokens());
                 AgentCompleted completed = finish(response, read, conflict);
                 try {
@@ -321,11 +322,13 @@ public class SubtaskRunner {
             String output = null;
             if (d.kind() == SubtaskKind.PLAN) {
                 output = response.jsonText();
+                logRepairs(JsonAnswer.read(response.text()).repairs());
                 artifacts.add(write("plan", ArtifactKind.PLAN, "application/json", output, read, writer,
                         new ArrayList<>(), conflicts));
                 summary = new StructuredSummary("planned", List.of("proposed a plan"), null);
             } else {
                 Answer answer = Answer.parse(response.text(), d.role());
+                logRepairs(answer.repairs());
                 List<String> notes = new ArrayList<>(answer.summary().keyPoints());
                 if (conflict != null) {
                     String key = conflict.path("key").asText();
@@ -370,6 +373,14 @@ public class SubtaskRunner {
             artifacts.removeIf(java.util.Objects::isNull);
             return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, d.role(),
                     response.answeredBy(), summary, artifacts, response.usage(), output, messages, conflicts);
+        }
+
+        /** What the reader mended in the answer of a model that did not quite follow the format. */
+        private void logRepairs(List<String> repairs) {
+            if (!repairs.isEmpty()) {
+                Log.infof("%s: read the answer of %s (task %s) with repairs: %s", agentId, d.title(), d.taskId(),
+                        String.join("; ", repairs));
+            }
         }
 
         /**

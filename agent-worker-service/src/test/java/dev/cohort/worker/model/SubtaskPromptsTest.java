@@ -94,4 +94,23 @@ class SubtaskPromptsTest {
 
         assertEquals("Task: Build a todo REST API\n\nSubtask: Plan\n", SubtaskPrompts.userMessage(dispatch));
     }
+
+    @Test
+    void anEscalatedDispatchQuotesWhyTheEarlierAttemptsFailed() {
+        SubtaskDispatch dispatch = new SubtaskDispatch("t", "backend", 3, "lease", null, Role.BACKEND, SubtaskKind.WORK,
+                "Implement the Todo service", null, "Build a todo REST API", null, List.of(), List.of("src/A.java"),
+                List.of(), null, true, "2 failed attempt(s); last: repetition: the same passage\nagain", List.of(),
+                null);
+
+        assertEquals("""
+                Task: Build a todo REST API
+
+                Subtask: Implement the Todo service
+                Writes: src/A.java
+
+                Earlier attempts at this subtask failed; avoid what went wrong:
+                > 2 failed attempt(s); last: repetition: the same passage
+                > again
+                """, SubtaskPrompts.userMessage(dispatch));
+    }
 }

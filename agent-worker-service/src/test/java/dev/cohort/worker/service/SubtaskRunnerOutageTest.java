@@ -241,7 +241,7 @@ class SubtaskRunnerOutageTest {
                 List.of(), List.of(KEY), List.of(), null, false, null, List.of(), null);
     }
 
-    private static void send(SubtaskDispatch d) {
+    static void send(SubtaskDispatch d) {
         try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
             producer.send(new ProducerRecord<>(Topics.dispatch(Role.BACKEND), d.subtaskId(), EventCodec.encode(d)))
                     .get();
@@ -251,7 +251,7 @@ class SubtaskRunnerOutageTest {
     }
 
     /** The attempt's events once it completed or failed, and any that follow within a second. */
-    private static List<AgentEvent> outcome(SubtaskDispatch d) {
+    static List<AgentEvent> outcome(SubtaskDispatch d) {
         List<ConsumerRecord<String, String>> records = TopicReader.read(Topics.AGENT_EVENTS,
                 read -> eventsOf(d, read).stream().anyMatch(e -> e instanceof AgentCompleted || e instanceof AgentFailed),
                 WAIT, Duration.ofSeconds(1));
@@ -266,12 +266,12 @@ class SubtaskRunnerOutageTest {
                 .toList();
     }
 
-    private static <T extends AgentEvent> List<T> of(List<AgentEvent> events, Class<T> type) {
+    static <T extends AgentEvent> List<T> of(List<AgentEvent> events, Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** The outcome of every call the simulator got since the last reset. */
-    private static List<String> modelCalls() {
+    static List<String> modelCalls() {
         return given().baseUri(SimulatorTestResource.url()).get("/sim/calls").then().statusCode(200)
                 .extract().jsonPath().getList("outcome");
     }

@@ -44,10 +44,13 @@ public interface SimulatorConfig {
         /** Cost reported per million completion tokens on the OpenAI protocol. */
         Optional<BigDecimal> outputCostPerMillion();
 
+        /** How answers are formatted: {@code clean}, {@code sloppy} (a rotating mix) or one sloppy style. */
+        Optional<String> style();
+
         default ModelSettings toSettings() {
             return new ModelSettings(timeToFirstTokenMs().orElse(null), tokensPerSecond().orElse(null),
                     maxConcurrent().orElse(null), maxQueue().orElse(null), answerTokens().orElse(null),
-                    inputCostPerMillion().orElse(null), outputCostPerMillion().orElse(null));
+                    inputCostPerMillion().orElse(null), outputCostPerMillion().orElse(null), style().orElse(null));
         }
     }
 

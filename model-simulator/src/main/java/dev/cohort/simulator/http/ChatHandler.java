@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.simulator.script.ChatPrompt;
 import dev.cohort.simulator.script.ScriptedAnswers;
 import dev.cohort.simulator.script.Tokens;
+import dev.cohort.simulator.service.AnswerStyle;
 import dev.cohort.simulator.service.CallRecord;
 import dev.cohort.simulator.service.FaultAction;
 import dev.cohort.simulator.service.FaultRule;
@@ -166,10 +167,15 @@ final class ChatHandler implements Handler<RoutingContext> {
             }
             simulator.calls().admitted(record);
             FaultAction altering = fault != null && fault.action().altersAnswer() ? fault.action() : null;
-            String answer = ScriptedAnswers.answer(prompt, settings.answerTokens(), altering);
+            AnswerStyle style = altering != null ? AnswerStyle.CLEAN : simulator.style(record.getModel(), prompt.kind());
+            simulator.calls().style(record, style);
+            String answer = ScriptedAnswers.answer(prompt, settings.answerTokens(), altering, style, maxTokens);
             tokens = Tokens.split(answer);
             if (maxTokens != null && tokens.size() > maxTokens) {
                 tokens = tokens.subList(0, maxTokens);
+                stats.doneReason = "length";
+            }
+            if (style.endsAtLimit()) {
                 stats.doneReason = "length";
             }
             if (stream && wire.beginsEarly()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cohort.simulator.service.AnswerStyle;
 import dev.cohort.simulator.service.FaultAction;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -40,6 +41,23 @@ public final class ScriptedAnswers {
      * @param fault        an answer-altering fault ({@code invalid-plan}, {@code cyclic-plan}, {@code not-json}), or null
      */
     public static String answer(ChatPrompt prompt, int answerTokens, FaultAction fault) {
+        return answer(prompt, answerTokens, fault, AnswerStyle.CLEAN, null);
+    }
+
+    /**
+     * The answer to a prompt in a model's {@link AnswerStyle} (one call's, as {@link AnswerStyle#forCall} gives it).
+     * An answer-altering fault wins over the style.
+     *
+     * @param limit the request's output token limit, or null: a looping answer runs until it
+     */
+    public static String answer(ChatPrompt prompt, int answerTokens, FaultAction fault, AnswerStyle style,
+                                Integer limit) {
+        String clean = clean(prompt, answerTokens, fault);
+        return fault != null || style == null || style == AnswerStyle.CLEAN ? clean
+                : StyledAnswers.apply(style, clean, prompt, limit);
+    }
+
+    private static String clean(ChatPrompt prompt, int answerTokens, FaultAction fault) {
         if (fault == FaultAction.NOT_JSON) {
             return "Sure! Here is how I would approach " + prompt.slug() + ": first design the API, then build the "
                     + "backend and the frontend, then review and test everything.";

@@ -71,6 +71,10 @@ public final class CallLog {
         call.fault(rule.id() + ":" + rule.action().id());
     }
 
+    public synchronized void style(CallRecord call, AnswerStyle style) {
+        call.style(style);
+    }
+
     /** Ends a call once; returns false when it had already ended. */
     public synchronized boolean end(CallRecord call, String outcome, int status) {
         if (!call.end(outcome, status)) {

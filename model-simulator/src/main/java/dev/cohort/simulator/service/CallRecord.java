@@ -7,7 +7,7 @@ import java.time.Instant;
 /** One chat call as the simulator saw it; filled in as the call progresses. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "protocol", "model", "role", "kind", "task", "stream", "startedAt", "admittedAt", "firstTokenAt",
-        "endedAt", "outcome", "status", "fault", "promptTokens", "completionTokens"})
+        "endedAt", "outcome", "status", "fault", "style", "promptTokens", "completionTokens"})
 public final class CallRecord {
 
     private final long id;
@@ -26,6 +26,7 @@ public final class CallRecord {
     private String outcome = "running";
     private Integer status;
     private String fault;
+    private String style;
     private long completionTokens;
 
     CallRecord(long id, long epoch, String protocol, String model, String role, String kind, boolean stream, long promptTokens,
@@ -104,6 +105,11 @@ public final class CallRecord {
         return fault;
     }
 
+    /** The answer style of the call, when it was not {@code clean}. */
+    public synchronized String getStyle() {
+        return style;
+    }
+
     public long getPromptTokens() {
         return promptTokens;
     }
@@ -118,6 +124,10 @@ public final class CallRecord {
 
     synchronized void fault(String faultId) {
         fault = faultId;
+    }
+
+    synchronized void style(AnswerStyle answerStyle) {
+        style = answerStyle == AnswerStyle.CLEAN ? null : answerStyle.id();
     }
 
     public synchronized void tokens(long count) {

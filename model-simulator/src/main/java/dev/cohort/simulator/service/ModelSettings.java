@@ -14,6 +14,7 @@ import java.math.BigDecimal;
  * @param answerTokens        minimum length of a work answer, so streaming takes measurable time
  * @param inputCostPerMillion reported cost per million prompt tokens on the OpenAI protocol; null reports none
  * @param outputCostPerMillion reported cost per million completion tokens on the OpenAI protocol
+ * @param style               how answers are formatted ({@link AnswerStyle}): {@code clean}, {@code sloppy}, ...
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSettings(Long timeToFirstTokenMs,
@@ -22,10 +23,24 @@ public record ModelSettings(Long timeToFirstTokenMs,
                             Integer maxQueue,
                             Integer answerTokens,
                             BigDecimal inputCostPerMillion,
-                            BigDecimal outputCostPerMillion) {
+                            BigDecimal outputCostPerMillion,
+                            String style) {
 
     /** Fast enough for tests, slow enough that a stream has several chunks. */
-    public static final ModelSettings DEFAULTS = new ModelSettings(50L, 400.0, 0, 16, 120, null, null);
+    public static final ModelSettings DEFAULTS = new ModelSettings(50L, 400.0, 0, 16, 120, null, null,
+            AnswerStyle.CLEAN.id());
+
+    /** Settings that leave the answer style as it is. */
+    public ModelSettings(Long timeToFirstTokenMs, Double tokensPerSecond, Integer maxConcurrent, Integer maxQueue,
+                         Integer answerTokens, BigDecimal inputCostPerMillion, BigDecimal outputCostPerMillion) {
+        this(timeToFirstTokenMs, tokensPerSecond, maxConcurrent, maxQueue, answerTokens, inputCostPerMillion,
+                outputCostPerMillion, null);
+    }
+
+    /** The answer style; {@code clean} when none is set. */
+    public AnswerStyle answerStyle() {
+        return style == null ? AnswerStyle.CLEAN : AnswerStyle.fromId(style);
+    }
 
     /** These settings with every non-null field of {@code update} taking precedence. */
     public ModelSettings overlay(ModelSettings update) {
@@ -39,7 +54,8 @@ public record ModelSettings(Long timeToFirstTokenMs,
                 update.maxQueue != null ? update.maxQueue : maxQueue,
                 update.answerTokens != null ? update.answerTokens : answerTokens,
                 update.inputCostPerMillion != null ? update.inputCostPerMillion : inputCostPerMillion,
-                update.outputCostPerMillion != null ? update.outputCostPerMillion : outputCostPerMillion);
+                update.outputCostPerMillion != null ? update.outputCostPerMillion : outputCostPerMillion,
+                update.style != null ? update.style : style);
     }
 
     /** Rejects values the simulator cannot honour, naming the field. */
@@ -51,6 +67,13 @@ public record ModelSettings(Long timeToFirstTokenMs,
         check(answerTokens == null || answerTokens >= 0, where, "answerTokens must be >= 0");
         check(inputCostPerMillion == null || inputCostPerMillion.signum() >= 0, where, "inputCostPerMillion must be >= 0");
         check(outputCostPerMillion == null || outputCostPerMillion.signum() >= 0, where, "outputCostPerMillion must be >= 0");
+        if (style != null) {
+            try {
+                AnswerStyle.fromId(style);
+            } catch (IllegalArgumentException e) {
+                check(false, where, "style: " + e.getMessage());
+            }
+        }
     }
 
     private static void check(boolean ok, String where, String message) {

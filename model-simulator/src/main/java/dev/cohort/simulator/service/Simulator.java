@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The state of one simulator: per-model settings (start-up values plus runtime changes), fault rules, the call
@@ -15,6 +16,7 @@ public final class Simulator {
     private final SimulatorSettings settings;
     private final Map<String, ModelSettings> runtime = new ConcurrentHashMap<>();
     private final Map<String, ModelGate> gates = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
     private final FaultBook faults = new FaultBook();
     private final CallLog calls = new CallLog();
 
@@ -44,13 +46,24 @@ public final class Simulator {
     public ModelSettings update(String model, ModelSettings update) {
         update.validate(model);
         runtime.merge(model, update, ModelSettings::overlay);
+        if (update.style() != null) {
+            turns.remove(model);
+        }
         return settings(model);
     }
 
     /** Drops a model's runtime changes, back to its configured settings. */
     public ModelSettings reset(String model) {
         runtime.remove(model);
+        turns.remove(model);
         return settings(model);
+    }
+
+    /** The style of a model's next answer to a subtask of this kind; {@code sloppy} moves on one style per call. */
+    public AnswerStyle style(String model, String kind) {
+        AnswerStyle style = settings(model).answerStyle();
+        long turn = style == AnswerStyle.SLOPPY ? turns.computeIfAbsent(model, m -> new AtomicLong()).getAndIncrement() : 0;
+        return style.forCall(kind, turn);
     }
 
     public ModelGate gate(String model) {
