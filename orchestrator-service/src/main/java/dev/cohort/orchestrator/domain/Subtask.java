@@ -76,6 +76,10 @@ public class Subtask {
     @Column(name = "retry_at")
     public Instant retryAt;
 
+    /** What a ready subtask that was not dispatched yet waits for: a model's limit or pause (null otherwise). */
+    @Column(name = "waiting_for")
+    public String waitingFor;
+
     @Column(name = "agent_id")
     public String agentId;
 

@@ -4,6 +4,7 @@ import dev.cohort.contracts.Roles;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
+import dev.cohort.orchestrator.service.ModelAdmission;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -35,20 +36,27 @@ public class WorkloadResource {
     public record RoleWorkload(long waiting, long running, long total) {
     }
 
-    /** The roles asked for (all by default) and the sum over them. */
-    public record Workload(Map<String, RoleWorkload> roles, long waiting, long running, long total) {
+    /**
+     * The roles asked for (all by default) and the sum over them; and each model's load against its limits
+     * ({@code waiting}: ready subtasks held back for it, which no added worker would start).
+     */
+    public record Workload(Map<String, RoleWorkload> roles, long waiting, long running, long total,
+                           List<ModelAdmission.ModelLoad> models) {
     }
 
     private final SubtaskRepository subtasks;
+    private final ModelAdmission admission;
 
-    public WorkloadResource(SubtaskRepository subtasks) {
+    public WorkloadResource(SubtaskRepository subtasks, ModelAdmission admission) {
         this.subtasks = subtasks;
+        this.admission = admission;
     }
 
     @GET
     @Operation(summary = "Subtasks waiting for and running on each role's workers",
             description = "For autoscaling worker groups: 'total' over the roles asked for is the number of workers' "
-                    + "slots that are busy or wanted now")
+                    + "slots that are busy or wanted now. 'models' shows each model's load against its limits "
+                    + "(cohort.admission): subtasks held back for a model wait for it, not for a worker")
     public Uni<Workload> workload(@Parameter(description = "comma-separated roles, e.g. backend,frontend; all when absent")
                                   @QueryParam("roles") String roles) {
         List<Role> asked = parseRoles(roles);
@@ -70,8 +78,9 @@ public class WorkloadResource {
                 waiting += c[0];
                 running += c[1];
             }
-            return new Workload(byRole, waiting, running, waiting + running);
-        });
+            return new Workload(byRole, waiting, running, waiting + running, List.of());
+        }).flatMap(workload -> admission.load().map(models -> new Workload(workload.roles(), workload.waiting(),
+                workload.running(), workload.total(), models)));
     }
 
     private static List<Role> parseRoles(String roles) {

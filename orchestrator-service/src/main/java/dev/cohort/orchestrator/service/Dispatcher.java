@@ -43,11 +43,14 @@ public class Dispatcher {
     private final OrchestratorConfig config;
     private final DatabaseClock clock;
     private final WorkloadMetrics metrics;
+    private final ModelAdmission admission;
 
     public Dispatcher(OutboxRepository outbox, AttemptRepository attempts, MessageRepository messages,
-                      TaskEvents events, OrchestratorConfig config, DatabaseClock clock, WorkloadMetrics metrics) {
+                      TaskEvents events, OrchestratorConfig config, DatabaseClock clock, WorkloadMetrics metrics,
+                      ModelAdmission admission) {
         this.clock = clock;
         this.metrics = metrics;
+        this.admission = admission;
         this.outbox = outbox;
         this.attempts = attempts;
         this.messages = messages;
@@ -55,21 +58,51 @@ public class Dispatcher {
         this.config = config;
     }
 
+    /**
+     * Dispatches the subtask's next attempt, or, when its model is at a limit (ModelAdmission), leaves it ready and
+     * waiting, to be looked at again by the next sweep.
+     */
     public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason) {
+        boolean escalate = subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
+        return admission.admit(subtask, escalate).flatMap(decision -> {
+            if (decision instanceof ModelAdmission.Decision.Wait wait) {
+                return hold(subtask, wait);
+            }
+            return send(graph, subtask, reason, escalate, ((ModelAdmission.Decision.Admit) decision).model());
+        });
+    }
+
+    /** Ready, not dispatched: the sweep looks again from {@code wait.until()}; a new reason is announced once. */
+    private Uni<Void> hold(Subtask subtask, ModelAdmission.Decision.Wait wait) {
+        boolean news = !wait.reason().equals(subtask.waitingFor);
+        subtask.status(SubtaskStatus.PENDING);
+        subtask.retryAt = wait.until();
+        subtask.waitingFor = wait.reason();
+        return news ? events.subtaskChanged(subtask, "waiting for " + wait.reason()) : Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> send(TaskGraph graph, Subtask subtask, String reason, boolean escalate, ModelRef model) {
         subtask.attempt++;
         subtask.leaseToken = UUID.randomUUID().toString();
         // A queued attempt has no lease yet, only a deadline by which a worker must start it (agent.started).
         subtask.leaseExpiresAt = clock.now().plus(config.dispatchDeadline());
         subtask.retryAt = null;
+        subtask.waitingFor = null;
         subtask.status(SubtaskStatus.DISPATCHED);
+        // Counted against the model's limits from now on; the worker's start says where it really runs.
+        subtask.provider = model == null ? null : model.provider().id();
+        subtask.model = model == null ? null : model.model();
 
         Attempt attempt = new Attempt();
         attempt.key = new Attempt.Key(subtask.id, subtask.attempt);
         attempt.leaseToken = subtask.leaseToken;
         attempt.outcome = "dispatched";
         attempt.dispatchedAt = Instant.now();
+        if (model != null) {
+            attempt.provider = model.provider().id();
+            attempt.model = model.model();
+        }
 
-        boolean escalate = subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
         String escalationReason = escalate ? subtask.failedAttempts + " failed attempt(s); last: " + subtask.lastFailure
                 : null;
         ModelRef requested = subtask.requestedModel == null ? null

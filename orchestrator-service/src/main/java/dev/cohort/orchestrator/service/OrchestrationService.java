@@ -22,6 +22,7 @@ import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.orchestrator.config.AdmissionConfig;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Attempt;
 import dev.cohort.orchestrator.domain.Subtask;
@@ -35,6 +36,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,12 +71,19 @@ public class OrchestrationService {
     private final DatabaseClock clock;
 
     private final WorkloadMetrics workloadMetrics;
+    private final ModelAdmission admission;
+    private final AdmissionConfig admissionConfig;
+    private final Event<ModelSlotFreed> slotFreed;
 
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
                                 OrchestratorConfig config, EstimateService estimates, CooperationService cooperation,
-                                DatabaseClock clock, WorkloadMetrics workloadMetrics) {
+                                DatabaseClock clock, WorkloadMetrics workloadMetrics, ModelAdmission admission,
+                                AdmissionConfig admissionConfig, Event<ModelSlotFreed> slotFreed) {
+        this.slotFreed = slotFreed;
         this.clock = clock;
+        this.admission = admission;
+        this.admissionConfig = admissionConfig;
         this.workloadMetrics = workloadMetrics;
         this.estimates = estimates;
         this.cooperation = cooperation;
@@ -253,7 +262,10 @@ public class OrchestrationService {
         } else if (event instanceof AgentCompleted completed) {
             return completed(graph, subtask, completed);
         } else if (event instanceof AgentFailed failed) {
-            return failed(graph, subtask, failed.failure(), failed.reason(), failed.usage());
+            Duration pause = ModelAdmission.overloadPause(failed.failure(), failed.reason(), admissionConfig);
+            return (pause == null || failed.model() == null ? Uni.createFrom().voidItem()
+                    : admission.overloaded(failed.model(), pause, failed.reason()))
+                    .call(() -> failed(graph, subtask, failed.failure(), failed.reason(), failed.usage()));
         }
         if (event instanceof AgentProgress progress) {
             subtask.progressTokens = progress.tokens();
@@ -295,6 +307,7 @@ public class OrchestrationService {
         subtask.agentId = started.agentId();
         subtask.provider = started.model().provider().id();
         subtask.model = started.model().model();
+        subtask.waitingFor = null;
         if (subtask.startedAt == null) {
             subtask.startedAt = Instant.now();
         }
@@ -307,8 +320,16 @@ public class OrchestrationService {
                 attempt.startedAt = Instant.now();
             }
             // A second agent.started for the same attempt is a redelivery to another worker: same state.
-            return first ? events.subtaskChanged(subtask, "running on " + started.model()) : Uni.createFrom().voidItem();
+            Uni<Void> learned = subtask.requestedModel != null ? Uni.createFrom().voidItem()
+                    : admission.learn(subtask.role, escalated(subtask), started.model());
+            return learned.call(() -> first ? events.subtaskChanged(subtask, "running on " + started.model())
+                    : Uni.createFrom().voidItem());
         });
+    }
+
+    /** Whether the subtask's current attempt was dispatched to the role's escalation model (as the Dispatcher decides). */
+    private boolean escalated(Subtask subtask) {
+        return subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
     }
 
     private Uni<Void> renewLease(Subtask subtask) {
@@ -481,7 +502,8 @@ public class OrchestrationService {
             for (Subtask subtask : graph.subtasks()) {
                 if (subtask.statusValue() == SubtaskStatus.PENDING && subtask.retryAt != null
                         && !subtask.retryAt.isAfter(now)) {
-                    retries = retries.call(() -> dispatcher.dispatch(graph, subtask, "retry"));
+                    String why = subtask.waitingFor != null ? "its model has room" : "retry";
+                    retries = retries.call(() -> dispatcher.dispatch(graph, subtask, why));
                 }
             }
             return retries;
@@ -535,6 +557,8 @@ public class OrchestrationService {
     }
 
     Uni<Void> finishAttempt(Subtask subtask, String outcome, FailureKind kind, String reason, Usage usage) {
+        // A slot on its model is free: subtasks held back for it need not wait for the next sweep.
+        slotFreed.fire(new ModelSlotFreed(subtask.provider, subtask.model));
         return attempts.find(subtask.id, subtask.attempt).invoke(a -> {
             if (a != null) {
                 a.outcome = outcome;

@@ -1,0 +1,269 @@
+package dev.cohort.orchestrator.service;
+
+import dev.cohort.contracts.model.FailureKind;
+import dev.cohort.contracts.model.ModelRef;
+import dev.cohort.contracts.model.Provider;
+import dev.cohort.orchestrator.config.AdmissionConfig;
+import dev.cohort.orchestrator.domain.Attempt;
+import dev.cohort.orchestrator.domain.Subtask;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hibernate.reactive.common.AffectedEntities;
+
+/**
+ * Decides whether a ready subtask may go to its model now (docs/models.md, "Limits"). The limits hold for every
+ * worker replica together because they are counted where dispatch is decided, in the database every orchestrator
+ * replica shares: subtasks dispatched or running on the model against its concurrency, dispatches of the last minute
+ * against its rate, and a pause after its provider said it was overloaded. A subtask that may not go waits, ready,
+ * and is looked at again by the next sweep; work waits in the queue instead of failing at the provider.
+ *
+ * <p>Which model a subtask will run on is the role's model as its workers last reported it on starting an attempt
+ * (escalated attempts apart), or the model a person chose for it. Before any worker of a role has started, the
+ * role's model is unknown and its subtasks go without a check.
+ */
+@ApplicationScoped
+public class ModelAdmission {
+
+    /** How long this replica trusts what it read of a role's model before reading it again. */
+    private static final Duration ROLE_MODEL_TTL = Duration.ofSeconds(10);
+    /** How the worker quotes a provider's Retry-After in a failure's reason (worker Failures.fromStatus). */
+    private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
+    private static final AffectedEntities COUNTED = new AffectedEntities(Subtask.class, Attempt.class);
+
+    private final AdmissionConfig config;
+    private final DatabaseClock clock;
+    private final Map<RoleKey, Known> roleModels = new ConcurrentHashMap<>();
+
+    public ModelAdmission(AdmissionConfig config, DatabaseClock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The outcome of asking to dispatch. */
+    public sealed interface Decision {
+        /** Go; {@code model} is where the attempt will run, null when not known yet. */
+        record Admit(ModelRef model) implements Decision {
+        }
+
+        /** Not now: look again from {@code until}; {@code reason} says what it waits for, model first. */
+        record Wait(Instant until, String reason) implements Decision {
+        }
+    }
+
+    private record RoleKey(String role, boolean escalated) {
+    }
+
+    private record Known(ModelRef model, Instant readAt) {
+    }
+
+    /** Whether the subtask's next attempt ({@code escalate}: on the role's escalation model) may be dispatched now. */
+    public Uni<Decision> admit(Subtask subtask, boolean escalate) {
+        return expectedModel(subtask, escalate).flatMap(model -> {
+            if (model == null || !config.enabled()) {
+                return Uni.createFrom().item(new Decision.Admit(model));
+            }
+            int concurrency = config.concurrency(model);
+            int perMinute = config.requestsPerMinute(model);
+            Instant now = clock.now();
+            String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
+                    + "(select m.paused_until from model_admission m where m.provider = :provider and m.model = :model), "
+                    + "(select m.reason from model_admission m where m.provider = :provider and m.model = :model), "
+                    + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                    + "and s.provider = :provider and s.model = :model), "
+                    + "(select count(*) from attempt a where a.provider = :provider and a.model = :model "
+                    + "and a.dispatched_at > :since)";
+            return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
+                            .setParameter("key", "cohort-admission:" + model)
+                            .setParameter("provider", model.provider().id())
+                            .setParameter("model", model.model())
+                            .setParameter("since", OffsetDateTime.ofInstant(now.minus(Duration.ofMinutes(1)),
+                                    java.time.ZoneOffset.UTC))
+                            .getSingleResult())
+                    .map(row -> decide(model, row, now, concurrency, perMinute));
+        });
+    }
+
+    private Decision decide(ModelRef model, Object[] row, Instant now, int concurrency, int perMinute) {
+        boolean locked = Boolean.TRUE.equals(row[0]);
+        Instant pausedUntil = instant(row[1]);
+        long inFlight = ((Number) row[3]).longValue();
+        long lastMinute = ((Number) row[4]).longValue();
+        if (pausedUntil != null && pausedUntil.isAfter(now)) {
+            return new Decision.Wait(pausedUntil, model + ": paused until " + pausedUntil.truncatedTo(ChronoUnit.SECONDS)
+                    + (row[2] == null ? "" : " (" + row[2] + ")"));
+        }
+        if (!locked) {
+            // Another transaction is deciding a dispatch to this model; counting now could let both through.
+            return new Decision.Wait(now.plus(config.recheck()), model + ": another dispatch to it is being decided");
+        }
+        if (concurrency > 0 && inFlight >= concurrency) {
+            return new Decision.Wait(now, model + ": " + inFlight + " of " + concurrency + " in flight "
+                    + "(cohort.admission concurrency)");
+        }
+        if (perMinute > 0 && lastMinute >= perMinute) {
+            return new Decision.Wait(now.plus(config.recheck()), model + ": " + lastMinute + " of " + perMinute
+                    + " dispatches in the last minute (cohort.admission requests-per-minute)");
+        }
+        return new Decision.Admit(model);
+    }
+
+    /**
+     * A worker started an attempt of {@code role} on {@code model}: from now on that is the role's model (for its
+     * escalated attempts when {@code escalated}). Call inside a transaction.
+     */
+    public Uni<Void> learn(String role, boolean escalated, ModelRef model) {
+        RoleKey key = new RoleKey(role, escalated);
+        Known known = roleModels.get(key);
+        if (known != null && model.equals(known.model())) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeMutationQuery(
+                                "insert into role_model (role, escalated, provider, model, seen_at) "
+                                        + "values (:role, :escalated, :provider, :model, now()) "
+                                        + "on conflict (role, escalated) do update set provider = excluded.provider, "
+                                        + "model = excluded.model, seen_at = excluded.seen_at")
+                        .setParameter("role", role)
+                        .setParameter("escalated", escalated)
+                        .setParameter("provider", model.provider().id())
+                        .setParameter("model", model.model())
+                        .executeUpdate())
+                .invoke(() -> roleModels.put(key, new Known(model, Instant.now())))
+                .replaceWithVoid();
+    }
+
+    /**
+     * An attempt on {@code model} failed because its provider was overloaded: the model takes no new work for
+     * {@code pause}, on every replica. Call inside a transaction.
+     */
+    public Uni<Void> overloaded(ModelRef model, Duration pause, String reason) {
+        Instant until = clock.now().plus(pause);
+        Log.infof("Model %s is overloaded (%s); no new work for it until %s", model, reason, until);
+        String cut = reason == null ? null : reason.length() > 400 ? reason.substring(0, 400) : reason;
+        return Panache.getSession().flatMap(session -> session.createNativeMutationQuery(
+                                "insert into model_admission (provider, model, paused_until, reason) "
+                                        + "values (:provider, :model, :until, :reason) "
+                                        + "on conflict (provider, model) do update set paused_until = "
+                                        + "greatest(model_admission.paused_until, excluded.paused_until), "
+                                        + "reason = excluded.reason")
+                        .setParameter("provider", model.provider().id())
+                        .setParameter("model", model.model())
+                        .setParameter("until", OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC))
+                        .setParameter("reason", cut)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * How long a model should take no new work after an attempt failed with {@code kind}: the provider's own
+     * Retry-After when the worker quoted it ("retry after N s"), else {@code cohort.admission.overload-pause}, for a
+     * rate limit (429) or an overloaded server (503, "busy"); null for any other failure.
+     */
+    static Duration overloadPause(FailureKind kind, String reason, AdmissionConfig config) {
+        boolean overloaded = kind == FailureKind.RATE_LIMITED
+                || kind == FailureKind.SERVER_ERROR && reason != null && (reason.contains("503") || reason.contains("busy"));
+        if (!overloaded || !config.enabled()) {
+            return null;
+        }
+        Matcher m = reason == null ? null : RETRY_AFTER.matcher(reason);
+        if (m != null && m.find()) {
+            long seconds = Long.parseLong(m.group(1));
+            return Duration.ofSeconds(Math.max(1, Math.min(seconds, 3600)));
+        }
+        return config.overloadPause();
+    }
+
+    /** Each model the team has used or waits for, with its limits and load, for GET /api/workload. */
+    public Uni<List<ModelLoad>> load() {
+        String sql = "select k.provider, k.model, "
+                + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                + "and s.provider = k.provider and s.model = k.model), "
+                + "(select count(*) from subtask s where s.status = 'pending' and s.waiting_for like "
+                + "k.provider || '/' || k.model || ':%'), "
+                + "(select m.paused_until from model_admission m where m.provider = k.provider and m.model = k.model) "
+                + "from (select provider, model from role_model union select provider, model from model_admission) k "
+                + "order by k.provider, k.model";
+        Instant now = clock.now();
+        return Panache.withSession(() -> Panache.getSession().flatMap(session ->
+                session.createNativeQuery(sql, Object[].class).getResultList())).map(rows -> {
+                    List<ModelLoad> loads = new ArrayList<>();
+                    for (Object[] row : rows) {
+                        ModelRef model;
+                        try {
+                            model = new ModelRef(Provider.fromId((String) row[0]), (String) row[1]);
+                        } catch (RuntimeException e) {
+                            continue;
+                        }
+                        Instant paused = instant(row[4]);
+                        loads.add(new ModelLoad(model.toString(), ((Number) row[2]).longValue(),
+                                ((Number) row[3]).longValue(), config.concurrency(model),
+                                config.requestsPerMinute(model), paused != null && paused.isAfter(now) ? paused : null));
+                    }
+                    return loads;
+                });
+    }
+
+    /** One model's load: in flight, held back waiting for it, its limits (0: none), and a pause in force. */
+    public record ModelLoad(String model, long inFlight, long waiting, int concurrency, int requestsPerMinute,
+                            Instant pausedUntil) {
+    }
+
+    private Uni<ModelRef> expectedModel(Subtask subtask, boolean escalate) {
+        if (subtask.requestedModel != null && subtask.requestedProvider != null) {
+            return Uni.createFrom().item(new ModelRef(Provider.fromId(subtask.requestedProvider), subtask.requestedModel));
+        }
+        RoleKey key = new RoleKey(subtask.role, escalate);
+        Known known = roleModels.get(key);
+        if (known != null && known.readAt().plus(ROLE_MODEL_TTL).isAfter(Instant.now())) {
+            return Uni.createFrom().item(known.model());
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                                "select provider, model from role_model where role = :role and escalated = :escalated",
+                                Object[].class)
+                        .setParameter("role", subtask.role)
+                        .setParameter("escalated", escalate)
+                        .getResultList())
+                .map(rows -> {
+                    ModelRef model = null;
+                    if (!rows.isEmpty()) {
+                        try {
+                            model = new ModelRef(Provider.fromId((String) rows.get(0)[0]), (String) rows.get(0)[1]);
+                        } catch (RuntimeException e) {
+                            Log.debugf("Ignoring role model %s: %s", rows.get(0)[0], e.getMessage());
+                        }
+                    }
+                    roleModels.put(key, new Known(model, Instant.now()));
+                    return model;
+                });
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        return Instant.parse(value.toString());
+    }
+}
