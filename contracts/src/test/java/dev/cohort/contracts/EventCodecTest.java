@@ -15,6 +15,7 @@ import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.AgentThrottled;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactPublished;
 import dev.cohort.contracts.event.ArtifactResolved;
@@ -104,6 +105,8 @@ class EventCodecTest {
                 new AgentFailed(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL,
                         FailureKind.RATE_LIMITED, "429 from model", Usage.NONE),
                 new AgentEscalated(TASK, "api", 3, Role.BACKEND, LOCAL, CLOUD, "2 failed attempts"),
+                new AgentThrottled(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL,
+                        FailureKind.RATE_LIMITED, 20L, "429 from model"),
                 new ArtifactPublished(TASK, "src/App.java", 3, ArtifactKind.CODE, "sha256:ab", 1200, false, "backend", "api", 1),
                 new ArtifactConflict(TASK, "src/App.java", "c-1", 2, 3, "frontend", "ui", 1),
                 new ArtifactResolved(TASK, "src/App.java", "c-1", 4, "lead"),

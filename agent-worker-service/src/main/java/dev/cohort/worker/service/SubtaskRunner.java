@@ -9,6 +9,7 @@ import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
+import dev.cohort.contracts.event.AgentThrottled;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.ArtifactKind;
@@ -41,6 +42,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -484,14 +486,33 @@ public class SubtaskRunner {
         // needs none (its start and its result say it all).
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
         long gap = config.progressInterval().toNanos();
-        return (text, tokens) -> {
-            long now = System.nanoTime();
-            long last = lastSent.get();
-            if (now - last >= gap && lastSent.compareAndSet(last, now)) {
-                events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
-                        "generating", tokens));
+        return new dev.cohort.worker.model.TokenListener() {
+            @Override
+            public void onToken(String text, long tokens) {
+                long now = System.nanoTime();
+                long last = lastSent.get();
+                if (now - last >= gap && lastSent.compareAndSet(last, now)) {
+                    events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
+                            "generating", tokens));
+                }
+            }
+
+            @Override
+            public void onRetry(int failedAttempt, ModelCallException failure, Duration delay) {
+                if (overloaded(failure)) {
+                    // Every replica should hold back new work for this model, not only this call.
+                    events.send(new AgentThrottled(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
+                            d.role(), failure.model(), failure.kind(), failure.retryAfter() == null ? null
+                            : failure.retryAfter().toSeconds(), failure.getMessage()));
+                }
             }
         };
+    }
+
+    /** A provider's answer that it is overloaded: 429, or 503 (a full Ollama queue, no OpenRouter provider). */
+    static boolean overloaded(ModelCallException failure) {
+        return failure.model() != null && (failure.kind() == FailureKind.RATE_LIMITED
+                || failure.kind() == FailureKind.SERVER_ERROR && Integer.valueOf(503).equals(failure.httpStatus()));
     }
 
     private void progress(SubtaskDispatch d, String agentId, String phase, long tokens) {

@@ -9,19 +9,24 @@ import static dev.cohort.worker.service.WorkerStubsTestResource.orchestrator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentFailed;
+import dev.cohort.contracts.event.AgentThrottled;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.ArtifactRef;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.testsupport.TopicReader;
 import dev.cohort.worker.model.SimulatorTestResource;
 import dev.cohort.worker.service.ContextStoreStub.WriteFault;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -101,6 +106,31 @@ class SubtaskRunnerSloppyAnswersTest {
         assertEquals(1, completed.size());
         assertEquals(WRITES, completed.get(0).artifacts().stream().map(ArtifactRef::key).toList());
         assertEquals(List.of("ok", "length", "ok"), modelCalls());
+    }
+
+    @Test
+    void aRateLimitedCallIsAnnouncedSoEveryReplicaHoldsBackThatModelAndTheAttemptGoesOn() {
+        SimulatorTestResource.fault("{\"model\": \"sim-backend\", \"action\": \"rate-limit\", "
+                + "\"retryAfterSeconds\": 1, \"times\": 1}");
+        SubtaskDispatch d = dispatch();
+        orchestrator().subtask(d.taskId(), d.subtaskId(), "dispatched", 1, null);
+
+        send(d);
+
+        assertEquals(1, of(outcome(d), AgentCompleted.class).size(), "the attempt waited and completed");
+        List<AgentThrottled> throttled = TopicReader.read(Topics.AGENT_EVENTS,
+                        read -> read.stream().anyMatch(r -> d.taskId().equals(r.key())
+                                && r.value().contains("agent.throttled")), Duration.ofSeconds(30), Duration.ZERO)
+                .stream().filter(r -> d.taskId().equals(r.key()))
+                .map(r -> EventCodec.decode(r.value(), AgentEvent.class))
+                .filter(AgentThrottled.class::isInstance).map(AgentThrottled.class::cast).toList();
+        assertEquals(1, throttled.size());
+        AgentThrottled t = throttled.get(0);
+        assertEquals(FailureKind.RATE_LIMITED, t.failure());
+        assertEquals("sim-backend", t.model().model());
+        assertEquals(1L, t.retryAfterSeconds());
+        assertEquals(d.leaseToken(), t.leaseToken());
+        assertEquals(List.of("fault:rate-limit", "ok"), modelCalls());
     }
 
     private static SubtaskDispatch dispatch() {

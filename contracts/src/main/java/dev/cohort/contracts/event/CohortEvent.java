@@ -30,6 +30,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(AgentCompleted.class),
         @JsonSubTypes.Type(AgentFailed.class),
         @JsonSubTypes.Type(AgentEscalated.class),
+        @JsonSubTypes.Type(AgentThrottled.class),
         @JsonSubTypes.Type(ArtifactPublished.class),
         @JsonSubTypes.Type(ArtifactConflict.class),
         @JsonSubTypes.Type(ArtifactResolved.class),

@@ -8,6 +8,7 @@ import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.AgentThrottled;
 import dev.cohort.contracts.event.TaskAwaitingApproval;
 import dev.cohort.contracts.event.TaskCancelled;
 import dev.cohort.contracts.event.TaskCompleted;
@@ -115,6 +116,16 @@ public class OrchestrationService {
     /** Applies an agent event once. Heartbeats and progress only renew the lease of the current attempt. */
     public Uni<Void> onAgentEvent(AgentEvent event) {
         UUID taskId = UUID.fromString(event.taskId());
+        if (event instanceof AgentThrottled throttled) {
+            // A provider is overloaded: no new work for the model, on every replica, while the worker waits to call
+            // again. Pausing twice is harmless; nothing of the task changes.
+            Duration pause = throttled.retryAfterSeconds() != null
+                    ? Duration.ofSeconds(Math.max(1, Math.min(throttled.retryAfterSeconds(), 3600)))
+                    : admissionConfig.overloadPause();
+            return admissionConfig.enabled()
+                    ? Panache.withTransaction(() -> admission.overloaded(throttled.model(), pause, throttled.reason()))
+                    : Uni.createFrom().voidItem();
+        }
         if (event instanceof AgentHeartbeat || event instanceof AgentProgress) {
             // The most frequent events: one conditional update of the current attempt's row, without locking the
             // task or loading its graph. Anything else (an older attempt, an unknown task or subtask) takes the

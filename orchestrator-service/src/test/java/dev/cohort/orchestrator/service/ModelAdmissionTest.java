@@ -12,6 +12,7 @@ import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.AgentThrottled;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
@@ -45,6 +46,11 @@ class ModelAdmissionTest {
             {"subtasks": [
               {"id": "o1", "role": "optimizer", "title": "Tune 1", "instructions": "", "dependsOn": []}
             ]}""";
+    static final String CHAIN = """
+            {"subtasks": [
+              {"id": "o1", "role": "optimizer", "title": "Tune 1", "instructions": "", "dependsOn": []},
+              {"id": "o2", "role": "optimizer", "title": "Tune 2", "instructions": "", "dependsOn": ["o1"]}
+            ]}""";
     static final String THREE = """
             {"subtasks": [
               {"id": "o1", "role": "optimizer", "title": "Tune 1", "instructions": "", "dependsOn": []},
@@ -72,8 +78,8 @@ class ModelAdmissionTest {
             return List.of();
         }
         if (d.kind() == SubtaskKind.PLAN) {
-            return List.of(ScriptedWorker.started(d),
-                    ScriptedWorker.completed(d, scenario.equals("admission-limit") ? THREE : ONE));
+            return List.of(ScriptedWorker.started(d), ScriptedWorker.completed(d,
+                    scenario.equals("admission-limit") ? THREE : scenario.equals("admission-throttled") ? CHAIN : ONE));
         }
         if (d.role() != Role.OPTIMIZER) {
             return List.of(ScriptedWorker.started(d), ScriptedWorker.completed(d, "done"));
@@ -87,6 +93,14 @@ class ModelAdmissionTest {
                     LIMITED, FailureKind.RATE_LIMITED, "ollama/admission-test answered HTTP 429. Rate limited; retry "
                     + "after 2 s.", new Usage(0, 0, null, null))
                     : completion(d));
+            case "admission-throttled" -> {
+                if (d.title().equals("Tune 1")) {
+                    // The provider said 429 mid-attempt; the worker waits, calls again, and finishes.
+                    events.add(new AgentThrottled(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1",
+                            d.role(), LIMITED, FailureKind.RATE_LIMITED, 2L, "429: rate limited"));
+                }
+                events.add(completion(d));
+            }
             default -> events.add(completion(d));
         }
         return events;
@@ -157,6 +171,21 @@ class ModelAdmissionTest {
         // The retry's own back-off is 200 ms in tests; the model's pause holds it for the 2 s the provider asked.
         assertTrue(Duration.between(failed, again).toMillis() >= 1500,
                 "dispatched again " + Duration.between(failed, again).toMillis() + " ms after the 429");
+    }
+
+    @Test
+    void aThrottledCallMidAttemptHoldsBackTheNextDispatchToThatModel() {
+        awaitStatus(submit("admission-warm"), "completed");
+
+        String id = submit("admission-throttled");
+        JsonPath task = awaitStatus(id, "completed");
+        Instant firstDone = Instant.parse(task.getString("subtasks.find { it.key == 'o1' }.finishedAt"));
+        Instant firstStarted = Instant.parse(task.getString("subtasks.find { it.key == 'o1' }.startedAt"));
+        Instant next = Instant.parse(task.getString("subtasks.find { it.key == 'o2' }.attempts[0].dispatchedAt"));
+        // o2 was ready as soon as o1 finished, within milliseconds of its start; the pause of 2 s held it.
+        assertTrue(Duration.between(firstStarted, next).toMillis() >= 1500,
+                "o2 dispatched " + Duration.between(firstStarted, next).toMillis() + " ms after o1 started (o1 done "
+                        + Duration.between(firstStarted, firstDone).toMillis() + " ms after its start)");
     }
 
     private static Instant instant(List<Map<String, Object>> subtasks, String subtaskId, String field) {
