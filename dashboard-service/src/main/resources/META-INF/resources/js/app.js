@@ -1,9 +1,11 @@
-import { h, fill, money, tokens, elapsed, toast } from './dom.js';
+import { h, fill, patch, money, tokens, elapsed, toast } from './dom.js';
 import { get, post, contextPath } from './api.js';
 import { EventStream } from './stream.js';
 import { begin, role } from './session.js';
 import { drawGraph } from './graph.js';
 import { highlight, diffLines } from './highlight.js';
+import { drawTimeline, OUTCOMES } from './timeline.js';
+import { markdown } from './markdown.js';
 
 const ROLES = ['lead', 'architect', 'backend', 'frontend', 'reviewer', 'tester', 'researcher', 'optimizer'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'rejected']);
@@ -99,7 +101,8 @@ function newView(id) {
   return {
     id, task: null, status: null, submitted: null, plan: null, planEvent: null, nodes: new Map(),
     idToKey: new Map(), agents: new Map(), messages: [], conflicts: new Map(), artifacts: new Map(),
-    completedUsage: null, artifact: null, planRendered: null, rows: new Map(),
+    completedUsage: null, artifact: null, planRendered: null, rows: new Map(), attempts: new Map(), startedAt: null,
+    endedAt: null, lastAt: null,
   };
 }
 
@@ -121,6 +124,7 @@ async function loadSnapshot() {
       if (!n.fromEvent) n.status = s.status;
       n.attempt = Math.max(n.attempt || 0, s.attempt || 0);
       n.snapshot = s;
+      for (const x of s.attempts || []) adoptAttempt(v, s.id, x);
     }
   } catch (err) {
     if (v !== view) return;
@@ -233,9 +237,11 @@ function apply(v, type, e) {
         n.reason = e.reason;
       }
       // Back to pending or cancelled while its attempt still ran: that attempt was stopped (by a person, or by a
-      // pause); the reason says which.
+      // pause), or its lease was reclaimed; the reason says which.
       const a = (e.status === 'pending' || e.status === 'cancelled') && v.agents.get(e.subtaskId + '#' + e.attempt);
-      if (a && a.status === 'running') Object.assign(a, { status: 'stopped', phase: null, reason: e.reason });
+      if (a && a.status === 'running') {
+        Object.assign(a, { status: STALLED.test(e.reason || '') ? 'reclaimed' : 'stopped', phase: null, reason: e.reason });
+      }
       break;
     }
     case 'agent.started': {
@@ -294,6 +300,7 @@ function apply(v, type, e) {
     default:
       break;
   }
+  track(v, type, e);
 }
 
 function agent(v, e) {
@@ -310,6 +317,123 @@ function agent(v, e) {
   return a;
 }
 
+// ---------------------------------------------------------------- one task: attempts over time
+
+const SNAPSHOT_OUTCOMES = { dispatched: 'waiting', running: 'running', expired: 'stalled', stale: 'stalled' };
+const STALLED = /no heartbeat|reclaimed|no worker started/;
+
+function attemptOf(v, subtaskId, n) {
+  const id = subtaskId + '#' + n;
+  let a = v.attempts.get(id);
+  if (!a) {
+    a = { id, subtaskId, attempt: n, outcome: 'waiting', dispatchedAt: null, startedAt: null, finishedAt: null };
+    v.attempts.set(id, a);
+  }
+  return a;
+}
+
+function at(iso) {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? t : null;
+}
+
+// The first end reported wins: the orchestrator's word on a stopped or reclaimed attempt comes before the worker's.
+function endAttempt(a, when, outcome, reason) {
+  if (a.finishedAt != null) return;
+  a.finishedAt = when;
+  a.outcome = outcome;
+  if (reason) a.reason = reason;
+}
+
+// How a subtask's attempt ended when it went back to pending: retried after a failure, reclaimed, or stopped.
+function pendingOutcome(reason) {
+  const r = reason || '';
+  if (STALLED.test(r)) return 'stalled';
+  return /stopped|paused|cancel/.test(r) && !/failed/.test(r) ? 'cancelled' : 'failed';
+}
+
+function track(v, type, e) {
+  const when = at(e.occurredAt) ?? Date.now();
+  v.lastAt = Math.max(v.lastAt || 0, when);
+  if (type === 'task.submitted') { v.startedAt = v.startedAt ?? when; return; }
+  if (type === 'task.completed' || type === 'task.failed' || type === 'task.cancelled' || type === 'task.rejected') {
+    v.endedAt = when;
+    return;
+  }
+  if (!e.subtaskId || !(e.attempt > 0)) return;
+  const a = attemptOf(v, e.subtaskId, e.attempt);
+  switch (type) {
+    case 'subtask.state-changed':
+      if (e.status === 'dispatched') {
+        a.dispatchedAt = a.dispatchedAt ?? when;
+        // An earlier attempt still open when the next is dispatched was given up on (its start or heartbeat late).
+        for (const b of v.attempts.values()) {
+          if (b.subtaskId === e.subtaskId && b.attempt < e.attempt) endAttempt(b, when, pendingOutcome(e.reason), e.reason);
+        }
+      } else if (e.status === 'running') {
+        a.startedAt = a.startedAt ?? when;
+        if (a.finishedAt == null) a.outcome = 'running';
+      } else if (e.status === 'pending') {
+        endAttempt(a, when, pendingOutcome(e.reason), e.reason);
+      } else if (e.status === 'done') {
+        // A reclaimed attempt whose result came in before its replacement started counts after all, and the
+        // replacement is not needed.
+        if (a.outcome === 'stalled') Object.assign(a, { finishedAt: null, reason: null });
+        endAttempt(a, when, 'completed');
+        for (const b of v.attempts.values()) {
+          if (b.subtaskId === e.subtaskId && b.attempt > e.attempt) endAttempt(b, when, 'cancelled', 'not needed');
+        }
+      } else if (e.status === 'failed') {
+        endAttempt(a, when, STALLED.test(e.reason || '') ? 'stalled' : 'failed', e.reason);
+      } else if (e.status === 'cancelled') {
+        endAttempt(a, when, 'cancelled', e.reason);
+      }
+      break;
+    case 'agent.started':
+      a.startedAt = a.startedAt ?? when;
+      if (a.finishedAt == null) a.outcome = 'running';
+      Object.assign(a, { agentId: e.agentId, model: e.model && e.model.model });
+      break;
+    case 'agent.progress':
+    case 'agent.heartbeat':
+      a.startedAt = a.startedAt ?? when;
+      break;
+    case 'agent.completed':
+      endAttempt(a, when, 'completed');
+      a.agentId = a.agentId || e.agentId;
+      break;
+    case 'agent.failed':
+      endAttempt(a, when, e.failure === 'cancelled' ? 'cancelled' : e.failure === 'stalled' ? 'stalled' : 'failed', e.reason);
+      a.failure = a.failure || e.failure;
+      a.agentId = a.agentId || e.agentId;
+      break;
+    case 'agent.escalated':
+      a.escalated = true;
+      a.escalation = `${e.from.model} (${e.from.provider}) → ${e.to.model} (${e.to.provider}): ${e.reason}`;
+      break;
+    default:
+      break;
+  }
+}
+
+// The orchestrator's record of an attempt: its times, and how it ended once it has.
+function adoptAttempt(v, subtaskId, x) {
+  const a = attemptOf(v, subtaskId, x.attempt);
+  a.dispatchedAt = at(x.dispatchedAt) ?? a.dispatchedAt;
+  a.startedAt = at(x.startedAt) ?? a.startedAt;
+  const outcome = SNAPSHOT_OUTCOMES[x.outcome] || x.outcome;
+  if (x.finishedAt && outcome !== 'waiting' && outcome !== 'running') {
+    a.finishedAt = at(x.finishedAt);
+    a.outcome = outcome;
+    a.reason = x.reason || a.reason;
+  } else if (a.finishedAt == null && outcome === 'running') {
+    a.outcome = 'running';
+  }
+  a.failure = a.failure || x.failureKind;
+  a.agentId = a.agentId || x.agentId;
+  a.model = a.model || x.model;
+}
+
 // ---------------------------------------------------------------- one task: page
 
 // A browser opens at most six connections to one host over HTTP/1.1 and each stream holds one, so a page keeps a
@@ -322,6 +446,10 @@ function openTask(id) {
   const tv = $('task-view');
   tv.hidden = false;
   tv.replaceChildren(skeleton(view));
+  // The timeline is drawn to the width it has: drawn again when that changes (a scrollbar, a narrower window).
+  const box = $('t-timeline');
+  new ResizeObserver(() => { if (view && box.isConnected && String(box.clientWidth) !== box.dataset.width) schedule(); })
+    .observe(box);
   renderTaskList();
   loadSnapshot();
   const v = view;
@@ -357,6 +485,7 @@ function skeleton(v) {
         cancelButton()),
       h('p', { id: 'control-feedback', class: 'feedback', role: 'status', 'aria-live': 'polite' })),
     h('section', { class: 'card', id: 'plan-card', hidden: true }),
+    h('section', { class: 'card timeline-card' }, h('h2', {}, 'Timeline'), h('div', { id: 't-timeline', class: 'timeline-box' })),
     h('div', { class: 'grid2' },
       h('section', { class: 'card' }, h('h2', {}, 'Plan graph'), h('div', { id: 't-graph', class: 'graph-box' })),
       h('section', { class: 'card' }, h('h2', {}, 'Agents'), h('div', { id: 't-agents' }))),
@@ -438,6 +567,7 @@ function render(v) {
   const submitted = v.submitted || {};
   const title = t.title || submitted.title || v.id;
   const totals = costTotals(v);
+  const summary = v.summary || t.summary;
   fill($('t-head'), 
     h('h2', { class: 'task-name' }, title),
     h('div', { class: 'task-facts' },
@@ -449,12 +579,13 @@ function render(v) {
       h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—'))),
     (t.description || submitted.description) ? h('p', { class: 'description' }, t.description || submitted.description) : null,
     v.reason ? h('p', { class: 'reason' + (status === 'paused' ? ' info' : '') }, 'Reason: ' + v.reason) : null,
-    v.summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text' }, v.summary)) : null,
+    summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text md' }, markdown(summary))) : null,
     v.snapshotError ? h('p', { class: 'feedback error' }, 'Task details unavailable: ' + v.snapshotError) : null);
   $('c-pause').hidden = FINISHED.has(status) || status === 'paused';
   $('c-resume-group').hidden = status !== 'paused';
   $('c-cancel').hidden = FINISHED.has(status);
   renderPlan(v, status);
+  renderTimeline(v, status);
   renderGraph(v);
   renderAgents(v, status);
   renderMessages(v);
@@ -544,6 +675,32 @@ function renderGraph(v) {
   fill(box, drawGraph(nodes), h('p', { class: 'legend' },
     ...['pending', 'dispatched', 'running', 'done', 'failed', 'escalated', 'skipped', 'cancelled']
       .map((s) => h('span', { class: 'legend-item state-' + s }, s))));
+}
+
+function renderTimeline(v, status) {
+  const box = $('t-timeline');
+  const nodes = [...v.nodes.values()];
+  if (!nodes.length && !v.attempts.size) {
+    fill(box, h('p', { class: 'muted' }, FINISHED.has(status) ? 'No subtask ran.'
+      : 'Nothing has run yet: each attempt of each subtask gets a row here once it is dispatched.'));
+    return;
+  }
+  const t = v.task || {};
+  const attempts = [...v.attempts.values()].map((a) => ({ ...a, key: v.idToKey.get(a.subtaskId) || a.subtaskId }));
+  const finishes = attempts.map((a) => a.finishedAt).filter((x) => x != null);
+  const end = FINISHED.has(status)
+    ? v.endedAt ?? at(t.finishedAt) ?? Math.max(v.lastAt || 0, ...finishes)
+    : Math.max(Date.now(), v.lastAt || 0);
+  box.dataset.width = String(box.clientWidth);
+  const drawing = drawTimeline(nodes, attempts, { start: at(t.createdAt) ?? v.startedAt, end, width: box.clientWidth });
+  // Drawn again every second while the task runs: changed in place when only times and states moved.
+  const shown = box.firstElementChild;
+  if (shown && shown.tagName === drawing.tagName && patch(shown, drawing)) return;
+  fill(box, drawing,
+    h('p', { class: 'legend timeline-legend' },
+      ...OUTCOMES.map((o) => h('span', { class: 'legend-item tl-' + o }, o === 'stalled' ? 'stalled (lease reclaimed)' : o)),
+      h('span', { class: 'legend-item tl-idle' }, 'nothing running'),
+      h('span', { class: 'legend-item tl-dep' }, 'dependency')));
 }
 
 // Rows are kept and updated in place, not rebuilt: a stop form being filled in must survive the renders that
@@ -698,7 +855,7 @@ function renderMessages(v) {
           h('span', { class: 'who' }, who(m.from), ' → ', who(m.to)),
           h('span', { class: 'kind' }, m.kind),
           h('span', { class: 'when' }, time(m.occurredAt)),
-          h('div', { class: 'text', 'data-text': m.text }, m.text))));
+          h('div', { class: 'text md', 'data-text': m.text }, markdown(m.text)))));
       if (following) list.scrollTop = list.scrollHeight;
     }
   }

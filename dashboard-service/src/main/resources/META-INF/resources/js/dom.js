@@ -39,6 +39,34 @@ export function svg(tag, attrs, ...children) {
   return el;
 }
 
+/**
+ * Makes an element look like another one of the same shape (the same elements in the same order) by changing only
+ * attributes and text, so what the element holds stays (a tooltip being read, for one); false when the shapes differ.
+ */
+export function patch(old, next) {
+  if (!sameShape(old, next)) return false;
+  copy(old, next);
+  return true;
+}
+
+function sameShape(a, b) {
+  if (a.nodeType !== b.nodeType) return false;
+  if (a.nodeType !== Node.ELEMENT_NODE) return true;
+  if (a.nodeName !== b.nodeName || a.childNodes.length !== b.childNodes.length) return false;
+  for (let i = 0; i < a.childNodes.length; i++) if (!sameShape(a.childNodes[i], b.childNodes[i])) return false;
+  return true;
+}
+
+function copy(a, b) {
+  if (a.nodeType !== Node.ELEMENT_NODE) {
+    if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
+    return;
+  }
+  for (const attr of [...a.attributes]) if (!b.hasAttribute(attr.name)) a.removeAttribute(attr.name);
+  for (const attr of b.attributes) if (a.getAttribute(attr.name) !== attr.value) a.setAttribute(attr.name, attr.value);
+  for (let i = 0; i < a.childNodes.length; i++) copy(a.childNodes[i], b.childNodes[i]);
+}
+
 export function money(usd) {
   if (usd === null || usd === undefined || usd === '') return '—';
   const n = Number(usd);

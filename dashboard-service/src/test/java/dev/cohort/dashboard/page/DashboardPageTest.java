@@ -19,6 +19,7 @@ import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactPublished;
 import dev.cohort.contracts.event.ArtifactResolved;
@@ -58,7 +59,9 @@ import java.math.BigDecimal;
 import java.net.URL;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -368,8 +371,9 @@ class DashboardPageTest {
             browser.waitFor("all done", d -> done().size() == 4);
             events.send(new TaskCompleted(id, "A todo API with a page, reviewed.\n\n1. Paged lists.", null));
             browser.waitFor("completed", d -> browser.text("#t-status").contains("completed"));
-            assertEquals("A todo API with a page, reviewed.\n\n1. Paged lists.", browser.text("#t-head .summary-text"),
-                    "the lead's summary keeps its lines");
+            assertEquals("A todo API with a page, reviewed.", browser.text("#t-head .summary-text > p"));
+            assertEquals(List.of("Paged lists."), texts("#t-head .summary-text > ol > li"),
+                    "the lead's summary is Markdown: its numbered line is a list");
         }
         // Cost per provider: two local agents and two cloud ones.
         assertTrue(browser.text("#cost-providers").contains("ollama"), browser.text("#cost-providers"));
@@ -877,6 +881,309 @@ class DashboardPageTest {
             browser.waitFor("the failed task", d -> browser.text("#t-status").contains("failed"));
             browser.waitFor("no Stop left", d -> !stopOffered("backend-2"));
         }
+    }
+
+    @Test
+    void theTimelineShowsEachAttemptInDependencyOrderWithItsWaitItsEndAndTheIdleStretchesLive() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String key : List.of("design", "api", "ui", "review")) {
+            ids.put(key, UUID.randomUUID().toString());
+        }
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("design", Role.ARCHITECT, "Design the API", "", List.of(), List.of(), List.of()),
+                new PlannedSubtask("api", Role.BACKEND, "Implement the API", "", List.of("design"), List.of(), List.of()),
+                new PlannedSubtask("ui", Role.FRONTEND, "Build the page", "", List.of("design"), List.of(), List.of()),
+                new PlannedSubtask("review", Role.REVIEWER, "Review it all", "", List.of("api", "ui"), List.of(), List.of()));
+        Instant t0 = Instant.now().minusSeconds(90).truncatedTo(ChronoUnit.MILLIS);
+        ObjectNode snapshot = task(id, "Timed task", "running");
+        snapshot.put("createdAt", t0.toString());
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        for (PlannedSubtask p : plan) {
+            ObjectNode s = subtasks.addObject();
+            s.put("id", ids.get(p.id())).put("key", p.id()).put("role", p.role().id()).put("title", p.title())
+                    .put("status", "pending");
+            ArrayNode deps = s.putArray("dependsOn");
+            p.dependsOn().forEach(deps::add);
+        }
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String design = ids.get("design"), api = ids.get("api"), ui = ids.get("ui"), review = ids.get("review");
+        try (TestEvents events = new TestEvents()) {
+            events.send(at(t0, new TaskSubmitted(id, "Timed task", "Build it", List.of(), ApprovalMode.AUTO, null, null)),
+                    at(t0.plusSeconds(1), new TaskPlanned(id, plan, 1)));
+            // design runs from 3 s to 15 s; api and ui are dispatched when it ends and wait 7 s for workers.
+            dispatched(events, id, design, Role.ARCHITECT, "Design the API", 1, t0.plusSeconds(2), "dependencies done");
+            events.send(at(t0.plusSeconds(3), new AgentStarted(id, design, 1, "lease", "architect-1", Role.ARCHITECT, LOCAL)));
+            completed(events, id, design, Role.ARCHITECT, "Design the API", 1, t0.plusSeconds(15), "architect-1", LOCAL);
+            dispatched(events, id, api, Role.BACKEND, "Implement the API", 1, t0.plusSeconds(15), "dependencies done");
+            dispatched(events, id, ui, Role.FRONTEND, "Build the page", 1, t0.plusSeconds(15), "dependencies done");
+            events.send(at(t0.plusSeconds(21), new AgentEscalated(id, ui, 1, Role.FRONTEND, LOCAL, CLOUD,
+                            "1 failed attempt(s)")),
+                    at(t0.plusSeconds(22), new AgentStarted(id, ui, 1, "lease", "frontend-1", Role.FRONTEND, CLOUD)),
+                    at(t0.plusSeconds(22), new AgentStarted(id, api, 1, "lease", "backend-1", Role.BACKEND, LOCAL)),
+                    // api's first attempt fails and runs again; its second stops sending heartbeats and is reclaimed.
+                    at(t0.plusSeconds(30), new AgentFailed(id, api, 1, "lease", "backend-1", Role.BACKEND, LOCAL,
+                            FailureKind.INVALID_OUTPUT, "the answer had no code block", null)),
+                    at(t0.plusSeconds(30), new SubtaskStateChanged(id, api, Role.BACKEND, "Implement the API",
+                            SubtaskStatus.PENDING, 1, "attempt 1 failed, retrying in 2000 ms: the answer had no code block")));
+            dispatched(events, id, api, Role.BACKEND, "Implement the API", 2, t0.plusSeconds(32), "retry");
+            events.send(at(t0.plusSeconds(33), new AgentStarted(id, api, 2, "lease-2", "backend-2", Role.BACKEND, LOCAL)));
+            completed(events, id, ui, Role.FRONTEND, "Build the page", 1, t0.plusSeconds(50), "frontend-1", CLOUD);
+            events.send(at(t0.plusSeconds(65), new SubtaskStateChanged(id, api, Role.BACKEND, "Implement the API",
+                    SubtaskStatus.PENDING, 2, "no heartbeat from backend-2 for 30 s; lease of attempt 2 reclaimed")));
+            dispatched(events, id, api, Role.BACKEND, "Implement the API", 3, t0.plusSeconds(65), "retry");
+            events.send(at(t0.plusSeconds(66), new AgentStarted(id, api, 3, "lease-3", "backend-3", Role.BACKEND, LOCAL)));
+
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("a row per attempt", d -> browser.attributes("#t-timeline .tl-row", "data-outcome").equals(
+                    List.of("completed", "retried", "stalled", "running", "completed", "pending")));
+            assertEquals(List.of("design", "api", "api", "api", "ui", "review"),
+                    browser.attributes("#t-timeline .tl-row", "data-key"), "in dependency order, attempts together");
+            assertEquals(List.of("1", "1", "2", "3", "1", "0"), browser.attributes("#t-timeline .tl-row", "data-attempt"));
+            assertEquals(Arrays.asList("true", "true", "true", "false", "true", null),
+                    browser.attributes("#t-timeline .tl-row", "data-finished"));
+            assertEquals(4, count("#t-timeline .tl-row[data-finished=true] .tl-end"), "every finished bar has its end");
+            assertEquals(0, count("#t-timeline .tl-row[data-finished=false] .tl-end"), "a running bar has none");
+            assertEquals(List.of("api #1", "api #2", "api #3"), texts("#t-timeline .tl-label").stream()
+                    .filter(l -> l.startsWith("api")).map(l -> l.replace(" backend", "")).toList(),
+                    "plan key, role and attempt number");
+            assertTrue(texts("#t-timeline .tl-row[data-key=api] .tl-status").get(0).startsWith("retried · 8s"));
+            assertTrue(browser.attributes("#t-timeline .tl-row[data-key=api][data-attempt='1']", "aria-label").get(0)
+                    .contains("failure: invalid output"));
+            assertEquals(1, count("#t-timeline .tl-row[data-key=ui] .tl-escalation"), "ui ran on a stronger model");
+            assertEquals("completed · 28s · escalated", browser.text("#t-timeline .tl-row[data-key=ui] .tl-status"));
+            assertEquals("waits for api, ui", browser.text("#t-timeline .tl-row[data-key=review] .tl-note"));
+            assertEquals(Set.of("design>api", "design>ui"), edges());
+            // Nothing ran before design started, nor for the 7 s in which api and ui waited for workers.
+            assertEquals(List.of(3000L, 7000L), idleStretches());
+            assertTrue(texts("#t-timeline .tl-gap-label").contains("idle 7s"), texts("#t-timeline .tl-gap-label").toString());
+
+            double before = barWidth("api", 3);
+            browser.script("window.__timeline = document.querySelector('#t-timeline svg')");
+            browser.waitFor("the running bar grows", d -> barWidth("api", 3) > before);
+            assertEquals(true, browser.script("return document.querySelector('#t-timeline svg') === window.__timeline"),
+                    "changed in place, so a tooltip being read stays");
+            assertTrue(browser.text(".agent[data-agent='backend-2'] .agent-phase").startsWith("reclaimed · attempt 2 · "
+                    + "no heartbeat from backend-2"), browser.text(".agent[data-agent='backend-2'] .agent-phase"));
+            browser.script("document.querySelector('.timeline-card').scrollIntoView()");
+            browser.screenshot("23-timeline-running");
+
+            completed(events, id, api, Role.BACKEND, "Implement the API", 3, Instant.now(), "backend-3", LOCAL);
+            browser.waitFor("api's third attempt done", d -> browser.attributes(
+                    "#t-timeline .tl-row[data-key=api][data-attempt='3']", "data-outcome").equals(List.of("completed")));
+            dispatched(events, id, review, Role.REVIEWER, "Review it all", 1, Instant.now(), "dependencies done");
+            browser.waitFor("review waiting for a worker", d -> browser.attributes(
+                    "#t-timeline .tl-row[data-key=review]", "data-outcome").equals(List.of("waiting")));
+            assertEquals(Set.of("design>api", "design>ui", "api>review", "ui>review"), edges());
+            events.send(new AgentStarted(id, review, 1, "lease", "reviewer-1", Role.REVIEWER, CLOUD));
+            completed(events, id, review, Role.REVIEWER, "Review it all", 1, Instant.now(), "reviewer-1", CLOUD);
+            events.send(new TaskCompleted(id, "Reviewed.", null));
+            browser.waitFor("completed", d -> browser.text("#t-status").contains("completed"));
+            browser.waitFor("every bar ended", d -> browser.attributes("#t-timeline .tl-row", "data-finished").equals(
+                    List.of("true", "true", "true", "true", "true", "true")));
+            assertEquals(List.of("completed", "retried", "stalled", "completed", "completed", "completed"),
+                    browser.attributes("#t-timeline .tl-row", "data-outcome"));
+            assertEquals(6, count("#t-timeline .tl-end"));
+            browser.script("document.querySelector('.timeline-card').scrollIntoView()");
+            browser.screenshot("24-timeline-completed");
+        }
+    }
+
+    @Test
+    void theTimelineOfATaskWhoseEventsAreGoneIsDrawnFromTheOrchestratorsRecordOfItsAttempts() {
+        String id = UUID.randomUUID().toString();
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+        ObjectNode snapshot = task(id, "Finished task", "completed");
+        snapshot.put("createdAt", t0.toString()).put("finishedAt", t0.plusSeconds(120).toString());
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        ObjectNode spec = subtask(subtasks, "spec", Role.ARCHITECT, "done");
+        attempt(spec, 1, "completed", t0, 5, 6, 30);
+        ObjectNode impl = subtask(subtasks, "impl", Role.BACKEND, "done", "spec");
+        attempt(impl, 1, "expired", t0, 30, null, 60).put("failureKind", "stalled")
+                .put("reason", "no worker started attempt 1 within 30 s; dispatching it again");
+        attempt(impl, 2, "failed", t0, 60, 61, 70).put("failureKind", "server_error");
+        attempt(impl, 3, "completed", t0, 90, 91, 120);
+        ObjectNode docs = subtask(subtasks, "docs", Role.RESEARCHER, "cancelled", "spec");
+        attempt(docs, 1, "cancelled", t0, 31, 32, 40).put("reason", "attempt 1 stopped by alice: not needed");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+
+        browser.open(page + "#/tasks/" + id);
+        browser.waitFor("a row per recorded attempt", d -> browser.attributes("#t-timeline .tl-row", "data-outcome")
+                .equals(List.of("completed", "stalled", "retried", "completed", "cancelled")));
+        assertEquals(List.of("spec", "impl", "impl", "impl", "docs"), browser.attributes("#t-timeline .tl-row", "data-key"));
+        assertEquals(List.of("completed · 24s", "stalled · waited 30s", "retried · 9s", "completed · 29s", "cancelled · 8s"),
+                texts("#t-timeline .tl-status"));
+        assertEquals(0, count("#t-timeline .tl-row[data-key=impl][data-attempt='1'] .tl-bar"),
+                "an attempt no worker started only waited");
+        assertEquals(1, count("#t-timeline .tl-row[data-key=impl][data-attempt='1'] .tl-wait"));
+        assertEquals(5, count("#t-timeline .tl-end"));
+        assertEquals(List.of(6000L, 21000L, 21000L), idleStretches());
+        assertEquals(Set.of("spec>impl", "spec>docs"), edges());
+        browser.script("document.querySelector('.timeline-card').scrollIntoView()");
+        browser.screenshot("26-timeline-from-the-record");
+    }
+
+    private static ObjectNode subtask(ArrayNode subtasks, String key, Role role, String status, String... dependsOn) {
+        ObjectNode s = subtasks.addObject();
+        s.put("id", UUID.randomUUID().toString()).put("key", key).put("role", role.id()).put("title", key)
+                .put("status", status);
+        ArrayNode deps = s.putArray("dependsOn");
+        List.of(dependsOn).forEach(deps::add);
+        return s;
+    }
+
+    /** One attempt as the orchestrator records it, its times in seconds after t0. */
+    private static ObjectNode attempt(ObjectNode subtask, int n, String outcome, Instant t0, int dispatched,
+                                      Integer started, int finished) {
+        ObjectNode a = (subtask.has("attempts") ? (ArrayNode) subtask.get("attempts") : subtask.putArray("attempts"))
+                .addObject();
+        a.put("attempt", n).put("outcome", outcome).put("dispatchedAt", t0.plusSeconds(dispatched).toString())
+                .put("finishedAt", t0.plusSeconds(finished).toString());
+        if (started != null) {
+            a.put("startedAt", t0.plusSeconds(started).toString());
+        }
+        subtask.put("attempt", n);
+        return a;
+    }
+
+    @Test
+    void theLeadsSummaryAndAgentMessagesAreMarkdownInWhichNothingRuns() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Hostile task", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String summary = String.join("\n",
+                "# Result <img src=x onerror=\"window.__pwned = 'heading'\">",
+                "",
+                "A todo API with **paging** and *filters*, see `GET /todos?page=<n>`.",
+                "Then <script>window.__pwned = 'script'</script> and <b onmouseover=\"window.__pwned = 'b'\">bold</b>.",
+                "",
+                "1. [The docs](https://example.com/docs \"read them\")",
+                "2. [Run this](javascript:window.__pwned='link') or [that](JavaScript:alert(1)) or [data](data:text/html,<script>x</script>)",
+                "   - nested <iframe src=\"javascript:window.__pwned='iframe'\"></iframe>",
+                "",
+                "| step | state |",
+                "|------|:-----:|",
+                "| build | **ok** <script>window.__pwned = 'cell'</script> |",
+                "",
+                "```html",
+                "<script>window.__pwned = 'fence'</script><b>not bold</b>",
+                "<img src=x onerror=\"window.__pwned = 'fence img'\">",
+                "```",
+                "",
+                "> Run it with `./gradlew run` and open https://example.org/app.");
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Hostile task", "Build it", List.of(), ApprovalMode.AUTO, null, null),
+                    new AgentMessage(id, Participant.agent("backend-1"), Participant.TEAM, MessageKind.NOTE,
+                            "Done with **the API** <img src=x onerror=\"window.__pwned = 'message'\">", null, null),
+                    new TaskCompleted(id, summary, null));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the summary", d -> !d.findElements(By.cssSelector("#t-head .summary-text h1")).isEmpty());
+            browser.waitFor("the message", d -> browser.text("#t-messages").contains("Done with"));
+            // An image that fails to load would have run its handler by now.
+            Thread.sleep(500);
+            assertNull(browser.script("return window.__pwned === undefined ? null : String(window.__pwned)"),
+                    "nothing the model wrote ran");
+            assertEquals(0, count("#task-view script, #task-view img, #task-view iframe"), "no element from the text");
+            assertEquals(0L, browser.script("return [...document.querySelectorAll('#task-view *')].filter(e =>"
+                    + " [...e.attributes].some(a => a.name.startsWith('on'))).length"), "no handler attribute");
+
+            assertEquals("Result <img src=x onerror=\"window.__pwned = 'heading'\">", browser.text("#t-head .summary-text h1"),
+                    "HTML shows as the text it is");
+            String paragraph = browser.text("#t-head .summary-text > p");
+            assertTrue(paragraph.contains("Then <script>window.__pwned = 'script'</script> and "
+                    + "<b onmouseover=\"window.__pwned = 'b'\">bold</b>."), paragraph);
+            assertEquals(List.of("paging", "ok"), texts("#t-head .summary-text strong"));
+            assertEquals(List.of("step", "state"), texts("#t-head .summary-text table th"));
+            assertEquals(List.of("build", "ok <script>window.__pwned = 'cell'</script>"),
+                    texts("#t-head .summary-text table td"), "a table, its cells text too");
+            assertEquals(List.of("state", "ok <script>window.__pwned = 'cell'</script>"),
+                    texts("#t-head .summary-text table .md-center"));
+            assertEquals(List.of("filters"), texts("#t-head .summary-text em"));
+            assertEquals(List.of("GET /todos?page=<n>", "./gradlew run"), texts("#t-head .summary-text :not(pre) > code"));
+            assertEquals("<script>window.__pwned = 'fence'</script><b>not bold</b>\n"
+                    + "<img src=x onerror=\"window.__pwned = 'fence img'\">", browser.text("#t-head .summary-text pre code"),
+                    "a code fence keeps HTML as text");
+
+            assertEquals(List.of("https://example.com/docs", "https://example.org/app"),
+                    browser.attributes("#t-head .summary-text a", "href"), "only http and https become links");
+            assertEquals(List.of("noopener noreferrer nofollow", "noopener noreferrer nofollow"),
+                    browser.attributes("#t-head .summary-text a", "rel"));
+            assertEquals(List.of("The docs", "https://example.org/app"), texts("#t-head .summary-text a"));
+            String second = texts("#t-head .summary-text ol > li").get(1);
+            assertTrue(second.startsWith("[Run this](javascript:window.__pwned='link') or [that](JavaScript:alert(1)) or "
+                    + "[data](data:text/html,<script>x</script>)"), second);
+            assertEquals(List.of("nested <iframe src=\"javascript:window.__pwned='iframe'\"></iframe>"),
+                    texts("#t-head .summary-text ol > li ul > li"));
+            assertEquals(List.of("Run it with ./gradlew run and open https://example.org/app."),
+                    texts("#t-head .summary-text blockquote"));
+
+            assertEquals(List.of("the API"), texts("#t-messages .message .text strong"));
+            assertTrue(browser.text("#t-messages .message .text").contains("<img src=x onerror=\"window.__pwned = 'message'\">"),
+                    browser.text("#t-messages .message .text"));
+            browser.screenshot("25-markdown-summary");
+            browser.script("document.getElementById('t-messages').scrollIntoView()");
+            browser.screenshot("25-markdown-message");
+        }
+    }
+
+    private void dispatched(TestEvents events, String task, String subtask, Role role, String title, int attempt,
+                            Instant when, String reason) {
+        events.send(at(when, new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.DISPATCHED, attempt, reason)));
+    }
+
+    private void completed(TestEvents events, String task, String subtask, Role role, String title, int attempt,
+                           Instant when, String agent, ModelRef model) {
+        events.send(at(when, new AgentCompleted(task, subtask, attempt, "lease", agent, role, model,
+                        new StructuredSummary("done", List.of(), null), List.<ArtifactRef>of(),
+                        new Usage(300, 700, null, null), null, List.of())),
+                at(when, new SubtaskStateChanged(task, subtask, role, title, SubtaskStatus.DONE, attempt, null)));
+    }
+
+    /** The event as it would have been sent at that moment. */
+    private static CohortEvent at(Instant when, CohortEvent event) {
+        try {
+            ObjectNode json = (ObjectNode) EventCodec.mapper().readTree(EventCodec.encode(event));
+            json.put("occurredAt", when.toString());
+            return EventCodec.decode(json.toString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Set<String> edges() {
+        List<String> from = browser.attributes("#t-timeline .tl-edge", "data-from");
+        List<String> to = browser.attributes("#t-timeline .tl-edge", "data-to");
+        Set<String> edges = new java.util.HashSet<>();
+        for (int i = 0; i < from.size(); i++) {
+            edges.add(from.get(i) + ">" + to.get(i));
+        }
+        return edges;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Long> idleStretches() {
+        return (List<Long>) browser.script("return [...document.querySelectorAll('#t-timeline .tl-gap')]"
+                + ".map(g => Date.parse(g.dataset.to) - Date.parse(g.dataset.from))");
+    }
+
+    private double barWidth(String key, int attempt) {
+        return ((Number) browser.script("const r = document.querySelector(arguments[0]);"
+                + " return r ? Number(r.getAttribute('width')) : -1",
+                "#t-timeline .tl-row[data-key=" + key + "][data-attempt='" + attempt + "'] .tl-bar")).doubleValue();
+    }
+
+    private long count(String css) {
+        return ((Number) browser.script("return document.querySelectorAll(arguments[0]).length", css)).longValue();
+    }
+
+    /** The text of each element matching, read in one step. */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String css) {
+        return (List<String>) browser.script("return [...document.querySelectorAll(arguments[0])]"
+                + ".map(e => (e.innerText || e.textContent).trim())", css);
     }
 
     private boolean stopOffered(String agent) {
