@@ -77,7 +77,8 @@ public class Bench {
     static final int SIM_PORT = 18090;
     static final int WORKER_BASE_PORT = 18100;
     static final String SIM = "http://localhost:" + SIM_PORT;
-    static final List<String> ALL_SECTIONS = List.of("hops", "efficiency", "floor", "sse", "growth", "saturation");
+    static final List<String> ALL_SECTIONS = List.of("hops", "efficiency", "floor", "sse", "growth", "saturation",
+            "admission");
     static final List<String> EXTRA_MODELS = List.of("sim-architect-large", "sim-backend-large", "sim-frontend-large",
             "sim-tester-large");
     static String STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC)
@@ -233,6 +234,9 @@ public class Bench {
         }
         if (sections.contains("saturation")) {
             saturation();
+        }
+        if (sections.contains("admission")) {
+            admission();
         }
     }
 
@@ -559,6 +563,107 @@ public class Bench {
                         / (r.path("workers").asInt() * one.path("subtasksPerSecond").asDouble())));
             }
         }
+    }
+
+    /** What the admission section sets on the orchestrators it starts (empty: the defaults of the other sections). */
+    static final Map<String, String> ADMISSION_ENV = new LinkedHashMap<>();
+    static final int ADMISSION_TASKS = 20;
+    static final int ADMISSION_WORKERS = 4;
+    static final int MODEL_SLOTS = 2;
+    static final int MODEL_QUEUE = 1;
+
+    /**
+     * h. Provider limits: every simulated model generates {@link #MODEL_SLOTS} calls at once, queues
+     * {@link #MODEL_QUEUE} more and answers 503 to any further one (an Ollama with OLLAMA_NUM_PARALLEL=2 and
+     * OLLAMA_MAX_QUEUE=1); 20 diamond tasks at once on 4 workers, first without admission (workers meet the limits
+     * and retry), then with the orchestrator admitting 2 calls per model.
+     */
+    static void admission() throws Exception {
+        log("h. Admission: " + ADMISSION_TASKS + " diamond tasks at once, " + ADMISSION_WORKERS + " workers, every "
+                + "model " + MODEL_SLOTS + " calls at once + " + MODEL_QUEUE + " waiting (then 503), latency 1000 ms");
+        ArrayNode rows = RESULTS.putArray("admission");
+        try {
+            for (boolean on : List.of(false, true)) {
+                rows.add(admissionRun(on));
+                ObjectNode r = (ObjectNode) rows.get(rows.size() - 1);
+                log(String.format(Locale.ROOT, "   admission %s: makespan %s s, %s of %s tasks completed, %s calls, "
+                                + "%s answered 503, %s answered 429", on ? "on" : "off", r.path("makespanS"),
+                        r.path("completed"), r.path("tasks"), r.path("calls"), r.path("answered503"),
+                        r.path("answered429")));
+            }
+        } finally {
+            // Back to the stack the other sections use.
+            ADMISSION_ENV.clear();
+            stopAll(orchestrators);
+            orchestrators.clear();
+            topology(1, 2);
+            currentLatency = -1;
+        }
+    }
+
+    static ObjectNode admissionRun(boolean on) throws Exception {
+        // Orchestrators restarted with admission on or off; the rest of the stack stays.
+        stopAll(orchestrators);
+        orchestrators.clear();
+        ADMISSION_ENV.clear();
+        ADMISSION_ENV.put("COHORT_ADMISSION_ENABLED", String.valueOf(on));
+        ADMISSION_ENV.put("COHORT_ADMISSION_PROVIDERS_OLLAMA_CONCURRENCY", String.valueOf(MODEL_SLOTS));
+        ADMISSION_ENV.put("COHORT_ADMISSION_PROVIDERS_OPENROUTER_CONCURRENCY", String.valueOf(MODEL_SLOTS));
+        topology(1, ADMISSION_WORKERS);
+        currentLatency = -1;
+        latency(1000);
+        List<String> names = new ArrayList<>();
+        JSON.readTree(get(SIM + "/sim/models")).fieldNames().forEachRemaining(names::add);
+        EXTRA_MODELS.stream().filter(m -> !names.contains(m)).forEach(names::add);
+        String limits = "{\"maxConcurrent\": " + MODEL_SLOTS + ", \"maxQueue\": " + MODEL_QUEUE + "}";
+        for (String name : names) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(SIM + "/sim/models/" + name))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(limits))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("PUT /sim/models/" + name + " answered " + r.statusCode());
+            }
+        }
+        currentLatency = -1; // the next section sets its own latency and lifts the limits
+        deleteCalls();
+        String phase = "admission-" + (on ? "on" : "off");
+        long start = System.currentTimeMillis();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < ADMISSION_TASKS; i++) {
+            ids.add(submit(phase, ""));
+        }
+        int completed = 0;
+        long lastEnd = start;
+        for (String id : ids) {
+            JsonNode view = awaitEnd(id, phase, Duration.ofMinutes(10));
+            if (view != null) {
+                completed++;
+            }
+            TaskTrace t = watcher.trace(id);
+            lastEnd = Math.max(lastEnd, t.endTs > 0 ? t.endTs : System.currentTimeMillis());
+        }
+        long calls = 0;
+        long ok = 0;
+        long answered503 = 0;
+        long answered429 = 0;
+        for (JsonNode call : JSON.readTree(get(SIM + "/sim/calls"))) {
+            calls++;
+            int status = call.path("status").asInt(200);
+            if (status == 503) {
+                answered503++;
+            } else if (status == 429) {
+                answered429++;
+            } else if ("ok".equals(call.path("outcome").asText())) {
+                ok++;
+            }
+        }
+        ObjectNode row = JSON.createObjectNode();
+        row.put("admission", on).put("tasks", ids.size()).put("completed", completed)
+                .put("makespanS", round((lastEnd - start) / 1000.0)).put("calls", calls).put("ok", ok)
+                .put("answered503", answered503).put("answered429", answered429)
+                .put("workers", ADMISSION_WORKERS).put("slotsPerRole", slots)
+                .put("modelSlots", MODEL_SLOTS).put("modelQueue", MODEL_QUEUE);
+        return row;
     }
 
     /**
@@ -1095,6 +1200,9 @@ public class Bench {
         env.put("COHORT_ORCHESTRATOR_MAX_UNFINISHED_TASKS_PER_CALLER", "100000");
         env.put("COHORT_ORCHESTRATOR_COMMANDS_PER_MINUTE", "1000000");
         env.put("COHORT_ORCHESTRATOR_COMMAND_BURST", "100000");
+        // The other sections measure coordination on a simulator without limits; admission has a section of its own.
+        env.put("COHORT_ADMISSION_ENABLED", "false");
+        env.putAll(ADMISSION_ENV);
         return new Service("orchestrator-" + (index + 1), "orchestrator-service", ORCHESTRATOR_PORTS[index], "512m", env);
     }
 
@@ -1936,6 +2044,27 @@ public class Bench {
                         .append(fmt(t.path("agent.started (cohort.agent-events)").path("meanMicros"), 0)).append(" | ")
                         .append(base > 0 ? String.format(Locale.ROOT, "%.2f", r.path("meanMicrosPerEvent").asDouble() / base) : "–")
                         .append(" | ").append(fmt(r.path("orchestratorCpuMsPerEvent"), 1)).append(" |\n");
+            }
+            md.append('\n');
+        }
+        JsonNode admission = RESULTS.path("admission");
+        if (admission.isArray() && !admission.isEmpty()) {
+            JsonNode first = admission.get(0);
+            md.append("**h. Admission** (every simulated model generates ").append(first.path("modelSlots").asInt())
+                    .append(" calls at once and queues ").append(first.path("modelQueue").asInt())
+                    .append(" more, then answers 503; ").append(first.path("tasks").asInt())
+                    .append(" diamond tasks submitted at once, ").append(first.path("workers").asInt())
+                    .append(" workers with ").append(first.path("slotsPerRole").asInt())
+                    .append(" slots per role, latency 1000 ms; with admission the orchestrator lets ")
+                    .append(first.path("modelSlots").asInt()).append(" calls per model run at once)\n\n")
+                    .append("| admission | tasks completed | makespan s | model calls | ok | answered 503 | answered 429 |\n")
+                    .append("|---|---|---|---|---|---|---|\n");
+            for (JsonNode r : admission) {
+                md.append("| ").append(r.path("admission").asBoolean() ? "on" : "off").append(" | ")
+                        .append(r.path("completed").asInt()).append(" of ").append(r.path("tasks").asInt()).append(" | ")
+                        .append(fmt(r.path("makespanS"), 1)).append(" | ").append(r.path("calls").asLong()).append(" | ")
+                        .append(r.path("ok").asLong()).append(" | ").append(r.path("answered503").asLong()).append(" | ")
+                        .append(r.path("answered429").asLong()).append(" |\n");
             }
             md.append('\n');
         }

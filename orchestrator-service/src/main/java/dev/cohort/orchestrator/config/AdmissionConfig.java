@@ -28,6 +28,14 @@ public interface AdmissionConfig {
      */
     Map<String, Limits> models();
 
+    /**
+     * Attempts of a role dispatched at once while the role's model is not known yet (no worker of the role has
+     * started one since the orchestrator's database was created): its first start names the model, and the model's
+     * limits apply from then on. 0: no limit.
+     */
+    @WithDefault("1")
+    int unknownModelConcurrency();
+
     /** How soon a subtask held back by a limit is looked at again. */
     @WithDefault("500ms")
     Duration recheck();

@@ -71,8 +71,11 @@ public class ModelAdmission {
     /** Whether the subtask's next attempt ({@code escalate}: on the role's escalation model) may be dispatched now. */
     public Uni<Decision> admit(Subtask subtask, boolean escalate) {
         return expectedModel(subtask, escalate).flatMap(model -> {
-            if (model == null || !config.enabled()) {
+            if (!config.enabled()) {
                 return Uni.createFrom().item(new Decision.Admit(model));
+            }
+            if (model == null) {
+                return firstOfRole(subtask);
             }
             int concurrency = config.concurrency(model);
             int perMinute = config.requestsPerMinute(model);
@@ -93,6 +96,36 @@ public class ModelAdmission {
                             .getSingleResult())
                     .map(row -> decide(model, row, now, concurrency, perMinute));
         });
+    }
+
+    /**
+     * The role's model is not known yet: a few attempts go (cohort.admission.unknown-model-concurrency), and the
+     * first to start names the model for the rest.
+     */
+    private Uni<Decision> firstOfRole(Subtask subtask) {
+        int limit = config.unknownModelConcurrency();
+        if (limit <= 0) {
+            return Uni.createFrom().item(new Decision.Admit(null));
+        }
+        Instant now = clock.now();
+        String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
+                + "(select count(*) from subtask s where s.role = :role and s.status in ('dispatched', 'running') "
+                + "and s.provider is null)";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
+                        .setParameter("key", "cohort-admission:role:" + subtask.role)
+                        .setParameter("role", subtask.role)
+                        .getSingleResult())
+                .map(row -> {
+                    if (!Boolean.TRUE.equals(row[0])) {
+                        return new Decision.Wait(now.plus(config.recheck()), "the " + subtask.role + " role's model: "
+                                + "another dispatch to it is being decided");
+                    }
+                    long inFlight = ((Number) row[1]).longValue();
+                    return inFlight >= limit
+                            ? new Decision.Wait(now, "the " + subtask.role + " role's model, not known until one of "
+                            + "its workers starts an attempt (" + inFlight + " of " + limit + " in flight)")
+                            : new Decision.Admit(null);
+                });
     }
 
     private Decision decide(ModelRef model, Object[] row, Instant now, int concurrency, int perMinute) {
@@ -121,13 +154,13 @@ public class ModelAdmission {
 
     /**
      * A worker started an attempt of {@code role} on {@code model}: from now on that is the role's model (for its
-     * escalated attempts when {@code escalated}). Call inside a transaction.
+     * escalated attempts when {@code escalated}). Call inside a transaction. True when this replica did not know it.
      */
-    public Uni<Void> learn(String role, boolean escalated, ModelRef model) {
+    public Uni<Boolean> learn(String role, boolean escalated, ModelRef model) {
         RoleKey key = new RoleKey(role, escalated);
         Known known = roleModels.get(key);
         if (known != null && model.equals(known.model())) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         return Panache.getSession().flatMap(session -> session.createNativeMutationQuery(
                                 "insert into role_model (role, escalated, provider, model, seen_at) "
@@ -140,7 +173,7 @@ public class ModelAdmission {
                         .setParameter("model", model.model())
                         .executeUpdate())
                 .invoke(() -> roleModels.put(key, new Known(model, Instant.now())))
-                .replaceWithVoid();
+                .replaceWith(true);
     }
 
     /**

@@ -331,9 +331,14 @@ public class OrchestrationService {
                 attempt.startedAt = Instant.now();
             }
             // A second agent.started for the same attempt is a redelivery to another worker: same state.
-            Uni<Void> learned = subtask.requestedModel != null ? Uni.createFrom().voidItem()
+            Uni<Boolean> learned = subtask.requestedModel != null ? Uni.createFrom().item(false)
                     : admission.learn(subtask.role, escalated(subtask), started.model());
-            return learned.call(() -> first ? events.subtaskChanged(subtask, "running on " + started.model())
+            return learned.invoke(news -> {
+                if (news) {
+                    // Subtasks held back until the role's model was known may go now.
+                    slotFreed.fire(new ModelSlotFreed(started.model().provider().id(), started.model().model()));
+                }
+            }).replaceWithVoid().call(() -> first ? events.subtaskChanged(subtask, "running on " + started.model())
                     : Uni.createFrom().voidItem());
         });
     }
