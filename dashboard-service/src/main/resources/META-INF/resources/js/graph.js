@@ -44,16 +44,20 @@ export function drawGraph(nodes, onSelect) {
   const boxes = nodes.map((n) => {
     const p = pos.get(n.key);
     const state = n.escalated && (n.status === 'running' || n.status === 'dispatched') ? 'escalated' : n.status;
+    // Ready but held back by its model's limit (the orchestrator's admission); the tooltip says which and why.
+    const held = n.status === 'pending' && /^waiting for /.test(n.reason || '');
+    const meta = held ? 'waits for its model' : state;
     const title = n.title.length > 21 ? n.title.slice(0, 20) + '…' : n.title;
     return svg('g', {
       class: 'node state-' + state, transform: `translate(${p.x},${p.y})`, tabindex: 0, role: 'button',
-      'data-key': n.key, 'data-status': state, 'aria-label': `${n.title} (${n.role}): ${state}`,
+      'data-key': n.key, 'data-status': state, 'data-held': held ? 'true' : null,
+      'aria-label': `${n.title} (${n.role}): ${held ? n.reason : state}`,
       onclick: () => onSelect && onSelect(n), onkeydown: (e) => { if (e.key === 'Enter' && onSelect) onSelect(n); },
     },
     svg('title', {}, `${n.title}\n${n.role} · ${state}${n.reason ? '\n' + n.reason : ''}`),
     svg('rect', { width: W, height: H, rx: 8 }),
     svg('text', { x: 10, y: 21, class: 'node-title' }, title),
-    svg('text', { x: 10, y: 40, class: 'node-meta' }, `${n.role} · ${state}${n.attempt > 1 ? ' · try ' + n.attempt : ''}`));
+    svg('text', { x: 10, y: 40, class: 'node-meta' }, `${n.role} · ${meta}${n.attempt > 1 ? ' · try ' + n.attempt : ''}`));
   });
   return svg('svg', {
     // Scales down to the card's width, never up: a wide plan stays readable by scrolling less.

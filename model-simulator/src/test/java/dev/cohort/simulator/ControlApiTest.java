@@ -111,8 +111,9 @@ class ControlApiTest {
         given().contentType(ContentType.JSON).body("{\"model\": \"sim-backend\", \"action\": \"hang\"}")
                 .post("/sim/faults").then().statusCode(201);
 
+        // Long enough for the call to reach the simulator on a busy machine; the hang has no end, so it still times out.
         assertThrows(HttpTimeoutException.class, () -> http.send(post("/api/chat",
-                ChatApiTest.chat("sim-backend", "backend", "work", "x", true, null), Duration.ofMillis(500)),
+                ChatApiTest.chat("sim-backend", "backend", "work", "x", true, null), Duration.ofSeconds(3)),
                 HttpResponse.BodyHandlers.ofString()));
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->

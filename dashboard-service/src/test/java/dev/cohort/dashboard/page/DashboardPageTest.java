@@ -328,8 +328,20 @@ class DashboardPageTest {
             browser.open(page + "#/tasks/" + id);
             browser.waitFor("four nodes", d -> browser.attributes("#t-graph .node", "data-key").size() == 4);
             assertEquals(Set.of(), done());
+            // Ready, but its model is at its limit: the node says what it waits for.
+            events.send(new SubtaskStateChanged(id, ids.get("design"), Role.ARCHITECT, "Design the API",
+                    SubtaskStatus.PENDING, 0, "waiting for ollama/qwen2.5-coder:7b: 2 of 2 in flight "
+                    + "(cohort.admission concurrency)"));
+            browser.waitFor("the held node", d -> browser.attributes("#t-graph .node[data-key=design]", "data-held")
+                    .equals(List.of("true")));
+            assertEquals("architect · waits for its model", browser.text("#t-graph .node[data-key=design] .node-meta"));
+            assertTrue(browser.text("#t-graph .node[data-key=design] title")
+                    .contains("waiting for ollama/qwen2.5-coder:7b: 2 of 2 in flight"),
+                    browser.text("#t-graph .node[data-key=design]"));
 
             run(events, id, ids.get("design"), "design", Role.ARCHITECT, "Design the API", LOCAL, "architect-1");
+            browser.waitFor("no longer held", d -> browser.attributes("#t-graph .node[data-key=design]", "data-held")
+                    .stream().allMatch(java.util.Objects::isNull));
             browser.waitFor("a local badge", d -> browser.text(".agent[data-agent='architect-1'] .badge").contains("local"));
             assertTrue(browser.text(".agent[data-agent='architect-1']").contains("qwen2.5-coder:7b"));
             int before = progress("architect-1");
