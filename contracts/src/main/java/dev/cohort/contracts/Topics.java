@@ -2,12 +2,15 @@ package dev.cohort.contracts;
 
 import dev.cohort.contracts.model.Role;
 
-/** Kafka topic names. Every service and test takes them from here. */
+/**
+ * Kafka topic names. Every service and test takes them from here; deploy-checks holds the topics in the services'
+ * configuration to them.
+ */
 public final class Topics {
 
     /** Task lifecycle and subtask transitions, keyed by taskId. */
     public static final String TASK_EVENTS = "cohort.task-events";
-    /** Agent lifecycle: started, progress, heartbeat, completed, failed, escalated; keyed by taskId. */
+    /** Agent lifecycle: started, progress, heartbeat, completed, failed, escalated, throttled; keyed by taskId. */
     public static final String AGENT_EVENTS = "cohort.agent-events";
     /** Artifact versions, conflicts and resolutions from the context store, keyed by taskId. */
     public static final String ARTIFACT_EVENTS = "cohort.artifact-events";
