@@ -21,10 +21,7 @@ public record AgentEscalated(
         String reason) implements AgentEvent {
 
     public AgentEscalated {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(subtaskId, "subtaskId");
         Required.positive(attempt, "attempt");
         Required.field(role, "role");

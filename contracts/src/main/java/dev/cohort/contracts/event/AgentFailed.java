@@ -26,14 +26,8 @@ public record AgentFailed(
         Usage usage) implements AgentEvent {
 
     public AgentFailed {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
-        Required.field(subtaskId, "subtaskId");
-        Required.positive(attempt, "attempt");
-        Required.field(leaseToken, "leaseToken");
-        Required.field(agentId, "agentId");
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
+        Events.attempt(subtaskId, attempt, leaseToken, agentId);
         Required.field(role, "role");
         Required.field(failure, "failure");
         Required.field(reason, "reason");

@@ -1,7 +1,6 @@
 package dev.cohort.contracts.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import dev.cohort.contracts.Required;
 import java.time.Instant;
 
 /** The attempt is alive; renews its lease. */
@@ -17,14 +16,8 @@ public record AgentHeartbeat(
         String agentId) implements AgentEvent {
 
     public AgentHeartbeat {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
-        Required.field(subtaskId, "subtaskId");
-        Required.positive(attempt, "attempt");
-        Required.field(leaseToken, "leaseToken");
-        Required.field(agentId, "agentId");
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
+        Events.attempt(subtaskId, attempt, leaseToken, agentId);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */

@@ -21,10 +21,7 @@ public record AgentMessage(
         String inReplyTo) implements CohortEvent {
 
     public AgentMessage {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(from, "from");
         Required.field(to, "to");
         Required.field(kind, "kind");

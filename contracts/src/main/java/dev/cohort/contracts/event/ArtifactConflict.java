@@ -20,10 +20,7 @@ public record ArtifactConflict(
         int attempt) implements ArtifactEvent {
 
     public ArtifactConflict {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(key, "key");
         Required.field(conflictId, "conflictId");
         Required.field(author, "author");

@@ -23,10 +23,7 @@ public record ArtifactPublished(
         int attempt) implements ArtifactEvent {
 
     public ArtifactPublished {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(key, "key");
         Required.field(kind, "kind");
         Required.field(author, "author");

@@ -17,10 +17,7 @@ public record ArtifactResolved(
         String resolvedBy) implements ArtifactEvent {
 
     public ArtifactResolved {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(key, "key");
         Required.field(conflictId, "conflictId");
         Required.field(resolvedBy, "resolvedBy");

@@ -39,10 +39,7 @@ public record SubtaskDispatch(
         String conflictId) implements CohortEvent {
 
     public SubtaskDispatch {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(subtaskId, "subtaskId");
         Required.positive(attempt, "attempt");
         Required.field(leaseToken, "leaseToken");

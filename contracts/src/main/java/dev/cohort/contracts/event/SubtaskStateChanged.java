@@ -29,10 +29,7 @@ public record SubtaskStateChanged(
         List<String> writes) implements TaskEvent {
 
     public SubtaskStateChanged {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(subtaskId, "subtaskId");
         Required.field(role, "role");
         Required.field(status, "status");

@@ -15,10 +15,7 @@ public record TaskApproved(
         boolean edited) implements TaskEvent {
 
     public TaskApproved {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(approvedBy, "approvedBy");
     }
 

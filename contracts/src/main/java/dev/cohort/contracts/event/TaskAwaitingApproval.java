@@ -20,10 +20,7 @@ public record TaskAwaitingApproval(
         Map<String, Estimate> subtaskEstimates) implements TaskEvent {
 
     public TaskAwaitingApproval {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         subtasks = Required.list(subtasks);
         subtaskEstimates = subtaskEstimates == null ? Map.of() : Map.copyOf(subtaskEstimates);
     }

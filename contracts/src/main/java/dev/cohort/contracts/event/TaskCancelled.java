@@ -1,7 +1,6 @@
 package dev.cohort.contracts.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import dev.cohort.contracts.Required;
 import java.time.Instant;
 
 /** A person cancelled the task; in-flight work is stopped. */
@@ -15,10 +14,7 @@ public record TaskCancelled(
         String reason) implements TaskEvent {
 
     public TaskCancelled {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */

@@ -1,7 +1,6 @@
 package dev.cohort.contracts.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import dev.cohort.contracts.Required;
 import dev.cohort.contracts.model.Usage;
 import java.time.Instant;
 
@@ -16,10 +15,7 @@ public record TaskCompleted(
         Usage usage) implements TaskEvent {
 
     public TaskCompleted {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */

@@ -15,10 +15,7 @@ public record TaskFailed(
         String deadLetter) implements TaskEvent {
 
     public TaskFailed {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(reason, "reason");
     }
 

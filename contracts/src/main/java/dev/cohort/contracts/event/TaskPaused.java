@@ -14,10 +14,7 @@ public record TaskPaused(
         String reason) implements TaskEvent {
 
     public TaskPaused {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(reason, "reason");
     }
 

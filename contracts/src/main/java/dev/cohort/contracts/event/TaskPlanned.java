@@ -17,10 +17,7 @@ public record TaskPlanned(
         int planAttempt) implements TaskEvent {
 
     public TaskPlanned {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         subtasks = Required.list(subtasks);
     }
 

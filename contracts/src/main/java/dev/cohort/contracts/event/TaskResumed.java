@@ -1,7 +1,6 @@
 package dev.cohort.contracts.event;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import dev.cohort.contracts.Required;
 import java.time.Instant;
 
 /** A paused task dispatches again. */
@@ -14,10 +13,7 @@ public record TaskResumed(
         String resumedBy) implements TaskEvent {
 
     public TaskResumed {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
     }
 
     /** A new event with a fresh id, the current time and the current schema version. */

@@ -23,10 +23,7 @@ public record TaskSubmitted(
         String template) implements TaskEvent {
 
     public TaskSubmitted {
-        Required.field(eventId, "eventId");
-        Required.field(taskId, "taskId");
-        Required.field(occurredAt, "occurredAt");
-        schemaVersion = Events.version(schemaVersion);
+        schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
         Required.field(title, "title");
         Required.field(description, "description");
         roles = Required.list(roles);
