@@ -332,6 +332,47 @@ class TeamFlowIT {
         awaitStatus(id, "completed", 180);
     }
 
+    @Test
+    @Order(13)
+    void aTaskOnSloppyLocalModelsCompletesEscalatingOnlyWhereTheAnswersStayedUnusable() {
+        // Each local model answers as small models do: readable with care, except the tester's, always cut short.
+        Map<String, String> styles = Map.of("sim-architect", "sloppy", "sim-backend", "two-files",
+                "sim-frontend", "comment-path", "sim-tester", "cut");
+        try {
+            styles.forEach((model, style) -> given().baseUri(stack.simulator.url()).contentType(ContentType.JSON)
+                    .body(Map.of("style", style)).put("/sim/models/" + model).then().statusCode(200));
+            String id = submit("Build a library REST API with a web front end");
+            JsonPath task = awaitStatus(id, "completed", 240);
+
+            // What a careful reader can read is read: one attempt each, the files stored.
+            for (String key : List.of("design", "backend", "frontend")) {
+                assertEquals(List.of("completed"), task.getList("subtasks.find { it.key == '" + key + "' }.attempts"
+                        + ".outcome"), key);
+                assertFalse(task.getList("subtasks.find { it.key == '" + key + "' }.artifacts").isEmpty(),
+                        key + " stored its files");
+            }
+            // An answer always cut at the token limit is unusable: two failed attempts (each of three calls, the
+            // retries told why), then the escalation model finishes it.
+            assertEquals(List.of("failed", "failed", "completed"),
+                    task.getList("subtasks.find { it.key == 'test' }.attempts.outcome"));
+            assertEquals(List.of("invalid-output", "invalid-output"),
+                    task.getList("subtasks.find { it.key == 'test' }.attempts.findAll { it.outcome == 'failed' }"
+                            + ".failureKind"));
+            assertEquals("sim-tester-large", task.getString("subtasks.find { it.key == 'test' }.model"));
+            long escalations = TopicReader.readAll(Topics.AGENT_EVENTS).stream()
+                    .filter(r -> id.equals(r.key()) && r.value().contains("\"agent.escalated\"")).count();
+            assertEquals(1, escalations, "only the tester escalated");
+
+            JsonPath calls = given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract().jsonPath();
+            assertEquals(List.of("two-files"), calls.getList("findAll { it.model == 'sim-backend' }.style"));
+            assertEquals(List.of("comment-path"), calls.getList("findAll { it.model == 'sim-frontend' }.style"));
+            assertEquals(6, calls.getList("findAll { it.model == 'sim-tester' && it.outcome == 'length' }").size(),
+                    "the tester's two attempts made three calls each, every one cut");
+        } finally {
+            styles.keySet().forEach(model -> given().baseUri(stack.simulator.url()).delete("/sim/models/" + model));
+        }
+    }
+
     private static String backendCallOutcome() {
         return given().baseUri(stack.simulator.url()).get("/sim/calls").then().extract()
                 .path("find { it.role == 'backend' }.outcome");
