@@ -53,6 +53,18 @@ public interface AdmissionConfig {
 
         /** Subtasks dispatched to one model per minute; absent or 0: no limit. */
         Optional<Integer> requestsPerMinute();
+
+        /**
+         * Of a provider only: calls in flight at once on all its models together, e.g. one Ollama box serving
+         * several models (absent or 0: no limit). Ignored on a model.
+         */
+        Optional<Integer> totalConcurrency();
+    }
+
+    /** The limit on all of a provider's models together, 0 for none. */
+    default int totalConcurrency(ModelRef model) {
+        Limits provider = providers().get(model.provider().id());
+        return provider == null ? 0 : Math.max(0, provider.totalConcurrency().orElse(0));
     }
 
     /** The concurrency limit of a model, 0 for none. */

@@ -79,22 +79,27 @@ public class ModelAdmission {
             }
             int concurrency = config.concurrency(model);
             int perMinute = config.requestsPerMinute(model);
+            int total = config.totalConcurrency(model);
             Instant now = clock.now();
+            // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
+            String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
             String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
                     + "(select m.paused_until from model_admission m where m.provider = :provider and m.model = :model), "
                     + "(select m.reason from model_admission m where m.provider = :provider and m.model = :model), "
                     + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
                     + "and s.provider = :provider and s.model = :model), "
                     + "(select count(*) from attempt a where a.provider = :provider and a.model = :model "
-                    + "and a.dispatched_at > :since)";
+                    + "and a.dispatched_at > :since), "
+                    + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                    + "and s.provider = :provider)";
             return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
-                            .setParameter("key", "cohort-admission:" + model)
+                            .setParameter("key", key)
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
                             .setParameter("since", OffsetDateTime.ofInstant(now.minus(Duration.ofMinutes(1)),
                                     java.time.ZoneOffset.UTC))
                             .getSingleResult())
-                    .map(row -> decide(model, row, now, concurrency, perMinute));
+                    .map(row -> decide(model, row, now, concurrency, perMinute, total));
         });
     }
 
@@ -128,11 +133,16 @@ public class ModelAdmission {
                 });
     }
 
-    private Decision decide(ModelRef model, Object[] row, Instant now, int concurrency, int perMinute) {
+    /**
+     * The decision from one admission query's row: lock taken, pause and its reason, in flight on the model,
+     * dispatched in the last minute, in flight on all of the provider's models.
+     */
+    Decision decide(ModelRef model, Object[] row, Instant now, int concurrency, int perMinute, int total) {
         boolean locked = Boolean.TRUE.equals(row[0]);
         Instant pausedUntil = instant(row[1]);
         long inFlight = ((Number) row[3]).longValue();
         long lastMinute = ((Number) row[4]).longValue();
+        long providerInFlight = ((Number) row[5]).longValue();
         if (pausedUntil != null && pausedUntil.isAfter(now)) {
             return new Decision.Wait(pausedUntil, model + ": paused until " + pausedUntil.truncatedTo(ChronoUnit.SECONDS)
                     + (row[2] == null ? "" : " (" + row[2] + ")"));
@@ -144,6 +154,10 @@ public class ModelAdmission {
         if (concurrency > 0 && inFlight >= concurrency) {
             return new Decision.Wait(now, model + ": " + inFlight + " of " + concurrency + " in flight "
                     + "(cohort.admission concurrency)");
+        }
+        if (total > 0 && providerInFlight >= total) {
+            return new Decision.Wait(now, model + ": " + providerInFlight + " of " + total + " in flight on all of "
+                    + model.provider().id() + "'s models (cohort.admission total-concurrency)");
         }
         if (perMinute > 0 && lastMinute >= perMinute) {
             return new Decision.Wait(now.plus(config.recheck()), model + ": " + lastMinute + " of " + perMinute
