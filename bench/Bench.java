@@ -612,18 +612,7 @@ public class Bench {
         topology(1, ADMISSION_WORKERS);
         currentLatency = -1;
         latency(1000);
-        List<String> names = new ArrayList<>();
-        JSON.readTree(get(SIM + "/sim/models")).fieldNames().forEachRemaining(names::add);
-        EXTRA_MODELS.stream().filter(m -> !names.contains(m)).forEach(names::add);
-        String limits = "{\"maxConcurrent\": " + MODEL_SLOTS + ", \"maxQueue\": " + MODEL_QUEUE + "}";
-        for (String name : names) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(SIM + "/sim/models/" + name))
-                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(limits))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("PUT /sim/models/" + name + " answered " + r.statusCode());
-            }
-        }
+        simModels("{\"maxConcurrent\": " + MODEL_SLOTS + ", \"maxQueue\": " + MODEL_QUEUE + "}");
         currentLatency = -1; // the next section sets its own latency and lifts the limits
         deleteCalls();
         String phase = "admission-" + (on ? "on" : "off");
@@ -1056,11 +1045,16 @@ public class Bench {
         if (latencyMs == currentLatency) {
             return;
         }
+        simModels("{\"timeToFirstTokenMs\": " + latencyMs
+                + ", \"tokensPerSecond\": 0, \"maxConcurrent\": 0, \"maxQueue\": 100000}");
+        currentLatency = latencyMs;
+    }
+
+    /** The same settings for every simulated model (the escalation models included). */
+    static void simModels(String settings) throws Exception {
         List<String> names = new ArrayList<>();
         JSON.readTree(get(SIM + "/sim/models")).fieldNames().forEachRemaining(names::add);
         EXTRA_MODELS.stream().filter(m -> !names.contains(m)).forEach(names::add);
-        String settings = "{\"timeToFirstTokenMs\": " + latencyMs
-                + ", \"tokensPerSecond\": 0, \"maxConcurrent\": 0, \"maxQueue\": 100000}";
         for (String name : names) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(SIM + "/sim/models/" + name))
                     .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(settings))
@@ -1069,7 +1063,6 @@ public class Bench {
                 throw new IllegalStateException("PUT /sim/models/" + name + " answered " + r.statusCode());
             }
         }
-        currentLatency = latencyMs;
     }
 
     static void deleteCalls() throws Exception {

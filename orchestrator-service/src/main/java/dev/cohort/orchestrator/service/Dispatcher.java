@@ -63,13 +63,18 @@ public class Dispatcher {
      * waiting, to be looked at again by the next sweep.
      */
     public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason) {
-        boolean escalate = subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
+        boolean escalate = escalates(subtask);
         return admission.admit(subtask, escalate).flatMap(decision -> {
             if (decision instanceof ModelAdmission.Decision.Wait wait) {
                 return hold(subtask, wait);
             }
             return send(graph, subtask, reason, escalate, ((ModelAdmission.Decision.Admit) decision).model());
         });
+    }
+
+    /** Whether the subtask's next attempt (or the one in flight) goes to the role's escalation model. */
+    boolean escalates(Subtask subtask) {
+        return subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
     }
 
     /** Ready, not dispatched: the sweep looks again from {@code wait.until()}; a new reason is announced once. */

@@ -40,6 +40,8 @@ public class ModelAdmission {
     private static final Duration ROLE_MODEL_TTL = Duration.ofSeconds(10);
     /** How the worker quotes a provider's Retry-After in a failure's reason (worker Failures.fromStatus). */
     private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
+    /** Subtasks dispatched or running, to be narrowed: what holds a model's (or a role's) slots. */
+    private static final String IN_FLIGHT = "select count(*) from subtask s where s.status in ('dispatched', 'running') ";
     private static final AffectedEntities COUNTED = new AffectedEntities(Subtask.class, Attempt.class);
 
     private final AdmissionConfig config;
@@ -86,11 +88,11 @@ public class ModelAdmission {
             String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
                     + "(select m.paused_until from model_admission m where m.provider = :provider and m.model = :model), "
                     + "(select m.reason from model_admission m where m.provider = :provider and m.model = :model), "
-                    + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                    + "(" + IN_FLIGHT
                     + "and s.provider = :provider and s.model = :model), "
                     + "(select count(*) from attempt a where a.provider = :provider and a.model = :model "
                     + "and a.dispatched_at > :since), "
-                    + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                    + "(" + IN_FLIGHT
                     + "and s.provider = :provider)";
             return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
                             .setParameter("key", key)
@@ -114,8 +116,7 @@ public class ModelAdmission {
         }
         Instant now = clock.now();
         String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
-                + "(select count(*) from subtask s where s.role = :role and s.status in ('dispatched', 'running') "
-                + "and s.provider is null)";
+                + "(" + IN_FLIGHT + "and s.role = :role and s.provider is null)";
         return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
                         .setParameter("key", "cohort-admission:role:" + subtask.role)
                         .setParameter("role", subtask.role)
@@ -224,17 +225,19 @@ public class ModelAdmission {
             return null;
         }
         Matcher m = reason == null ? null : RETRY_AFTER.matcher(reason);
-        if (m != null && m.find()) {
-            long seconds = Long.parseLong(m.group(1));
-            return Duration.ofSeconds(Math.max(1, Math.min(seconds, 3600)));
-        }
-        return config.overloadPause();
+        return pause(m != null && m.find() ? Long.valueOf(m.group(1)) : null, config);
+    }
+
+    /** The provider's Retry-After (1 s to an hour), or {@code cohort.admission.overload-pause} without one. */
+    static Duration pause(Long retryAfterSeconds, AdmissionConfig config) {
+        return retryAfterSeconds == null ? config.overloadPause()
+                : Duration.ofSeconds(Math.max(1, Math.min(retryAfterSeconds, 3600)));
     }
 
     /** Each model the team has used or waits for, with its limits and load, for GET /api/workload. */
     public Uni<List<ModelLoad>> load() {
         String sql = "select k.provider, k.model, "
-                + "(select count(*) from subtask s where s.status in ('dispatched', 'running') "
+                + "(" + IN_FLIGHT
                 + "and s.provider = k.provider and s.model = k.model), "
                 + "(select count(*) from subtask s where s.status = 'pending' and s.waiting_for like "
                 + "k.provider || '/' || k.model || ':%'), "

@@ -119,9 +119,7 @@ public class OrchestrationService {
         if (event instanceof AgentThrottled throttled) {
             // A provider is overloaded: no new work for the model, on every replica, while the worker waits to call
             // again. Pausing twice is harmless; nothing of the task changes.
-            Duration pause = throttled.retryAfterSeconds() != null
-                    ? Duration.ofSeconds(Math.max(1, Math.min(throttled.retryAfterSeconds(), 3600)))
-                    : admissionConfig.overloadPause();
+            Duration pause = ModelAdmission.pause(throttled.retryAfterSeconds(), admissionConfig);
             return admissionConfig.enabled()
                     ? Panache.withTransaction(() -> admission.overloaded(throttled.model(), pause, throttled.reason()))
                     : Uni.createFrom().voidItem();
@@ -332,7 +330,7 @@ public class OrchestrationService {
             }
             // A second agent.started for the same attempt is a redelivery to another worker: same state.
             Uni<Boolean> learned = subtask.requestedModel != null ? Uni.createFrom().item(false)
-                    : admission.learn(subtask.role, escalated(subtask), started.model());
+                    : admission.learn(subtask.role, dispatcher.escalates(subtask), started.model());
             return learned.invoke(news -> {
                 if (news) {
                     // Subtasks held back until the role's model was known may go now.
@@ -341,11 +339,6 @@ public class OrchestrationService {
             }).replaceWithVoid().call(() -> first ? events.subtaskChanged(subtask, "running on " + started.model())
                     : Uni.createFrom().voidItem());
         });
-    }
-
-    /** Whether the subtask's current attempt was dispatched to the role's escalation model (as the Dispatcher decides). */
-    private boolean escalated(Subtask subtask) {
-        return subtask.failedAttempts >= config.escalateAfter(subtask.roleValue());
     }
 
     private Uni<Void> renewLease(Subtask subtask) {
