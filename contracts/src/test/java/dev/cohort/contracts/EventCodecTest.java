@@ -16,6 +16,7 @@ import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.AgentThrottled;
+import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactPublished;
 import dev.cohort.contracts.event.ArtifactResolved;
@@ -51,6 +52,7 @@ import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.UpstreamSummary;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.contracts.model.Verification;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -101,7 +103,10 @@ class EventCodecTest {
                         List.of(new ArtifactRef("src/App.java", 3, ArtifactKind.CODE)), usage, null,
                         List.of(new AgentMessage(TASK, Participant.agent("worker-a/backend"), Participant.role(Role.ARCHITECT),
                                 MessageKind.QUESTION, "Which port?", "api", null)),
-                        List.of(new ConflictRef("src/Api.java", "c-2", 1, 2))),
+                        List.of(new ConflictRef("src/Api.java", "c-2", 1, 2)),
+                        new Verification("node --test test/", 1, false, false, "not ok 1 - deletes an item")),
+                new AgentToolCalled(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, 2, "read_artifact",
+                        "{\"key\":\"api/openapi.yaml\"}", "ok", "version 3, 1200 characters", 12),
                 new AgentFailed(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL,
                         FailureKind.RATE_LIMITED, "429 from model", Usage.NONE),
                 new AgentEscalated(TASK, "api", 3, Role.BACKEND, LOCAL, CLOUD, "2 failed attempts"),

@@ -10,6 +10,8 @@ import { markdown } from './markdown.js';
 const ROLES = ['lead', 'architect', 'backend', 'frontend', 'reviewer', 'tester', 'researcher', 'optimizer'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'rejected']);
 const IN_FLIGHT = new Set(['dispatched', 'running']);
+const TOOL_CALLS_KEPT = 50; // per agent: the newest ones
+const TOOL_OUTCOMES = new Set(['ok', 'error', 'invalid', 'conflict', 'denied']);
 const $ = (id) => document.getElementById(id);
 
 let tasks = [];
@@ -102,7 +104,7 @@ function newView(id) {
     id, task: null, status: null, submitted: null, plan: null, planEvent: null, nodes: new Map(),
     idToKey: new Map(), agents: new Map(), messages: [], conflicts: new Map(), artifacts: new Map(),
     completedUsage: null, artifact: null, planRendered: null, rows: new Map(), attempts: new Map(), startedAt: null,
-    endedAt: null, lastAt: null,
+    endedAt: null, lastAt: null, verification: null, checks: 0,
   };
 }
 
@@ -124,6 +126,8 @@ async function loadSnapshot() {
       if (!n.fromEvent) n.status = s.status;
       n.attempt = Math.max(n.attempt || 0, s.attempt || 0);
       n.snapshot = s;
+      n.check = s.verification && typeof s.verification === 'object'
+        ? { ...s.verification, at: at(s.finishedAt) ?? at(s.startedAt) ?? 0 } : null;
       for (const x of s.attempts || []) adoptAttempt(v, s.id, x);
     }
   } catch (err) {
@@ -261,6 +265,22 @@ function apply(v, type, e) {
       const a = agent(v, e);
       Object.assign(a, { status: 'done', phase: 'done', usage: e.usage, role: e.role, provider: e.model.provider, model: e.model.model });
       if (e.usage) a.tokens = Math.max(a.tokens || 0, e.usage.completionTokens || 0);
+      if (e.verification) {
+        a.verification = { ...e.verification, at: at(e.occurredAt) ?? Date.now(), seq: ++v.checks };
+        const last = v.verification;
+        if (!last || a.verification.at >= last.at) v.verification = { ...a.verification, agent: a.id };
+      }
+      break;
+    }
+    case 'agent.tool-called': {
+      const a = agent(v, e);
+      if (!a.agentId) a.agentId = e.agentId;
+      if (!a.role) a.role = e.role;
+      a.toolCount = (a.toolCount || 0) + 1;
+      if (e.outcome !== 'ok') a.toolProblems = (a.toolProblems || 0) + 1;
+      a.tools.push({ seq: a.toolCount, turn: e.turn, tool: e.tool, outcome: e.outcome, arguments: e.arguments,
+        result: e.result, durationMillis: e.durationMillis });
+      if (a.tools.length > TOOL_CALLS_KEPT) a.tools.splice(0, a.tools.length - TOOL_CALLS_KEPT);
       break;
     }
     case 'agent.failed': {
@@ -307,7 +327,7 @@ function agent(v, e) {
   const id = e.subtaskId + '#' + e.attempt;
   let a = v.agents.get(id);
   if (!a) {
-    a = { id, subtaskId: e.subtaskId, attempt: e.attempt, tokens: 0, status: 'running' };
+    a = { id, subtaskId: e.subtaskId, attempt: e.attempt, tokens: 0, status: 'running', tools: [], toolCount: 0 };
     v.agents.set(id, a);
   }
   if (!a.key) {
@@ -396,6 +416,7 @@ function track(v, type, e) {
       break;
     case 'agent.progress':
     case 'agent.heartbeat':
+    case 'agent.tool-called':
       a.startedAt = a.startedAt ?? when;
       break;
     case 'agent.completed':
@@ -576,7 +597,8 @@ function render(v) {
       h('span', {}, 'cost ', h('b', { id: 't-cost' }, money(t.costUsd != null && (totals.cost == null
         || Number(t.costUsd) > totals.cost) ? t.costUsd : totals.cost))),
       t.budgetUsd != null ? h('span', {}, 'budget ', h('b', {}, money(t.budgetUsd))) : null,
-      h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—'))),
+      h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—')),
+      lastCheck(v)),
     (t.description || submitted.description) ? h('p', { class: 'description' }, t.description || submitted.description) : null,
     v.reason ? h('p', { class: 'reason' + (status === 'paused' ? ' info' : '') }, 'Reason: ' + v.reason) : null,
     summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text md' }, markdown(summary))) : null,
@@ -592,6 +614,40 @@ function render(v) {
   renderCosts(v, totals);
   renderConflicts(v);
   renderTree(v);
+}
+
+// The last check an agent ran on the team's work, whichever subtask ran it: from the events, else from the
+// orchestrator's record of its subtasks (a task whose events are gone).
+function lastCheck(v) {
+  let c = v.verification;
+  let subtask = '';
+  if (c) {
+    const a = v.agents.get(c.agent);
+    subtask = a ? `${a.key || a.subtaskId}${a.attempt > 1 ? ' #' + a.attempt : ''}` : '';
+  } else {
+    const n = [...v.nodes.values()].filter((x) => x.check).sort((x, y) => y.check.at - x.check.at)[0];
+    if (!n) return null;
+    c = n.check;
+    subtask = n.key;
+  }
+  return h('span', { id: 't-verification', 'data-verification': c.passed ? 'passed' : 'failed', title: c.command },
+    'last check ', h('b', { class: 'check-' + (c.passed ? 'passed' : 'failed') }, checkText(c)),
+    subtask ? ' · ' + subtask : '');
+}
+
+function checkText(c) {
+  if (c.passed) return 'tests passed';
+  return c.timedOut ? 'tests failed (timed out)' : `tests failed (exit ${c.exitCode})`;
+}
+
+// A subtask's check: the one of its latest attempt that ran one, else the orchestrator's record of it.
+function checkOf(v, n) {
+  let best = null;
+  for (const a of v.agents.values()) {
+    if (!a.verification || !(a.key === n.key || (n.id && a.subtaskId === n.id))) continue;
+    if (!best || a.attempt > best.attempt || (a.attempt === best.attempt && a.verification.seq > best.verification.seq)) best = a;
+  }
+  return best ? best.verification : n.check;
 }
 
 function renderPlan(v, status) {
@@ -672,7 +728,10 @@ function renderGraph(v) {
       ? 'The lead is planning; the graph appears when the plan is ready.' : 'No plan yet.'));
     return;
   }
-  fill(box, drawGraph(nodes), h('p', { class: 'legend' },
+  fill(box, drawGraph(nodes.map((n) => {
+    const check = checkOf(v, n);
+    return check ? { ...n, verification: { passed: check.passed, text: checkText(check), command: check.command } } : n;
+  })), h('p', { class: 'legend' },
     ...['pending', 'dispatched', 'running', 'done', 'failed', 'escalated', 'skipped', 'cancelled']
       .map((s) => h('span', { class: 'legend-item state-' + s }, s))));
 }
@@ -743,7 +802,13 @@ function agentRow(v, a) {
     onkeydown: (e) => { if (e.key === 'Escape' && !row.busy) closeStop(row); },
   }, row.reason, h('label', {}, row.retry, 'Run it again'), row.send, row.keep, row.hint);
   row.feedback = h('p', { class: 'feedback', role: 'status', 'aria-live': 'polite' });
-  row.el = h('div', {}, row.line, row.bar, h('div', { class: 'agent-foot' }, row.phase, row.stop), row.form, row.feedback);
+  row.check = h('div', { class: 'check', hidden: true });
+  row.toolCount = h('span', { class: 'tool-count' });
+  row.toolList = h('ol', { class: 'tool-list' });
+  row.tools = h('details', { class: 'tools', open: true, hidden: true },
+    h('summary', {}, row.toolCount), row.toolList);
+  row.el = h('div', {}, row.line, row.bar, h('div', { class: 'agent-foot' }, row.phase, row.stop), row.form, row.feedback,
+    row.check, row.tools);
   stopHint(row);
   return row;
 }
@@ -780,6 +845,68 @@ function updateAgentRow(v, a, row, status) {
     }
   }
   row.stop.hidden = !can || row.open;
+  updateCheck(a, row);
+  updateTools(a, row);
+}
+
+// Built once per check, so an output opened for reading stays open through the renders that follow.
+function updateCheck(a, row) {
+  const c = a.verification;
+  if (!c || row.checkSeq === c.seq) return;
+  row.checkSeq = c.seq;
+  const state = c.passed ? 'passed' : 'failed';
+  row.check.hidden = false;
+  row.check.className = 'check check-' + state;
+  row.check.dataset.verification = state;
+  fill(row.check,
+    h('span', { class: 'check-status' }, checkText(c)), ' ',
+    h('code', { class: 'check-command' }, c.command),
+    h('details', { class: 'check-output' }, h('summary', {}, 'output'),
+      h('pre', { class: 'code check-log' }, c.output || '(no output)')));
+}
+
+// Calls are appended as they come and the oldest dropped beyond the last TOOL_CALLS_KEPT; rows already shown stay.
+function updateTools(a, row) {
+  if (!a.toolCount || row.toolSeq === a.toolCount) return;
+  const list = row.toolList;
+  const following = row.tools.hidden || list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const first = a.tools.length ? a.tools[0].seq : a.toolCount + 1;
+  while (list.firstElementChild && Number(list.firstElementChild.dataset.seq) < first) list.firstElementChild.remove();
+  for (const c of a.tools) if (c.seq > (row.toolSeq || 0)) list.append(toolRow(c));
+  row.toolSeq = a.toolCount;
+  const problems = a.toolProblems || 0;
+  row.toolCount.textContent = count(a.toolCount, 'tool call')
+    + (a.toolCount > a.tools.length ? `, the last ${a.tools.length} shown` : '')
+    + (problems ? ` · ${problems} not ok` : '');
+  row.tools.hidden = false;
+  if (following) list.scrollTop = list.scrollHeight;
+}
+
+// Arguments and results come from the model and the tools: text only, never markup.
+function toolRow(c) {
+  const kind = TOOL_OUTCOMES.has(c.outcome) ? c.outcome : 'other';
+  const args = oneLine(c.arguments);
+  const result = oneLine(c.result);
+  return h('li', { class: 'tool-call tool-' + kind, 'data-seq': c.seq, 'data-outcome': kind },
+    h('details', {},
+      h('summary', {},
+        h('span', { class: 'tool-turn', title: 'turn ' + c.turn }, String(c.turn)),
+        h('span', { class: 'tool-name', title: c.tool }, c.tool),
+        h('span', { class: 'tool-outcome' }, c.outcome),
+        h('span', { class: 'tool-excerpt' }, args, result ? ' → ' + result : ''),
+        h('span', { class: 'tool-time' }, duration(c.durationMillis))),
+      h('div', { class: 'tool-detail' },
+        h('span', { class: 'tool-label' }, 'arguments'), h('pre', { class: 'tool-args' }, c.arguments || '—'),
+        h('span', { class: 'tool-label' }, 'result'), h('pre', { class: 'tool-result' }, c.result || '—'))));
+}
+
+function oneLine(text) {
+  return (text || '').replace(/\s+/g, ' ').trim();
+}
+
+function duration(ms) {
+  if (ms == null || !Number.isFinite(Number(ms))) return '';
+  return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(ms < 10000 ? 1 : 0) + ' s';
 }
 
 // Only the attempt in flight of a subtask in flight can be stopped, and only while the task goes on.

@@ -3,7 +3,7 @@ import { svg } from './dom.js';
 
 const W = 170, H = 54, GAP_X = 36, GAP_Y = 16, PAD = 8;
 
-/** nodes: [{key, title, role, status, dependsOn: [keys], escalated}] */
+/** nodes: [{key, title, role, status, dependsOn: [keys], escalated, verification: {passed, text, command}}] */
 export function drawGraph(nodes, onSelect) {
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   const layer = new Map();
@@ -48,16 +48,22 @@ export function drawGraph(nodes, onSelect) {
     const held = n.status === 'pending' && /^waiting for /.test(n.reason || '');
     const meta = held ? 'waits for its model' : state;
     const title = n.title.length > 21 ? n.title.slice(0, 20) + '…' : n.title;
+    // The last check its agent ran on the team's work: a mark on the node's corner, in words in its tooltip.
+    const check = n.verification;
+    const checked = check ? (check.passed ? 'passed' : 'failed') : null;
     return svg('g', {
       class: 'node state-' + state, transform: `translate(${p.x},${p.y})`, tabindex: 0, role: 'button',
-      'data-key': n.key, 'data-status': state, 'data-held': held ? 'true' : null,
-      'aria-label': `${n.title} (${n.role}): ${held ? n.reason : state}`,
+      'data-key': n.key, 'data-status': state, 'data-held': held ? 'true' : null, 'data-verification': checked,
+      'aria-label': `${n.title} (${n.role}): ${held ? n.reason : state}${check ? '; ' + check.text : ''}`,
       onclick: () => onSelect && onSelect(n), onkeydown: (e) => { if (e.key === 'Enter' && onSelect) onSelect(n); },
     },
-    svg('title', {}, `${n.title}\n${n.role} · ${state}${n.reason ? '\n' + n.reason : ''}`),
+    svg('title', {}, `${n.title}\n${n.role} · ${state}${n.reason ? '\n' + n.reason : ''}`
+      + `${check ? '\n' + check.text + ': ' + check.command : ''}`),
     svg('rect', { width: W, height: H, rx: 8 }),
     svg('text', { x: 10, y: 21, class: 'node-title' }, title),
-    svg('text', { x: 10, y: 40, class: 'node-meta' }, `${n.role} · ${meta}${n.attempt > 1 ? ' · try ' + n.attempt : ''}`));
+    svg('text', { x: 10, y: 40, class: 'node-meta' }, `${n.role} · ${meta}${n.attempt > 1 ? ' · try ' + n.attempt : ''}`),
+    check ? svg('g', { class: 'node-check check-' + checked, transform: `translate(${W - 3},3)` },
+      svg('circle', { r: 8 }), svg('text', { y: 4, 'text-anchor': 'middle' }, check.passed ? '✓' : '✗')) : null);
   });
   return svg('svg', {
     // Scales down to the card's width, never up: a wide plan stays readable by scrolling less.

@@ -62,5 +62,5 @@ EventStream.TYPES = [
   'task.submitted', 'task.planned', 'task.awaiting-approval', 'task.approved', 'task.rejected', 'task.paused',
   'task.resumed', 'task.completed', 'task.failed', 'task.cancelled', 'subtask.state-changed',
   'agent.started', 'agent.progress', 'agent.heartbeat', 'agent.completed', 'agent.failed', 'agent.escalated',
-  'artifact.published', 'artifact.conflict', 'artifact.resolved', 'agent.message',
+  'agent.throttled', 'agent.tool-called', 'artifact.published', 'artifact.conflict', 'artifact.resolved', 'agent.message',
 ];

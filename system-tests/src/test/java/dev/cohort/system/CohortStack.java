@@ -46,14 +46,24 @@ final class CohortStack implements AutoCloseable {
     private final String orchestratorUrl = "http://localhost:" + orchestratorPort;
     /** The port of the replica {@link #startOrchestratorReplica} starts; the workers know it as a second address. */
     private final int replicaPort = Ports.free();
+    /** Settings every worker of this stack gets besides the stack's own (role profiles, say). */
+    private final Map<String, String> workerSettings;
 
     CohortStack(String prefix, int workerCount) {
         this(prefix, workerCount, List.of());
     }
 
-    /** The stack with these workers ({@code worker-a}, {@code worker-b}, ...) and dashboards, started side by side. */
     CohortStack(String prefix, int workerCount, List<String> dashboardNames) {
+        this(prefix, workerCount, dashboardNames, Map.of());
+    }
+
+    /**
+     * The stack with these workers ({@code worker-a}, {@code worker-b}, ...), each with {@code workerSettings} in its
+     * environment, and dashboards, started side by side.
+     */
+    CohortStack(String prefix, int workerCount, List<String> dashboardNames, Map<String, String> workerSettings) {
         this.prefix = prefix;
+        this.workerSettings = Map.copyOf(workerSettings);
         // The tests call the services as an admin unless a request says otherwise.
         TestTokens.restAssuredAsAdmin();
         Map<String, String> sim = new HashMap<>();
@@ -229,6 +239,7 @@ final class CohortStack implements AutoCloseable {
         env.put("COHORT_WORKER_ORCHESTRATOR_URL", orchestratorUrl + ",http://localhost:" + replicaPort);
         env.put("COHORT_PROVIDERS_OLLAMA_URL", simulatorUrl);
         env.put("COHORT_PROVIDERS_OPENROUTER_URL", simulatorUrl + "/v1");
+        env.putAll(workerSettings);
         return env;
     }
 

@@ -60,6 +60,25 @@ public interface CohortModelsConfig {
 
         /** OpenRouter models to try when the model is unavailable (its {@code models} parameter). */
         Optional<List<String>> fallbackModels();
+
+        /**
+         * How the role's model does a work subtask: {@code markdown}, one answer with fenced files and a summary
+         * block; or {@code native}, a loop over the provider's tool API (list, read and write artifacts, message,
+         * ask, run commands in the sandbox, finish). A model that answers a tool offer with prose is read as
+         * {@code markdown}.
+         */
+        @WithDefault("markdown")
+        String toolMode();
+
+        /** Model turns a tool loop may take; one that has not called {@code finish} by then fails the attempt. */
+        @WithDefault("16")
+        int maxTurns();
+
+        /**
+         * Programs the role may run in the sandbox with the {@code run} tool (the command's first word, e.g.
+         * {@code node}, {@code javac}); none means the role is not offered {@code run}.
+         */
+        Optional<List<String>> commands();
     }
 
     /** The two provider endpoints. */

@@ -119,10 +119,27 @@ public class RoleProfiles {
             if (provider == Provider.OPENROUTER) {
                 openRouterUsers.add(prefix + ".provider");
             }
-            if (provider != null && model != null && prompt != null && !prompt.isBlank()) {
+            RoleProfile.ToolMode toolMode = null;
+            try {
+                toolMode = RoleProfile.ToolMode.fromId(rc.toolMode());
+            } catch (IllegalArgumentException e) {
+                problems.add(prefix + ".tool-mode: " + e.getMessage());
+            }
+            if (rc.maxTurns() < 2) {
+                problems.add(prefix + ".max-turns: must be at least 2 (work, then finish), was " + rc.maxTurns());
+            }
+            List<String> commands = rc.commands().orElse(List.of()).stream().map(String::strip)
+                    .filter(c -> !c.isEmpty()).toList();
+            for (String command : commands) {
+                if (command.contains("/") || command.contains(" ")) {
+                    problems.add(prefix + ".commands: '" + command + "' must be a program name (e.g. node), "
+                            + "not a path or a command line");
+                }
+            }
+            if (provider != null && model != null && prompt != null && !prompt.isBlank() && toolMode != null) {
                 profiles.put(role, new RoleProfile(role, new ModelRef(provider, model), rc.temperature(),
                         rc.maxTokens(), rc.contextTokens().orElse(null), prompt, resource, rc.maxAttempts(),
-                        escalation, rc.fallbackModels().orElse(List.of())));
+                        escalation, rc.fallbackModels().orElse(List.of()), toolMode, rc.maxTurns(), commands));
             }
         }
         CohortModelsConfig.OpenRouterConfig openRouter = config.providers().openrouter();

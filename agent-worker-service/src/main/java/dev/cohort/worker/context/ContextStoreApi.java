@@ -5,6 +5,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +20,15 @@ public interface ContextStoreApi {
     @GET
     @Path("artifacts/{key: .+}")
     Response latest(@PathParam("taskId") String taskId, @PathParam("key") String key);
+
+    @GET
+    @Path("artifacts/{key: .+}")
+    Response version(@PathParam("taskId") String taskId, @PathParam("key") String key,
+                     @QueryParam("version") long version);
+
+    @GET
+    @Path("artifacts")
+    Response list(@PathParam("taskId") String taskId, @QueryParam("prefix") String prefix);
 
     @POST
     @Path("artifacts")

@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +62,37 @@ public class ContextStoreClient {
                          String leaseToken) {
     }
 
+    /** One artifact of a listing: key, latest version and kind. */
+    public record Listed(String key, long version, String kind) {
+    }
+
+    /** The task's live artifacts whose keys start with {@code prefix} (all with an empty one). */
+    public List<Listed> list(String taskId, String prefix) {
+        return call("list artifacts", () -> {
+            try (Response response = api.list(taskId, prefix == null || prefix.isEmpty() ? null : prefix)) {
+                if (response.getStatus() == 404) {
+                    return List.of();
+                }
+                List<Listed> listed = new ArrayList<>();
+                for (JsonNode item : body(response, "list artifacts")) {
+                    if (!item.path("tombstone").asBoolean(false)) {
+                        listed.add(new Listed(item.path("key").asText(), item.path("latestVersion").asLong(),
+                                item.path("kind").asText()));
+                    }
+                }
+                return listed;
+            }
+        });
+    }
+
     public Optional<Stored> read(String taskId, String key) {
+        return read(taskId, key, null);
+    }
+
+    /** The artifact's latest version, or {@code version} when given; empty when there is none. */
+    public Optional<Stored> read(String taskId, String key, Long version) {
         return call("read " + key, () -> {
-            try (Response response = api.latest(taskId, key)) {
+            try (Response response = version == null ? api.latest(taskId, key) : api.version(taskId, key, version)) {
                 if (response.getStatus() == 404) {
                     return Optional.empty();
                 }

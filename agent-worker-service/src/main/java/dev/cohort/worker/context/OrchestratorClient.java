@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,10 @@ public class OrchestratorClient {
         @GET
         @Path("{id}/subtasks/{subtask}")
         Response subtask(@PathParam("id") String id, @PathParam("subtask") String subtask);
+
+        @GET
+        @Path("{id}/messages")
+        Response messages(@PathParam("id") String id);
     }
 
     /** One client per orchestrator address, asked in turn starting with the one that answered last. */
@@ -98,6 +103,29 @@ public class OrchestratorClient {
             }
         }
         return verdict;
+    }
+
+    /**
+     * The text of the answer to a question (a message whose {@code inReplyTo} is the question's id), if one has been
+     * stored; empty also when no orchestrator could say.
+     */
+    public Optional<String> answer(String taskId, String questionId) {
+        for (TasksApi api : replicas) {
+            try (Response response = api.messages(taskId)) {
+                if (response.getStatus() != 200) {
+                    continue;
+                }
+                for (JsonNode message : response.readEntity(JsonNode.class)) {
+                    if (questionId.equals(message.path("inReplyTo").asText(null))) {
+                        return Optional.of(message.path("text").asText(""));
+                    }
+                }
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                Log.debugf("Could not read the messages of task %s: %s", taskId, e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Verdict ask(TasksApi api, SubtaskDispatch d, String agentId) {

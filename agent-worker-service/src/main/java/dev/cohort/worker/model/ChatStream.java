@@ -1,5 +1,6 @@
 package dev.cohort.worker.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
@@ -12,6 +13,8 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +55,7 @@ public final class ChatStream {
         private final long startedNanos = System.nanoTime();
         private final StringBuilder text = new StringBuilder();
         private final RepetitionDetector repetition = new RepetitionDetector();
+        private final java.util.TreeMap<Integer, ToolCallBuilder> toolCalls = new java.util.TreeMap<>();
         private long chunks;
         private long firstTokenNanos;
         private boolean terminal;
@@ -126,16 +130,22 @@ public final class ChatStream {
                 completionTokens = chunk.completionTokens() != null ? chunk.completionTokens() : completionTokens;
                 cost = chunk.cost() != null ? chunk.cost() : cost;
                 answeredBy = chunk.model() != null && !chunk.model().isBlank() ? chunk.model() : answeredBy;
-                if (content == null || content.isEmpty()) {
+                boolean hasText = content != null && !content.isEmpty();
+                if (!hasText && chunk.toolCalls().isEmpty()) {
                     return;
                 }
-                text.append(content);
+                for (StreamChunk.ToolCallPiece piece : chunk.toolCalls()) {
+                    toolCalls.computeIfAbsent(piece.index(), i -> new ToolCallBuilder()).add(piece);
+                }
+                if (hasText) {
+                    text.append(content);
+                }
                 count = ++chunks;
                 if (count == 1) {
                     firstTokenNanos = System.nanoTime();
                     cancel(firstTokenTimer);
                 }
-                loop = repetition.check(text);
+                loop = hasText ? repetition.check(text) : 0;
             }
             if (loop > 0) {
                 fail(ModelCallException.of(FailureKind.INVALID_OUTPUT, true, request.model(), "repetition: the model "
@@ -150,6 +160,9 @@ public final class ChatStream {
                 stallTimer = schedule(stall, () -> fail(timeout(FailureKind.STALLED,
                         "stopped sending tokens for " + human(stall) + " after " + chunks + " chunks",
                         "timeouts.stall")));
+            }
+            if (content == null || content.isEmpty()) {
+                return;
             }
             try {
                 listener.onToken(content, count);
@@ -187,8 +200,10 @@ public final class ChatStream {
                 Usage usage = prices.usage(model, promptTokens == null ? 0 : promptTokens, completion, cost);
                 long end = System.nanoTime();
                 Duration first = firstTokenNanos == 0 ? null : Duration.ofNanos(firstTokenNanos - startedNanos);
+                List<ToolCall> calls = new ArrayList<>();
+                toolCalls.forEach((index, call) -> calls.add(call.build(index)));
                 response = new ModelResponse(answer, usage, model, doneReason == null ? "stop" : doneReason,
-                        new ModelResponse.Timings(first, Duration.ofNanos(end - startedNanos)), 1);
+                        new ModelResponse.Timings(first, Duration.ofNanos(end - startedNanos)), 1, calls);
             }
             if (over.compareAndSet(false, true)) {
                 emitter.complete(response);
@@ -229,6 +244,30 @@ public final class ChatStream {
             if (timer != null) {
                 timer.cancel(false);
             }
+        }
+    }
+
+    /** One tool call joined from its pieces: OpenAI streams its arguments as text in many deltas. */
+    private static final class ToolCallBuilder {
+        private String id;
+        private String name;
+        private final StringBuilder arguments = new StringBuilder();
+        private JsonNode argumentsJson;
+
+        void add(StreamChunk.ToolCallPiece piece) {
+            id = piece.id() != null && !piece.id().isBlank() ? piece.id() : id;
+            name = piece.name() != null && !piece.name().isBlank() ? piece.name() : name;
+            if (piece.arguments() != null) {
+                arguments.append(piece.arguments());
+            }
+            argumentsJson = piece.argumentsJson() != null ? piece.argumentsJson() : argumentsJson;
+        }
+
+        ToolCall build(int index) {
+            String callId = id == null ? "call_" + index : id;
+            String tool = name == null ? "" : name;
+            return argumentsJson != null ? ToolCall.ofJson(callId, tool, argumentsJson)
+                    : ToolCall.ofText(callId, tool, arguments.toString());
         }
     }
 

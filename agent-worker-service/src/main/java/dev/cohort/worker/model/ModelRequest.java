@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param stream         stream tokens (progress, first-token and stall detection) or wait for the whole answer
  * @param fallbackModels OpenRouter models to try when {@code model} is unavailable (its {@code models} list)
  * @param cancellation   stops the call
+ * @param tools          the tools the model may call; empty for none
  */
 public record ModelRequest(ModelRef model,
                            List<ChatMessage> messages,
@@ -28,7 +29,8 @@ public record ModelRequest(ModelRef model,
                            String schemaName,
                            boolean stream,
                            List<String> fallbackModels,
-                           Cancellation cancellation) {
+                           Cancellation cancellation,
+                           List<ToolSpec> tools) {
 
     public ModelRequest {
         Objects.requireNonNull(model, "model");
@@ -39,6 +41,23 @@ public record ModelRequest(ModelRef model,
         fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);
         cancellation = cancellation == null ? Cancellation.none() : cancellation;
         schemaName = schemaName == null ? "answer" : schemaName;
+        tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    public ModelRequest(ModelRef model, List<ChatMessage> messages, Double temperature, Integer maxTokens,
+                        Integer contextTokens, JsonNode jsonSchema, String schemaName, boolean stream,
+                        List<String> fallbackModels, Cancellation cancellation) {
+        this(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream, fallbackModels,
+                cancellation, List.of());
+    }
+
+    public boolean offersTools() {
+        return !tools.isEmpty();
+    }
+
+    public ModelRequest withTools(List<ToolSpec> newTools) {
+        return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream,
+                fallbackModels, cancellation, newTools);
     }
 
     /** A streaming request with the model's default settings. */
@@ -52,41 +71,41 @@ public record ModelRequest(ModelRef model,
 
     public ModelRequest withModel(ModelRef other) {
         return new ModelRequest(other, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream,
-                fallbackModels, cancellation);
+                fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withSampling(Double newTemperature, Integer newMaxTokens) {
         return new ModelRequest(model, messages, newTemperature, newMaxTokens, contextTokens, jsonSchema, schemaName,
-                stream, fallbackModels, cancellation);
+                stream, fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withJsonSchema(String name, JsonNode schema) {
         return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, schema, name, stream,
-                fallbackModels, cancellation);
+                fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withStream(boolean newStream) {
         return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName,
-                newStream, fallbackModels, cancellation);
+                newStream, fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withFallbackModels(List<String> models) {
         return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream,
-                models, cancellation);
+                models, cancellation, tools);
     }
 
     public ModelRequest withContextTokens(Integer tokens) {
         return new ModelRequest(model, messages, temperature, maxTokens, tokens, jsonSchema, schemaName, stream,
-                fallbackModels, cancellation);
+                fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withMessages(List<ChatMessage> newMessages) {
         return new ModelRequest(model, newMessages, temperature, maxTokens, contextTokens, jsonSchema, schemaName,
-                stream, fallbackModels, cancellation);
+                stream, fallbackModels, cancellation, tools);
     }
 
     public ModelRequest withCancellation(Cancellation newCancellation) {
         return new ModelRequest(model, messages, temperature, maxTokens, contextTokens, jsonSchema, schemaName, stream,
-                fallbackModels, newCancellation);
+                fallbackModels, newCancellation, tools);
     }
 }

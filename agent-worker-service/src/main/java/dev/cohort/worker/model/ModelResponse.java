@@ -3,6 +3,7 @@ package dev.cohort.worker.model;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Usage;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A model's complete answer.
@@ -13,9 +14,23 @@ import java.time.Duration;
  * @param doneReason why generation stopped: {@code stop}, {@code length}, ...
  * @param timings    time to first token and in total
  * @param attempts   calls made, retries included
+ * @param toolCalls  the tools the model called, in order; empty when it answered with text only
  */
 public record ModelResponse(String text, Usage usage, ModelRef answeredBy, String doneReason, Timings timings,
-                            int attempts) {
+                            int attempts, List<ToolCall> toolCalls) {
+
+    public ModelResponse {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    public ModelResponse(String text, Usage usage, ModelRef answeredBy, String doneReason, Timings timings,
+                         int attempts) {
+        this(text, usage, answeredBy, doneReason, timings, attempts, List.of());
+    }
+
+    public boolean calledTools() {
+        return !toolCalls.isEmpty();
+    }
 
     /** Durations of the successful attempt; {@code firstToken} is null when nothing was streamed. */
     public record Timings(Duration firstToken, Duration total) {
@@ -36,6 +51,6 @@ public record ModelResponse(String text, Usage usage, ModelRef answeredBy, Strin
     }
 
     public ModelResponse withAttempts(int count) {
-        return new ModelResponse(text, usage, answeredBy, doneReason, timings, count);
+        return new ModelResponse(text, usage, answeredBy, doneReason, timings, count, toolCalls);
     }
 }

@@ -289,7 +289,7 @@ public record Answer(List<File> files, StructuredSummary summary, List<Message> 
         return new StructuredSummary("done", points, null);
     }
 
-    static ArtifactKind kind(String path, Role role) {
+    public static ArtifactKind kind(String path, Role role) {
         String p = path.toLowerCase(Locale.ROOT);
         if (role == Role.REVIEWER || p.startsWith("review/")) {
             return ArtifactKind.REVIEW;
@@ -306,7 +306,7 @@ public record Answer(List<File> files, StructuredSummary summary, List<Message> 
         return ArtifactKind.CODE;
     }
 
-    static String mediaType(String path) {
+    public static String mediaType(String path) {
         String p = path.toLowerCase(Locale.ROOT);
         int dot = p.lastIndexOf('.');
         String ext = dot < 0 ? "" : p.substring(dot + 1);

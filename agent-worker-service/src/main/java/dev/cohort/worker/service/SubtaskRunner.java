@@ -10,6 +10,7 @@ import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentThrottled;
+import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.ArtifactKind;
@@ -38,6 +39,9 @@ import dev.cohort.worker.model.ModelCalls;
 import dev.cohort.worker.model.ModelRequest;
 import dev.cohort.worker.model.ModelResponse;
 import dev.cohort.worker.model.SubtaskPrompts;
+import dev.cohort.worker.tools.AgentToolbox;
+import dev.cohort.worker.tools.ToolHost;
+import dev.cohort.worker.tools.ToolLoop;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -84,6 +88,7 @@ public class SubtaskRunner {
     private final WorkerConfig config;
     private final OrchestratorClient orchestrator;
     private final OutageRetry outages;
+    private final AgentToolbox tools;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "cohort-heartbeats");
         t.setDaemon(true);
@@ -98,7 +103,9 @@ public class SubtaskRunner {
     });
 
     public SubtaskRunner(ModelCalls models, RoleProfiles profiles, ContextStoreClient store, AgentEventPublisher events,
-                         RunningAttempts running, WorkerConfig config, OrchestratorClient orchestrator) {
+                         RunningAttempts running, WorkerConfig config, OrchestratorClient orchestrator,
+                         AgentToolbox tools) {
+        this.tools = tools;
         this.orchestrator = orchestrator;
         this.models = models;
         this.profiles = profiles;
@@ -227,7 +234,9 @@ public class SubtaskRunner {
                 RoleProfile profile = profiles.profile(d.role());
                 Map<String, Stored> read = inputs.read();
                 JsonNode conflict = inputs.conflict();
-                String context = context(d, read, conflict);
+                // Work subtasks of a role in native tool mode read through tools: nothing is quoted in the prompt.
+                boolean toolLoop = profile.toolMode() == RoleProfile.ToolMode.NATIVE && d.kind() == SubtaskKind.WORK;
+                String context = toolLoop ? ToolLoop.instructions(tools.offered(profile)) : context(d, read, conflict);
                 ModelRequest request = models.request(d, context, cancellation);
                 model = request.model();
                 if (d.escalate() && !model.equals(profile.modelFor(d.model()))) {
@@ -244,10 +253,26 @@ public class SubtaskRunner {
                         TimeUnit.MILLISECONDS);
 
                 modelCalled = true;
-                ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId),
-                        AnswerCheck.of(d)).await().indefinitely();
-                progress(d, agentId, "writing artifacts", response.usage().completionTokens());
-                AgentCompleted completed = finish(response, read, conflict);
+                AgentCompleted completed;
+                if (toolLoop) {
+                    ToolLoop loop = new ToolLoop(models, d, agentId, new Host(read, model), tools.settings(profile),
+                            versions(read));
+                    ToolLoop.Outcome outcome = loop.run(request, progress(d, agentId));
+                    if (outcome.prose() != null) {
+                        Log.infof("%s: the model answered %s (task %s) in prose instead of calling tools; reading "
+                                + "it as Markdown", agentId, d.title(), d.taskId());
+                        completed = finish(outcome.prose(), read, conflict);
+                    } else {
+                        completed = new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
+                                d.role(), outcome.answeredBy(), outcome.summary(), outcome.artifacts(),
+                                outcome.usage(), null, List.of(), outcome.conflicts(), outcome.verification());
+                    }
+                } else {
+                    ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId),
+                            AnswerCheck.of(d)).await().indefinitely();
+                    progress(d, agentId, "writing artifacts", response.usage().completionTokens());
+                    completed = finish(response, read, conflict);
+                }
                 try {
                     report(completed);
                 } catch (ReportNotSentException e) {
@@ -261,7 +286,7 @@ public class SubtaskRunner {
                     return;
                 }
                 Log.infof("%s finished %s attempt %d of task %s on %s (%d tokens)", agentId, d.title(), d.attempt(),
-                        d.taskId(), response.answeredBy(), response.usage().totalTokens());
+                        d.taskId(), completed.model(), completed.usage() == null ? 0 : completed.usage().totalTokens());
             } catch (ReportNotSentException e) {
                 throw e;
             } catch (ModelCallException e) {
@@ -292,6 +317,84 @@ public class SubtaskRunner {
                 return null;
             }
             return withStore("read conflict " + d.conflictId(), () -> store.conflict(d.taskId(), d.conflictId()));
+        }
+
+        /** The versions read before the model ran: the base of the tool loop's writes. */
+        private Map<String, Long> versions(Map<String, Stored> read) {
+            Map<String, Long> versions = new LinkedHashMap<>();
+            read.forEach((key, stored) -> versions.put(key, stored.version()));
+            return versions;
+        }
+
+        /** What the tool loop acts on for this attempt; each store call waits out a short outage. */
+        private final class Host implements ToolHost {
+            private final Writer writer;
+
+            Host(Map<String, Stored> read, ModelRef model) {
+                this.writer = new Writer(d.role().id(), agentId, model.provider().id(), model.model(), d.subtaskId(),
+                        d.attempt(), d.leaseToken());
+            }
+
+            @Override
+            public List<Listed> list(String prefix) {
+                return withStore("list artifacts", () -> store.list(d.taskId(), prefix)).stream()
+                        .map(l -> new Listed(l.key(), l.version(), l.kind())).toList();
+            }
+
+            @Override
+            public Optional<Stored> read(String key, Long version) {
+                return withStore("read " + key, () -> store.read(d.taskId(), key, version));
+            }
+
+            @Override
+            public Written write(String key, ArtifactKind kind, String mediaType, String content, long baseVersion) {
+                return withStore("write " + key,
+                        () -> store.write(d.taskId(), key, kind, mediaType, content, baseVersion, writer));
+            }
+
+            @Override
+            public Map<String, String> files() {
+                Map<String, Future<Optional<Stored>>> reads = new LinkedHashMap<>();
+                for (ContextStoreClient.Listed item : withStore("list artifacts", () -> store.list(d.taskId(), ""))) {
+                    reads.put(item.key(), io.submit(() -> withStore("read " + item.key(),
+                            () -> store.read(d.taskId(), item.key()))));
+                }
+                Map<String, String> files = new LinkedHashMap<>();
+                reads.forEach((key, pending) -> await(pending).ifPresent(stored -> files.put(key, stored.content())));
+                return files;
+            }
+
+            @Override
+            public void send(AgentMessage message) {
+                outages.call(agentId + ": message of attempt " + d.attempt() + " of task " + d.taskId(), () -> {
+                    events.sendAndWait(message, config.reportTimeout());
+                    return null;
+                }, SubtaskRunner::worthResending, cancellation);
+            }
+
+            @Override
+            public Optional<String> answer(String questionId, Duration timeout) {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (!cancellation.isCancelled()) {
+                    Optional<String> answer = orchestrator.answer(d.taskId(), questionId);
+                    if (answer.isPresent() || System.nanoTime() > deadline) {
+                        return answer;
+                    }
+                    progress(d, agentId, "waiting for an answer", 0);
+                    try {
+                        Thread.sleep(tools.askPoll().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return Optional.empty();
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void toolCalled(AgentToolCalled event) {
+                events.send(event);
+            }
         }
 
         void stopHeartbeats() {

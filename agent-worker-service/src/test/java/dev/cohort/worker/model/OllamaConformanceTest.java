@@ -96,6 +96,41 @@ class OllamaConformanceTest {
         assertTrue(failure.getMessage().contains("ollama pull qwen2.5-coder:7b"), failure.getMessage());
     }
 
+    @Test
+    void sendsToolsAndAToolTurnTheDocumentedWay() throws Exception {
+        server.answer("/api/chat", 200, "application/x-ndjson", "ollama/chat-stream-tools.ndjson");
+        ToolCall call = ToolCall.ofJson(null, "get_temperature", JSON.readTree("{\"city\": \"New York\"}"));
+        ModelRequest request = ModelRequest.of(new ModelRef(Provider.OLLAMA, "qwen3"), List.of(
+                        ChatMessage.user("What is the temperature in New York?"),
+                        ChatMessage.assistant("", List.of(call)),
+                        ChatMessage.toolResult(call, "22°C")))
+                .withTools(List.of(new ToolSpec("get_temperature", "Get the current temperature for a city",
+                        JSON.readTree("""
+                                {"type": "object", "required": ["city"],
+                                 "properties": {"city": {"type": "string", "description": "The name of the city"}}}
+                                """))));
+
+        provider(null).chat(request, TokenListener.NONE).await().atMost(WAIT);
+
+        JsonAssert.assertSameJson(FixtureServer.fixture("ollama/chat-request-tools.json"), server.last().body());
+    }
+
+    @Test
+    void readsWholeToolCallsFromADocumentedStream() throws Exception {
+        server.answer("/api/chat", 200, "application/x-ndjson", "ollama/chat-stream-tools.ndjson");
+
+        ModelResponse response = provider(null).chat(streaming("qwen3"), TokenListener.NONE).await().atMost(WAIT);
+
+        assertEquals(2, response.toolCalls().size());
+        assertEquals("get_temperature", response.toolCalls().get(0).name());
+        assertEquals(JSON.readTree("{\"city\": \"New York\"}"), response.toolCalls().get(0).arguments());
+        assertEquals("get_conditions", response.toolCalls().get(1).name());
+        assertTrue(response.toolCalls().get(0).id() != null, "a call without an id gets one to answer it by");
+        assertEquals(219, response.usage().promptTokens());
+        assertEquals(41, response.usage().completionTokens());
+        assertEquals("", response.text());
+    }
+
     private OllamaModelProvider provider(String keepAlive) {
         return new OllamaModelProvider(new ProviderSettings(Provider.OLLAMA, server.url(""),
                 new ProviderSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5),

@@ -143,6 +143,58 @@ class OpenRouterConformanceTest {
         assertTrue(failure.getMessage().contains("Provider disconnected unexpectedly"), failure.getMessage());
     }
 
+    @Test
+    void sendsToolsAndAToolTurnTheDocumentedWay() throws Exception {
+        server.answer(PATH, 200, "text/event-stream", "openrouter/chat-completions-tools-stream.sse");
+        ToolCall call = ToolCall.ofText("call_abc123", "search_gutenberg_books",
+                "{\"search_terms\": [\"James\", \"Joyce\"]}");
+        ModelRequest request = ModelRequest.of(new ModelRef(Provider.OPENROUTER, "google/gemini-3-flash-preview"),
+                        List.of(ChatMessage.user("What are the titles of some James Joyce books?"),
+                                ChatMessage.assistant("", List.of(call)),
+                                ChatMessage.toolResult(call, "[{\"id\": 4300, \"title\": \"Ulysses\"}]")))
+                .withTools(List.of(new ToolSpec("search_gutenberg_books",
+                        "Search for books in the Project Gutenberg library based on specified search terms",
+                        JSON.readTree("""
+                                {"type": "object",
+                                 "properties": {"search_terms": {"type": "array", "items": {"type": "string"},
+                                   "description": "List of search terms to find books in the Gutenberg library (e.g. ['dickens', 'great'] to search for books by Dickens with 'great' in the title)"}},
+                                 "required": ["search_terms"]}
+                                """))));
+
+        provider(KEY).chat(request, TokenListener.NONE).await().atMost(WAIT);
+
+        JsonAssert.assertSameJson(FixtureServer.fixture("openrouter/chat-completions-request-tools.json"),
+                server.last().body());
+    }
+
+    @Test
+    void joinsStreamedToolCallArgumentsByIndex() throws Exception {
+        server.answer(PATH, 200, "text/event-stream", "openrouter/chat-completions-tools-stream.sse");
+
+        ModelResponse response = provider(KEY).chat(ModelRequest.of(
+                new ModelRef(Provider.OPENROUTER, "google/gemini-3-flash-preview"),
+                List.of(ChatMessage.user("What are the titles of some James Joyce books?"))), TokenListener.NONE)
+                .await().atMost(WAIT);
+
+        assertEquals(2, response.toolCalls().size());
+        ToolCall first = response.toolCalls().get(0);
+        assertEquals("call_abc123", first.id());
+        assertEquals("search_gutenberg_books", first.name());
+        assertEquals(JSON.readTree("{\"search_terms\": [\"James\", \"Joyce\"]}"), first.arguments());
+        assertEquals("call_def456", response.toolCalls().get(1).id());
+        assertEquals("tool_calls", response.doneReason());
+        assertEquals(140, response.usage().promptTokens());
+        assertEquals(new BigDecimal("0.000156"), response.usage().costUsd());
+    }
+
+    @Test
+    void keepsArgumentsThatAreNotJsonForTheLoopToAnswer() {
+        ToolCall call = ToolCall.ofText("call_1", "write_artifact", "{\"key\": \"a.txt\", \"content\": ");
+
+        assertNull(call.arguments());
+        assertTrue(call.argumentsProblem().contains("not a JSON object"), call.argumentsProblem());
+    }
+
     private ModelCallException failure(OpenRouterModelProvider provider) {
         return assertThrows(ModelCallException.class,
                 () -> provider.chat(weatherRequest(), TokenListener.NONE).await().atMost(WAIT));

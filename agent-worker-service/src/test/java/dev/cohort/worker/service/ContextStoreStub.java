@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The parts of the context store a worker uses, over real HTTP on a fixed port, with outages on cue: nothing is
- * stored before a subtask runs, and a write is stored as version 1 unless the test scripted a failure for it.
+ * stored before a subtask runs unless the test seeds it, and each write of a key is stored as its next version
+ * (1 first) unless the test scripted a failure for it. Reads and listings answer what was seeded and written.
  */
 final class ContextStoreStub {
 
@@ -38,6 +39,9 @@ final class ContextStoreStub {
     private final AtomicReference<HttpServer> server = new AtomicReference<>();
     private final AtomicInteger writeRequests = new AtomicInteger();
     private final List<JsonObject> stored = new CopyOnWriteArrayList<>();
+    /** The latest version of each artifact, by task id and key. */
+    private final java.util.Map<String, java.util.Map<String, JsonObject>> latest =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicBoolean outageStarted = new AtomicBoolean();
     private final AtomicReference<Runnable> held = new AtomicReference<>();
     private volatile WriteFault fault = WriteFault.NONE;
@@ -56,9 +60,19 @@ final class ContextStoreStub {
         this.fault = fault;
         writeRequests.set(0);
         stored.clear();
+        latest.clear();
         outageStarted.set(false);
         held.set(null);
         recovered = false;
+    }
+
+    /** Stores an artifact of a task as if another agent had written it before. */
+    void seed(String taskId, String key, String content) {
+        JsonObject previous = latest.computeIfAbsent(taskId, t -> new java.util.concurrent.ConcurrentHashMap<>())
+                .get(key);
+        long version = previous == null ? 1 : previous.getLong("version") + 1;
+        latest.get(taskId).put(key, new JsonObject().put("key", key).put("version", version).put("content", content)
+                .put("kind", "code").put("author", new JsonObject().put("role", "architect").put("agentId", "seed")));
     }
 
     /** Write requests that arrived, answered or not. */
@@ -106,8 +120,23 @@ final class ContextStoreStub {
 
     private void handle(HttpServerRequest request) {
         String path = request.path();
+        String[] parts = path.split("/", 5); // "", api, tasks, {taskId}, artifacts[/key]
+        java.util.Map<String, JsonObject> artifacts = parts.length > 3
+                ? latest.getOrDefault(parts[3], java.util.Map.of()) : java.util.Map.of();
         if (request.method().name().equals("GET") && path.contains("/artifacts/")) {
-            answer(request, 404, new JsonObject().put("error", "not-found").put("code", "not-found"));
+            JsonObject found = artifacts.get(java.net.URLDecoder.decode(
+                    path.substring(path.indexOf("/artifacts/") + "/artifacts/".length()),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            if (found == null) {
+                answer(request, 404, new JsonObject().put("error", "not-found").put("code", "not-found"));
+            } else {
+                answer(request, 200, found);
+            }
+        } else if (request.method().name().equals("GET") && path.endsWith("/artifacts")) {
+            io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+            artifacts.values().forEach(a -> list.add(new JsonObject().put("key", a.getString("key"))
+                    .put("latestVersion", a.getLong("version")).put("kind", a.getString("kind"))));
+            request.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(list.encode());
         } else if (request.method().name().equals("POST") && path.endsWith("/artifacts")) {
             writeRequests.incrementAndGet();
             request.body().onSuccess(body -> write(request, body.toJsonObject()));
@@ -142,7 +171,13 @@ final class ContextStoreStub {
 
     private void store(HttpServerRequest request, JsonObject write) {
         stored.add(write);
-        answer(request, 201, new JsonObject().put("key", write.getString("key")).put("version", 1)
+        String taskId = request.path().split("/")[3];
+        String key = write.getString("key");
+        seed(taskId, key, write.getString("content"));
+        JsonObject version = latest.get(taskId).get(key).put("kind", write.getString("kind"))
+                .put("author", new JsonObject().put("role", write.getString("role")).put("agentId",
+                        write.getString("agentId")));
+        answer(request, 201, new JsonObject().put("key", key).put("version", version.getLong("version"))
                 .put("kind", write.getString("kind")));
     }
 

@@ -243,7 +243,7 @@ class SubtaskRunnerOutageTest {
 
     static void send(SubtaskDispatch d) {
         try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
-            producer.send(new ProducerRecord<>(Topics.dispatch(Role.BACKEND), d.subtaskId(), EventCodec.encode(d)))
+            producer.send(new ProducerRecord<>(Topics.dispatch(d.role()), d.subtaskId(), EventCodec.encode(d)))
                     .get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send the dispatch", e);

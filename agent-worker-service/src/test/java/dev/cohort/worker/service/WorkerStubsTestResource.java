@@ -30,7 +30,7 @@ public class WorkerStubsTestResource implements QuarkusTestResourceLifecycleMana
                 Map.entry("cohort.worker.context-store-url", contextStore.url()),
                 // The first address is a replica that is gone: every question fails over to the stand-in.
                 Map.entry("cohort.worker.orchestrator-url", "http://localhost:" + Ports.free() + ", " + orchestrator.url()),
-                Map.entry("cohort.worker.roles", "backend"),
+                Map.entry("cohort.worker.roles", "backend,reviewer,tester"),
                 Map.entry("cohort.worker.concurrency", "1"),
                 Map.entry("cohort.worker.name", WORKER_NAME),
                 Map.entry("cohort.worker.share-group-prefix", "outage-test-" + UUID.randomUUID() + "-"),

@@ -8,6 +8,7 @@ import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.contracts.model.Verification;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,7 +18,8 @@ import java.util.List;
  * applies messages and conflicts before the result, so a question is never overtaken by the completion it came
  * with, and a reader of a conflicted artifact is never dispatched before the merge it must wait for (the store's
  * {@code artifact.conflict} travels on another topic and may be read later). Records without {@code conflicts}
- * (older workers) read as having none.
+ * (older workers) read as having none. {@code verification} is the last check the agent ran on the team's work in
+ * the sandbox, null when it ran none.
  */
 @JsonTypeName("agent.completed")
 public record AgentCompleted(
@@ -36,7 +38,8 @@ public record AgentCompleted(
         Usage usage,
         String output,
         List<AgentMessage> messages,
-        List<ConflictRef> conflicts) implements AgentEvent {
+        List<ConflictRef> conflicts,
+        Verification verification) implements AgentEvent {
 
     public AgentCompleted {
         schemaVersion = Events.envelope(eventId, taskId, occurredAt, schemaVersion);
@@ -80,7 +83,26 @@ public record AgentCompleted(
                            String output,
                            List<AgentMessage> messages,
                            List<ConflictRef> conflicts) {
+        this(taskId, subtaskId, attempt, leaseToken, agentId, role, model, summary, artifacts, usage, output, messages,
+                conflicts, null);
+    }
+
+    /** As above, with the check the agent ran on the team's work. */
+    public AgentCompleted(String taskId,
+                           String subtaskId,
+                           int attempt,
+                           String leaseToken,
+                           String agentId,
+                           Role role,
+                           ModelRef model,
+                           StructuredSummary summary,
+                           List<ArtifactRef> artifacts,
+                           Usage usage,
+                           String output,
+                           List<AgentMessage> messages,
+                           List<ConflictRef> conflicts,
+                           Verification verification) {
         this(Events.newId(), taskId, Events.now(), CohortEvent.SCHEMA_VERSION, subtaskId, attempt,
-                leaseToken, agentId, role, model, summary, artifacts, usage, output, messages, conflicts);
+                leaseToken, agentId, role, model, summary, artifacts, usage, output, messages, conflicts, verification);
     }
 }

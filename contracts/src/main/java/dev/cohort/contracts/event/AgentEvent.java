@@ -5,7 +5,8 @@ package dev.cohort.contracts.event;
  * {@code (subtaskId, attempt, leaseToken)} identify the attempt; results of a stale attempt are rejected.
  */
 public sealed interface AgentEvent extends CohortEvent permits AgentStarted, AgentProgress, AgentHeartbeat,
-        AgentCompleted, AgentFailed, AgentEscalated, AgentThrottled {
+        AgentCompleted, AgentFailed, AgentEscalated, AgentThrottled,
+        AgentToolCalled {
 
     String subtaskId();
 

@@ -31,6 +31,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(AgentFailed.class),
         @JsonSubTypes.Type(AgentEscalated.class),
         @JsonSubTypes.Type(AgentThrottled.class),
+        @JsonSubTypes.Type(AgentToolCalled.class),
         @JsonSubTypes.Type(ArtifactPublished.class),
         @JsonSubTypes.Type(ArtifactConflict.class),
         @JsonSubTypes.Type(ArtifactResolved.class),

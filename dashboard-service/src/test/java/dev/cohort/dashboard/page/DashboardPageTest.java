@@ -19,6 +19,7 @@ import dev.cohort.contracts.event.AgentFailed;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactPublished;
@@ -48,6 +49,7 @@ import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.contracts.model.Verification;
 import dev.cohort.dashboard.BadTokens;
 import dev.cohort.dashboard.StubServer;
 import dev.cohort.dashboard.TestEvents;
@@ -1139,6 +1141,238 @@ class DashboardPageTest {
             browser.script("document.getElementById('t-messages').scrollIntoView()");
             browser.screenshot("25-markdown-message");
         }
+    }
+
+    @Test
+    void anAgentsToolCallsShowLiveInItsRowAndTheChecksItRanShowWhereItsSubtaskIs() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = Map.of("store", UUID.randomUUID().toString(), "test", UUID.randomUUID().toString());
+        List<PlannedSubtask> plan = List.of(
+                new PlannedSubtask("store", Role.BACKEND, "Implement the todo store", "", List.of(),
+                        List.of("api/openapi.yaml"), List.of("src/todo-store.mjs")),
+                new PlannedSubtask("test", Role.TESTER, "Test the store", "", List.of("store"),
+                        List.of("src/todo-store.mjs"), List.of("test/todo-store.test.mjs")));
+        ObjectNode snapshot = task(id, "Verified todo store", "running");
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        for (PlannedSubtask p : plan) {
+            ObjectNode s = subtasks.addObject().put("id", ids.get(p.id())).put("key", p.id()).put("role", p.role().id())
+                    .put("title", p.title()).put("status", "pending");
+            ArrayNode deps = s.putArray("dependsOn");
+            p.dependsOn().forEach(deps::add);
+        }
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String store = ids.get("store");
+        String test = ids.get("test");
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Verified todo store", "Build a todo store and run its tests", List.of(),
+                    ApprovalMode.AUTO, null, null), new TaskPlanned(id, plan, 1));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("two nodes", d -> browser.attributes("#t-graph .node", "data-key").size() == 2);
+            run(events, id, store, "store", Role.BACKEND, "Implement the todo store", LOCAL, "backend-1");
+            events.send(tool(id, store, 1, "backend-1", Role.BACKEND, 1, "read_artifact", "{\"key\":\"api/openapi.yaml\"}",
+                    "ok", "api/openapi.yaml v1 by architect\nopenapi: 3.0.3\ninfo:\n  title: Todo", 12));
+            browser.waitFor("the first call", d -> toolCalls("backend-1").size() == 1);
+            events.send(tool(id, store, 1, "backend-1", Role.BACKEND, 2, "write_artifact",
+                            "{\"key\":\"src/todo-store.mjs\",\"content\":\"export function createStore() {\"}", "conflict",
+                            "conflict: src/todo-store.mjs changed since you read it (v1, now v2); read it again", 8),
+                    tool(id, store, 1, "backend-1", Role.BACKEND, 3, "write_artifact",
+                            "{\"key\":\"src/todo-store.mjs\",\"content\":\"export function createStore() {\"}", "ok",
+                            "wrote src/todo-store.mjs version 3", 15),
+                    tool(id, store, 1, "backend-1", Role.BACKEND, 4, "run", "{\"command\":\"rm -rf /\"}", "denied",
+                            "backend may not run rm", 0),
+                    tool(id, store, 1, "backend-1", Role.BACKEND, 4, "send_mesage", "{\"to\":\"team\"}", "invalid",
+                            "unknown tool send_mesage", 0),
+                    tool(id, store, 1, "backend-1", Role.BACKEND, 5, "ask",
+                            "{\"role\":\"architect\",\"question\":\"Is a blank title an error?\"}", "error",
+                            "no answer within 120 s", 120_000));
+            browser.waitFor("six calls", d -> toolCalls("backend-1").size() == 6);
+            String row = ".agent[data-agent='backend-1'] ";
+            assertEquals(List.of("ok", "conflict", "ok", "denied", "invalid", "error"),
+                    browser.attributes(row + ".tool-call", "data-outcome"), "newest last, each outcome by its kind");
+            assertEquals(List.of("1", "2", "3", "4", "4", "5"), texts(row + ".tool-turn"));
+            assertEquals(List.of("read_artifact", "write_artifact", "write_artifact", "run", "send_mesage", "ask"),
+                    texts(row + ".tool-name"));
+            assertEquals("{\"key\":\"src/todo-store.mjs\",\"content\":\"export function createStore() {\"} → conflict: "
+                    + "src/todo-store.mjs changed since you read it (v1, now v2); read it again",
+                    texts(row + ".tool-excerpt").get(1));
+            assertEquals(List.of("12 ms", "8 ms", "15 ms", "0 ms", "0 ms", "120 s"), texts(row + ".tool-time"));
+            assertEquals("6 tool calls · 4 not ok", browser.text(row + ".tools > summary"));
+            assertEquals("rgb(192, 57, 43)", browser.script("return getComputedStyle(document.querySelector("
+                    + "arguments[0])).borderLeftColor", row + ".tool-call[data-outcome=error]"), "an error looks like one");
+
+            // A row opens to the whole excerpts, and stays open while the page renders the next events.
+            browser.find(row + ".tool-call[data-seq='1'] summary").click();
+            browser.waitFor("the whole result", d -> browser.find(row + ".tool-call[data-seq='1'] .tool-result").isDisplayed());
+            assertEquals("api/openapi.yaml v1 by architect\nopenapi: 3.0.3\ninfo:\n  title: Todo",
+                    browser.find(row + ".tool-call[data-seq='1'] .tool-result").getText());
+            assertEquals("{\"key\":\"api/openapi.yaml\"}", browser.find(row + ".tool-call[data-seq='1'] .tool-args").getText());
+            events.send(new AgentProgress(id, store, 1, "lease", "backend-1", "generating", 640));
+            browser.waitFor("a render", d -> "640".equals(browser.attributes(".agent[data-agent='backend-1']", "data-tokens")
+                    .get(0)));
+            assertTrue(browser.find(row + ".tool-call[data-seq='1'] .tool-result").isDisplayed(), "still open");
+            finish(events, id, store, Role.BACKEND, "Implement the todo store", LOCAL, "backend-1");
+            browser.waitFor("store done", d -> done().equals(Set.of("store")));
+            assertEquals(List.of(), present("#t-graph .node[data-key=store]", "data-verification"),
+                    "an agent that ran no check shows none");
+            assertTrue(browser.text("#t-verification").isEmpty(), "nor does the task before any check");
+
+            // The tester calls tools 55 times: its row keeps the newest 50.
+            run(events, id, test, "test", Role.TESTER, "Test the store", CLOUD, "tester-1");
+            List<AgentToolCalled> calls = new ArrayList<>();
+            for (int turn = 1; turn <= 55; turn++) {
+                calls.add(tool(id, test, 1, "tester-1", Role.TESTER, turn, turn % 2 == 0 ? "run" : "read_artifact",
+                        turn % 2 == 0 ? "{\"command\":\"node --test test/\"}" : "{\"key\":\"src/todo-store.mjs\"}", "ok",
+                        turn % 2 == 0 ? "exit 1\n--- stdout ---\n# fail 1" : "src/todo-store.mjs v3 by backend", 40 + turn));
+            }
+            events.send(calls.toArray(CohortEvent[]::new));
+            browser.waitFor("the newest 50", d -> "55 tool calls, the last 50 shown"
+                    .equals(browser.text(".agent[data-agent='tester-1'] .tools > summary")));
+            List<String> turns = texts(".agent[data-agent='tester-1'] .tool-turn");
+            assertEquals(50, turns.size());
+            assertEquals("6", turns.get(0));
+            assertEquals("55", turns.get(49));
+
+            // The tester's check fails: on its node, in its row, and in the task's head.
+            String output = "▶ todo store\n  ✔ adds a todo (0.6ms)\n  ✖ remove removes the todo (0.4ms)\n"
+                    + "    AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n1 !== 0\n"
+                    + "ℹ tests 5\nℹ pass 4\nℹ fail 1";
+            events.send(checked(id, test, 1, "tester-1", Role.TESTER,
+                            new Verification("node --test test/", 1, false, false, output)),
+                    new SubtaskStateChanged(id, test, Role.TESTER, "Test the store", SubtaskStatus.DONE, 1, null));
+            browser.waitFor("the failed check on the node", d -> List.of("failed")
+                    .equals(browser.attributes("#t-graph .node[data-key=test]", "data-verification")));
+            assertTrue(browser.text("#t-graph .node[data-key=test] title").contains("tests failed (exit 1): node --test test/"),
+                    browser.text("#t-graph .node[data-key=test] title"));
+            assertEquals("✗", browser.text("#t-graph .node[data-key=test] .node-check text"));
+            assertEquals("tests failed (exit 1)", browser.text(".agent[data-agent='tester-1'] .check-status"));
+            assertEquals("node --test test/", browser.text(".agent[data-agent='tester-1'] .check-command"));
+            assertFalse(browser.find(".agent[data-agent='tester-1'] .check-log").isDisplayed(), "the output on demand");
+            assertEquals("last check tests failed (exit 1) · test", browser.text("#t-verification"));
+            browser.find(".agent[data-agent='tester-1'] .check-output summary").click();
+            browser.waitFor("the output", d -> browser.find(".agent[data-agent='tester-1'] .check-log").isDisplayed());
+            assertEquals(output, browser.find(".agent[data-agent='tester-1'] .check-log").getText());
+            browser.script("document.getElementById('t-agents').scrollIntoView()");
+            browser.screenshot("27-tool-calls-and-a-failed-check");
+
+            // A fix round runs the tests again, and they pass: the node and the task say so; the first check stays readable.
+            events.send(new SubtaskStateChanged(id, test, Role.TESTER, "Test the store", SubtaskStatus.RUNNING, 2, null),
+                    new AgentStarted(id, test, 2, "lease-2", "tester-2", Role.TESTER, CLOUD),
+                    tool(id, test, 2, "tester-2", Role.TESTER, 1, "run", "{\"command\":\"node --test test/\"}", "ok",
+                            "exit 0\n--- stdout ---\nℹ pass 5", 310),
+                    checked(id, test, 2, "tester-2", Role.TESTER,
+                            new Verification("node --test test/", 0, true, false, "ℹ tests 5\nℹ pass 5")),
+                    new SubtaskStateChanged(id, test, Role.TESTER, "Test the store", SubtaskStatus.DONE, 2, null));
+            browser.waitFor("the passing check on the node", d -> List.of("passed")
+                    .equals(browser.attributes("#t-graph .node[data-key=test]", "data-verification")));
+            assertEquals("last check tests passed · test #2", browser.text("#t-verification"));
+            assertEquals("tests passed", browser.text(".agent[data-agent='tester-2'] .check-status"));
+            assertEquals(List.of("1 tool call"), texts(".agent[data-agent='tester-2'] .tools > summary"));
+            assertEquals("tests failed (exit 1)", browser.text(".agent[data-agent='tester-1'] .check-status"));
+            assertTrue(browser.find(".agent[data-agent='tester-1'] .check-log").isDisplayed(), "what was opened stays open");
+            events.send(new TaskCompleted(id, "The store works; its tests pass.", null));
+            browser.waitFor("completed", d -> browser.text("#t-status").contains("completed"));
+            browser.script("window.scrollTo(0, 0)");
+            browser.screenshot("28-tests-passed");
+        }
+    }
+
+    @Test
+    void whatAToolCallAndACheckCarryIsShownAsTextAndNothingInItRuns() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String sub = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Hostile tools", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String result = "web/index.html v1 by frontend\n<img src=x onerror=\"window.__pwned = 'result'\">"
+                + "<script>window.__pwned = 'script'</script>";
+        String arguments = "{\"key\":\"<script>window.__pwned = 'arguments'</script>\"}";
+        String tool = "<img src=x onerror=\"window.__pwned = 'tool'\">";
+        String outcome = "<b onmouseover=\"window.__pwned = 'outcome'\">ok</b>";
+        String output = "<script>window.__pwned = 'check'</script>\n<img src=x onerror=\"window.__pwned = 'output'\">";
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Hostile tools", "Build it", List.of(), ApprovalMode.AUTO, null, null));
+            run(events, id, sub, "page", Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            events.send(tool(id, sub, 1, "frontend-1", Role.FRONTEND, 1, "read_artifact", arguments, "ok", result, 4),
+                    tool(id, sub, 1, "frontend-1", Role.FRONTEND, 2, tool, "{}", "invalid", "unknown tool " + tool, 0),
+                    tool(id, sub, 1, "frontend-1", Role.FRONTEND, 3, "run", "{\"command\":\"node --test\"}", outcome,
+                            result, 5),
+                    checked(id, sub, 1, "frontend-1", Role.FRONTEND,
+                            new Verification("node --test test/", 1, false, false, output)));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("three calls", d -> toolCalls("frontend-1").size() == 3);
+            browser.waitFor("the check", d -> !browser.text(".agent[data-agent='frontend-1'] .check-status").isEmpty());
+            browser.script("document.querySelectorAll('.agent[data-agent=\"frontend-1\"] details')"
+                    + ".forEach((d) => { d.open = true; })");
+            // An image that fails to load would have run its handler by now.
+            Thread.sleep(500);
+            assertNull(browser.script("return window.__pwned === undefined ? null : String(window.__pwned)"),
+                    "nothing the model or a tool wrote ran");
+            assertEquals(0, count("#task-view script, #task-view img, #t-agents b:not(.agent-line > b)"),
+                    "no element from the text");
+            assertEquals(0L, browser.script("return [...document.querySelectorAll('#task-view *')].filter(e =>"
+                    + " [...e.attributes].some(a => a.name.startsWith('on'))).length"), "no handler attribute");
+
+            String row = ".agent[data-agent='frontend-1'] ";
+            assertEquals(result, browser.find(row + ".tool-call[data-seq='1'] .tool-result").getText(), "shown as it is");
+            assertEquals(arguments, browser.find(row + ".tool-call[data-seq='1'] .tool-args").getText());
+            assertEquals(tool, browser.text(row + ".tool-call[data-seq='2'] .tool-name"));
+            assertEquals(outcome, browser.text(row + ".tool-call[data-seq='3'] .tool-outcome"));
+            assertEquals(List.of("ok", "invalid", "other"), browser.attributes(row + ".tool-call", "data-outcome"),
+                    "an outcome the page does not know is styled as none of the known ones");
+            assertEquals(output, browser.find(row + ".check-log").getText());
+            browser.script("document.getElementById('t-agents').scrollIntoView()");
+            browser.screenshot("29-tool-calls-as-text");
+        }
+    }
+
+    @Test
+    void theChecksOfATaskWhoseEventsAreGoneComeFromTheOrchestratorsRecordOfItsSubtasks() {
+        String id = UUID.randomUUID().toString();
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
+        ObjectNode snapshot = task(id, "Checked task", "completed");
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        subtask(subtasks, "store", Role.BACKEND, "done").put("finishedAt", t0.plusSeconds(30).toString())
+                .putObject("verification").put("command", "node --test test/").put("exitCode", 1).put("passed", false)
+                .put("timedOut", false).put("output", "ℹ fail 1");
+        subtask(subtasks, "test", Role.TESTER, "done", "store").put("finishedAt", t0.plusSeconds(90).toString())
+                .putObject("verification").put("command", "node --test test/").put("exitCode", 0).put("passed", true)
+                .put("timedOut", false).put("output", "ℹ pass 5");
+        subtask(subtasks, "docs", Role.RESEARCHER, "done", "store").put("finishedAt", t0.plusSeconds(120).toString())
+                .putNull("verification");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+
+        browser.open(page + "#/tasks/" + id);
+        browser.waitFor("the checks on the nodes", d -> Arrays.asList("failed", "passed", null)
+                .equals(browser.attributes("#t-graph .node", "data-verification")));
+        assertTrue(browser.text("#t-graph .node[data-key=store] title").contains("tests failed (exit 1): node --test test/"),
+                browser.text("#t-graph .node[data-key=store] title"));
+        assertEquals("last check tests passed · test", browser.text("#t-verification"), "the check that ran last");
+    }
+
+    private static AgentToolCalled tool(String task, String subtask, int attempt, String agent, Role role, int turn,
+                                        String tool, String arguments, String outcome, String result, long millis) {
+        return new AgentToolCalled(task, subtask, attempt, "lease", agent, role, turn, tool, arguments, outcome, result,
+                millis);
+    }
+
+    /** An attempt that completed with the check it ran. */
+    private static AgentCompleted checked(String task, String subtask, int attempt, String agent, Role role,
+                                          Verification check) {
+        return new AgentCompleted(task, subtask, attempt, "lease", agent, role, CLOUD,
+                new StructuredSummary(check.passed() ? "tests passed" : "tests failed", List.of(), null),
+                List.<ArtifactRef>of(), new Usage(300, 700, new BigDecimal("0.01"), null), null, List.of(), List.of(),
+                check);
+    }
+
+    private List<String> toolCalls(String agent) {
+        return browser.attributes(".agent[data-agent='" + agent + "'] .tool-call", "data-seq");
+    }
+
+    /** The attribute's values of everything matching that has it. */
+    private List<String> present(String css, String attribute) {
+        return browser.attributes(css, attribute).stream().filter(java.util.Objects::nonNull).toList();
     }
 
     private void dispatched(TestEvents events, String task, String subtask, Role role, String title, int attempt,

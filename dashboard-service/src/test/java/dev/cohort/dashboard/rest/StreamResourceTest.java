@@ -13,6 +13,7 @@ import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
+import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.event.TaskPaused;
 import dev.cohort.contracts.event.TaskResumed;
 import dev.cohort.contracts.model.ModelRef;
@@ -20,10 +21,16 @@ import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.Usage;
+import dev.cohort.contracts.model.Verification;
 import dev.cohort.dashboard.SseReader;
 import dev.cohort.dashboard.TestEvents;
+import dev.cohort.dashboard.messaging.KafkaHistoryReader;
+import dev.cohort.dashboard.service.EventHub;
+import dev.cohort.dashboard.service.StreamCursor;
+import dev.cohort.dashboard.service.StreamedEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +46,12 @@ class StreamResourceTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    EventHub hub;
+
+    @Inject
+    KafkaHistoryReader history;
 
     @Test
     void aBrowserThatReconnectsWithLastEventIdGetsExactlyWhatItMissedInOrder() throws Exception {
@@ -128,6 +141,62 @@ class StreamResourceTest {
                 .extract().asString();
         assertTrue(recent.contains("backend-1"), recent);
         assertFalse(recent.contains("leaseToken") || recent.contains(lease), recent);
+    }
+
+    @Test
+    void toolCallsAndTheChecksAgentsRanReachBrowsersWholeLiveAndWhenCaughtUpFromKafka() throws Exception {
+        String task = UUID.randomUUID().toString();
+        String lease = "lease-secret-" + UUID.randomUUID();
+        ModelRef model = new ModelRef(Provider.OLLAMA, "qwen2.5-coder:7b");
+        String result = "exit 1\n--- stdout ---\n<script>x</script> ✖ remove removes the todo\n--- stderr ---\n";
+        StreamCursor before = hub.position();
+        try (TestEvents events = new TestEvents()) {
+            events.send(new AgentStarted(task, "sub-1", 1, lease, "tester-1", Role.TESTER, model),
+                    new AgentToolCalled(task, "sub-1", 1, lease, "tester-1", Role.TESTER, 1, "run",
+                            "{\"command\":\"node --test test/\"}", "ok", result, 812),
+                    new AgentToolCalled(task, "sub-1", 1, lease, "tester-1", Role.TESTER, 2, "write_artifact",
+                            "{\"key\":\"test/todo.test.mjs\"}", "conflict", "conflict: changed since you read it", 9),
+                    new AgentCompleted(task, "sub-1", 1, lease, "tester-1", Role.TESTER, model,
+                            new StructuredSummary("tests failed", List.of(), null), List.of(), new Usage(1, 2, null, null),
+                            null, List.of(), List.of(), new Verification("node --test test/", 1, false, false, "ℹ fail 1")));
+        }
+        List<String> types = List.of("agent.started", "agent.tool-called", "agent.tool-called", "agent.completed");
+        List<SseReader.Frame> frames;
+        try (SseReader stream = SseReader.open(url("api/tasks/" + task + "/stream"), null)) {
+            frames = stream.awaitEvents(4, WAIT);
+        }
+        assertEquals(types, order(frames));
+        List<JsonNode> streamed = new ArrayList<>();
+        for (SseReader.Frame f : frames) {
+            assertFalse(f.data().contains("leaseToken") || f.data().contains(lease), f.data());
+            streamed.add(EventCodec.mapper().readTree(f.data()));
+        }
+        JsonNode run = streamed.get(1);
+        assertEquals(1, run.get("turn").asInt());
+        assertEquals("run", run.get("tool").asText());
+        assertEquals("{\"command\":\"node --test test/\"}", run.get("arguments").asText());
+        assertEquals("ok", run.get("outcome").asText());
+        assertEquals(result, run.get("result").asText());
+        assertEquals(812, run.get("durationMillis").asLong());
+        assertEquals("conflict", streamed.get(2).get("outcome").asText());
+        JsonNode check = streamed.get(3).get("verification");
+        assertEquals("node --test test/", check.get("command").asText());
+        assertEquals(1, check.get("exitCode").asInt());
+        assertFalse(check.get("passed").asBoolean());
+        assertFalse(check.get("timedOut").asBoolean());
+        assertEquals("ℹ fail 1", check.get("output").asText());
+
+        given().queryParam("taskId", task).when().get("/api/events").then().statusCode(200)
+                .body("type", org.hamcrest.Matchers.contains(types.toArray()))
+                .body("[1].event.result", equalTo(result))
+                .body("[3].event.verification.exitCode", equalTo(1));
+
+        // A browser catching up from further back than the log reaches gets the same events from Kafka.
+        KafkaHistoryReader.History read = history.read(before, hub.position(), task);
+        assertTrue(read.complete());
+        assertEquals(types, read.events().stream().map(StreamedEvent::type).toList());
+        assertEquals(frames.stream().map(SseReader.Frame::data).toList(),
+                read.events().stream().map(StreamedEvent::data).toList(), "the same frames either way");
     }
 
     @Test

@@ -44,7 +44,10 @@ public interface SimulatorConfig {
         /** Cost reported per million completion tokens on the OpenAI protocol. */
         Optional<BigDecimal> outputCostPerMillion();
 
-        /** How answers are formatted: {@code clean}, {@code sloppy} (a rotating mix) or one sloppy style. */
+        /**
+         * How answers are formatted: {@code clean}, {@code sloppy} (a rotating mix), one sloppy style,
+         * {@code broken-first} or a {@code tool-*} style for tool loops.
+         */
         Optional<String> style();
 
         default ModelSettings toSettings() {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.simulator.script.ChatPrompt;
 import dev.cohort.simulator.script.ScriptedAnswers;
 import dev.cohort.simulator.script.Tokens;
+import dev.cohort.simulator.script.ToolCall;
+import dev.cohort.simulator.script.ToolConversation;
+import dev.cohort.simulator.script.ToolScript;
 import dev.cohort.simulator.service.AnswerStyle;
 import dev.cohort.simulator.service.CallRecord;
 import dev.cohort.simulator.service.FaultAction;
@@ -19,8 +22,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
-/** Serves one chat call on either wire: faults, the model's generation slots, latency, then the scripted answer. */
+/**
+ * Serves one chat call on either wire: faults, the model's generation slots, latency, then the scripted answer: text,
+ * or the next turn of the tool loop when the request offers tools.
+ */
 final class ChatHandler implements Handler<RoutingContext> {
 
     /** The shortest pause between streamed chunks; faster models send several tokens per chunk. */
@@ -64,17 +71,52 @@ final class ChatHandler implements Handler<RoutingContext> {
         }
         List<ChatPrompt.Message> messages = new ArrayList<>();
         for (JsonNode message : body.get("messages")) {
-            messages.add(new ChatPrompt.Message(message.path("role").asText("user"), content(message.get("content"))));
+            messages.add(message(message));
         }
         boolean stream = wire.stream(body);
         ChatPrompt prompt = ChatPrompt.parse(model, messages, wire.jsonRequested(body));
+        ToolConversation conversation = ToolConversation.of(toolNames(body.path("tools")), messages);
         CallRecord call = simulator.calls().start(wire.protocol(), model, prompt.role(), prompt.kind(), stream,
                 prompt.promptTokens(), prompt.task());
         FaultRule fault = simulator.faults().take(model, prompt.role(), prompt.kind(), wire.protocol());
         if (fault != null) {
             simulator.calls().fault(call, fault);
         }
-        new Call(ctx, call, prompt, fault, simulator.settings(model), stream, wire.maxTokens(body)).start();
+        new Call(ctx, call, prompt, conversation, fault, simulator.settings(model), stream, wire.maxTokens(body)).start();
+    }
+
+    /** A message of either protocol, with the tool calls of an assistant message and what a tool result answers. */
+    private static ChatPrompt.Message message(JsonNode message) {
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : message.path("tool_calls")) {
+            JsonNode function = call.path("function");
+            JsonNode arguments = function.get("arguments");
+            String text = arguments == null || arguments.isNull() ? ""
+                    : arguments.isTextual() ? arguments.asText() : Json.write(arguments);
+            calls.add(new ToolCall(call.path("id").asText(null), function.path("name").asText(""), text));
+        }
+        String toolName = message.path("tool_name").asText(message.path("name").asText(null));
+        return new ChatPrompt.Message(message.path("role").asText("user"), content(message.get("content")), calls,
+                message.path("tool_call_id").asText(null), toolName);
+    }
+
+    /** The names of the tools a request offers: {@code [{type: "function", function: {name, ...}}]}. */
+    private static List<String> toolNames(JsonNode tools) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode tool : tools) {
+            String name = tool.path("function").path("name").asText(tool.path("name").asText(""));
+            if (!name.isBlank()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** A tool-call turn's completion tokens: each call's name and arguments, as the model would have written them. */
+    private static long tokens(List<ToolCall> calls) {
+        StringBuilder text = new StringBuilder();
+        calls.forEach(call -> text.append(call.name()).append(' ').append(call.arguments()).append('\n'));
+        return Tokens.split(text.toString()).size();
     }
 
     /** OpenAI allows content as an array of parts; only the text parts matter here. */
@@ -98,6 +140,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         private final Context context;
         private final CallRecord record;
         private final ChatPrompt prompt;
+        private final ToolConversation conversation;
         private final FaultRule fault;
         private final ModelSettings settings;
         private final boolean stream;
@@ -106,6 +149,10 @@ final class ChatHandler implements Handler<RoutingContext> {
         private final Wire.Stats stats;
         private final Runnable admit = this::admittedElsewhere;
         private List<String> tokens = List.of();
+        /** A tool-call turn: its calls, the chunks it is streamed in and its completion tokens; null for text. */
+        private List<ToolCall> toolCalls;
+        private List<Consumer<HttpServerResponse>> toolChunks;
+        private long toolTokens;
         private int sent;
         private boolean begun;
         private boolean stalled;
@@ -113,14 +160,15 @@ final class ChatHandler implements Handler<RoutingContext> {
         private boolean closed;
         private long timer = -1;
 
-        Call(RoutingContext ctx, CallRecord record, ChatPrompt prompt, FaultRule fault, ModelSettings settings,
-             boolean stream, Integer maxTokens) {
+        Call(RoutingContext ctx, CallRecord record, ChatPrompt prompt, ToolConversation conversation, FaultRule fault,
+             ModelSettings settings, boolean stream, Integer maxTokens) {
             this.ctx = ctx;
             this.response = ctx.response();
             this.vertx = ctx.vertx();
             this.context = Vertx.currentContext();
             this.record = record;
             this.prompt = prompt;
+            this.conversation = conversation;
             this.fault = fault;
             this.settings = settings;
             this.stream = stream;
@@ -167,16 +215,27 @@ final class ChatHandler implements Handler<RoutingContext> {
             }
             simulator.calls().admitted(record);
             FaultAction altering = fault != null && fault.action().altersAnswer() ? fault.action() : null;
-            AnswerStyle style = altering != null ? AnswerStyle.CLEAN : simulator.style(record.getModel(), prompt.kind());
+            boolean tools = conversation.offersTools();
+            AnswerStyle style = altering != null ? AnswerStyle.CLEAN
+                    : simulator.style(record.getModel(), prompt.kind(), tools);
             simulator.calls().style(record, style);
-            String answer = ScriptedAnswers.answer(prompt, settings.answerTokens(), altering, style, maxTokens);
-            tokens = Tokens.split(answer);
-            if (maxTokens != null && tokens.size() > maxTokens) {
-                tokens = tokens.subList(0, maxTokens);
-                stats.doneReason = "length";
-            }
-            if (style.endsAtLimit()) {
-                stats.doneReason = "length";
+            if (tools && altering == null && !prompt.kind().equals("plan") && style != AnswerStyle.TOOL_PROSE) {
+                // The request's token limit does not cut a tool-call turn: half a call would be no call at all.
+                toolCalls = ToolScript.next(prompt, conversation, style, wire.argumentsAsText());
+                toolChunks = wire.toolChunks(stats, toolCalls, style == AnswerStyle.TOOL_SPLIT);
+                toolTokens = tokens(toolCalls);
+                stats.toolCalls = true;
+                simulator.calls().toolCalls(record, toolCalls.stream().map(ToolCall::name).toList());
+            } else {
+                String answer = ScriptedAnswers.answer(prompt, settings.answerTokens(), altering, style, maxTokens);
+                tokens = Tokens.split(answer);
+                if (maxTokens != null && tokens.size() > maxTokens) {
+                    tokens = tokens.subList(0, maxTokens);
+                    stats.doneReason = "length";
+                }
+                if (style.endsAtLimit()) {
+                    stats.doneReason = "length";
+                }
             }
             if (stream && wire.beginsEarly()) {
                 wire.begin(response, stats);
@@ -197,23 +256,27 @@ final class ChatHandler implements Handler<RoutingContext> {
             if (faultAt != null && faultAt > sent) {
                 batch = Math.min(batch, faultAt - sent);
             }
-            int upTo = Math.min(tokens.size(), sent + batch);
+            int upTo = Math.min(units(), sent + batch);
             if (sent < upTo) {
                 if (!begun) {
                     wire.begin(response, stats);
                     begun = true;
                 }
-                String text = String.join("", tokens.subList(sent, upTo));
                 boolean first = sent == 0;
                 if (first) {
                     stats.firstTokenNanos = System.nanoTime();
                 }
+                int from = sent;
                 sent = upTo;
-                stats.completionTokens = sent;
-                record.tokens(sent);
-                wire.chunk(response, stats, text, first);
+                stats.completionTokens = completionTokens(sent);
+                record.tokens(stats.completionTokens);
+                if (toolChunks != null) {
+                    toolChunks.subList(from, upTo).forEach(chunk -> chunk.accept(response));
+                } else {
+                    wire.chunk(response, stats, String.join("", tokens.subList(from, upTo)), first);
+                }
             }
-            if (sent >= tokens.size() && !strikesAtEnd()) {
+            if (sent >= units() && !strikesAtEnd()) {
                 if (!begun) {
                     wire.begin(response, stats);
                 }
@@ -222,23 +285,41 @@ final class ChatHandler implements Handler<RoutingContext> {
                 wire.finish(response, stats);
                 return;
             }
-            if (sent < tokens.size() || faultAt() != null) {
+            if (sent < units() || faultAt() != null) {
                 schedule(tick(), this::emit);
             }
+        }
+
+        /** What a stream is sent in: tokens of text, or the chunks of a tool-call turn. */
+        private int units() {
+            return toolChunks != null ? toolChunks.size() : tokens.size();
+        }
+
+        /** The completion tokens once {@code units} of the answer are sent. */
+        private long completionTokens(int units) {
+            if (toolChunks == null) {
+                return units;
+            }
+            return units >= toolChunks.size() ? toolTokens : toolTokens * units / toolChunks.size();
         }
 
         private void answerWhole() {
             if (closed || record.ended() || strikes()) {
                 return;
             }
+            long completion = toolCalls != null ? toolTokens : tokens.size();
             long generation = settings.tokensPerSecond() <= 0 ? 0
-                    : Math.round(tokens.size() * 1000.0 / settings.tokensPerSecond());
+                    : Math.round(completion * 1000.0 / settings.tokensPerSecond());
             schedule(generation, () -> {
                 stats.firstTokenNanos = System.nanoTime();
-                stats.completionTokens = tokens.size();
-                record.tokens(tokens.size());
+                stats.completionTokens = completion;
+                record.tokens(completion);
                 end(stats.doneReason.equals("length") ? "length" : "ok", 200);
-                wire.whole(response, stats, String.join("", tokens));
+                if (toolCalls != null) {
+                    wire.wholeTools(response, stats, toolCalls);
+                } else {
+                    wire.whole(response, stats, String.join("", tokens));
+                }
             });
         }
 
@@ -268,7 +349,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         /** A hang or drop placed after the last token still strikes before the stream is finished. */
         private boolean strikesAtEnd() {
             Integer at = faultAt();
-            return at != null && at >= tokens.size() && sent >= tokens.size() && strikes();
+            return at != null && at >= units() && sent >= units() && strikes();
         }
 
         /** The token position where a hang or drop strikes, or null. */
@@ -283,9 +364,9 @@ final class ChatHandler implements Handler<RoutingContext> {
             if (!stream) {
                 return 0;
             }
-            int defaultAt = action == FaultAction.DROP ? tokens.size() / 2 : 0;
+            int defaultAt = action == FaultAction.DROP ? units() / 2 : 0;
             int at = fault.afterTokens() != null ? fault.afterTokens() : defaultAt;
-            return Math.min(at, tokens.size());
+            return Math.min(at, units());
         }
 
         private FaultAction action() {

@@ -1,11 +1,18 @@
 package dev.cohort.simulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cohort.simulator.script.ToolCall;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
 
-/** Ollama's native chat API: {@code POST /api/chat}, NDJSON streaming, statistics on the final line. */
+/**
+ * Ollama's native chat API: {@code POST /api/chat}, NDJSON streaming, statistics on the final line. Tool calls come
+ * whole, with their arguments as an object, in one {@code done: false} line before the final one.
+ */
 final class OllamaWire implements Wire {
 
     @Override
@@ -67,6 +74,53 @@ final class OllamaWire implements Wire {
         body.putObject("message").put("role", "assistant").put("content", text);
         done(body, stats);
         response.setStatusCode(200).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    @Override
+    public boolean argumentsAsText() {
+        return false;
+    }
+
+    @Override
+    public List<Consumer<HttpServerResponse>> toolChunks(Stats stats, List<ToolCall> calls, boolean split) {
+        return List.of(response -> {
+            ObjectNode line = head(stats);
+            toolMessage(line, calls);
+            line.put("done", false);
+            response.write(Json.write(line) + "\n");
+        });
+    }
+
+    @Override
+    public void wholeTools(HttpServerResponse response, Stats stats, List<ToolCall> calls) {
+        ObjectNode body = head(stats);
+        toolMessage(body, calls);
+        done(body, stats);
+        response.setStatusCode(200).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    private static void toolMessage(ObjectNode node, List<ToolCall> calls) {
+        ObjectNode message = node.putObject("message").put("role", "assistant").put("content", "");
+        ArrayNode toolCalls = message.putArray("tool_calls");
+        for (ToolCall call : calls) {
+            ObjectNode function = toolCalls.addObject().putObject("function").put("name", call.name());
+            JsonNode arguments = object(call.arguments());
+            if (arguments != null) {
+                function.set("arguments", arguments);
+            } else {
+                function.put("arguments", call.arguments());
+            }
+        }
+    }
+
+    /** The arguments as a JSON object, or null when they are not one. */
+    private static JsonNode object(String arguments) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(arguments);
+            return node != null && node.isObject() ? node : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     @Override

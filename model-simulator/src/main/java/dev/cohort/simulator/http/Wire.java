@@ -1,8 +1,11 @@
 package dev.cohort.simulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cohort.simulator.script.ToolCall;
 import io.vertx.core.http.HttpServerResponse;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** How one protocol (Ollama or OpenAI) reads a chat request and frames the answer. */
 interface Wire {
@@ -32,6 +35,18 @@ interface Wire {
 
     void whole(HttpServerResponse response, Stats stats, String text);
 
+    /** Whether the protocol carries a tool call's arguments as JSON text (OpenAI) rather than as an object (Ollama). */
+    boolean argumentsAsText();
+
+    /**
+     * The chunks a streamed tool-call turn is sent in, in order; each writes itself to the response when run. With
+     * {@code split}, the arguments arrive one or two characters per chunk where the protocol streams them.
+     */
+    List<Consumer<HttpServerResponse>> toolChunks(Stats stats, List<ToolCall> calls, boolean split);
+
+    /** Answers a tool-call turn without streaming. */
+    void wholeTools(HttpServerResponse response, Stats stats, List<ToolCall> calls);
+
     void error(HttpServerResponse response, int status, String message);
 
     /** What a streamed or whole answer reports about itself. */
@@ -43,6 +58,8 @@ interface Wire {
         long firstTokenNanos;
         long completionTokens;
         String doneReason = "stop";
+        /** The answer is a turn of tool calls rather than text. */
+        boolean toolCalls;
         BigDecimal inputCostPerMillion;
         BigDecimal outputCostPerMillion;
 

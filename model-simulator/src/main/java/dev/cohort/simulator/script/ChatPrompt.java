@@ -15,14 +15,29 @@ import java.util.regex.Pattern;
 /**
  * What the simulator reads from a chat request: the role and subtask kind (from the {@code Cohort-Role} and
  * {@code Cohort-Subtask-Kind} lines of the system message, else from a model name like {@code sim-backend}), the
- * task's subject, the artifact paths the subtask writes, and any files quoted in the prompt.
+ * task's subject, the artifact paths the subtask reads and writes, and any files quoted in the prompt.
  */
 public record ChatPrompt(String model, String role, String kind, boolean jsonRequested, String subject,
                          String userText, List<String> writes, Map<String, List<String>> quotedFiles,
                          long promptTokens) {
 
-    /** One message of the conversation. */
-    public record Message(String role, String content) {
+    /**
+     * One message of the conversation.
+     *
+     * @param toolCalls  the tools an assistant message called (empty for any other message)
+     * @param toolCallId for a tool result, the id of the call it answers (OpenAI), or null
+     * @param toolName   for a tool result, the name of the tool that gave it (Ollama), or null
+     */
+    public record Message(String role, String content, List<ToolCall> toolCalls, String toolCallId, String toolName) {
+
+        public Message {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        }
+
+        /** A message without tool calls. */
+        public Message(String role, String content) {
+            this(role, content, List.of(), null, null);
+        }
     }
 
     public static final String ROLE_HEADER = "Cohort-Role:";
@@ -30,6 +45,7 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
 
     private static final Pattern TASK_LINE = Pattern.compile("(?im)^\\s*task\\s*:\\s*(.+?)\\s*$");
     private static final Pattern WRITES = Pattern.compile("(?im)^\\s*[-*]?\\s*writes?\\s*:\\s*(.+)$");
+    private static final Pattern READS = Pattern.compile("(?im)^\\s*[-*]?\\s*reads?\\s*:\\s*(.+)$");
     private static final Pattern SUBJECT = Pattern.compile("(?im)^\\s*(?:#+\\s*)?(?:task(?:\\s+title)?|title)\\s*:\\s*(.+)$");
     // A fence of three or more backticks, closed by the same run: quoted content may hold shorter fences itself.
     private static final Pattern FENCE = Pattern.compile("(?ms)^(`{3,})[^\\n]*?path=(\\S+)[^\\n]*\\n(.*?)^\\1\\s*$");
@@ -38,7 +54,7 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
             "for", "and", "of", "to", "in", "on", "rest", "api", "apis", "http", "web", "app", "application",
             "service", "services", "project", "task", "title", "description", "please", "crud", "full", "stack",
             "backend", "frontend", "that", "which", "using", "use", "java", "quarkus", "page", "site", "tool",
-            "system", "module", "feature", "minimal", "let", "lets", "we", "you", "need", "want", "should");
+            "system", "module", "feature", "minimal", "let", "lets", "we", "you", "need", "want", "should", "verified");
 
     public static ChatPrompt parse(String model, List<Message> messages, boolean jsonRequested) {
         StringBuilder system = new StringBuilder();
@@ -47,6 +63,9 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
         for (Message message : messages) {
             String content = message.content() == null ? "" : message.content();
             all.append(content).append('\n');
+            for (ToolCall call : message.toolCalls()) {
+                all.append(call.name()).append(' ').append(call.arguments()).append('\n');
+            }
             if ("system".equalsIgnoreCase(message.role())) {
                 system.append(content).append('\n');
             } else if ("user".equalsIgnoreCase(message.role())) {
@@ -151,9 +170,18 @@ public record ChatPrompt(String model, String role, String kind, boolean jsonReq
                 .map(l -> l.replaceFirst("^#+\\s*", "")).findFirst().orElse("");
     }
 
+    /** The artifact keys on the user message's {@code Reads:} line, in order. */
+    public List<String> reads() {
+        return keys(userText, READS);
+    }
+
     static List<String> writes(String userText) {
+        return keys(userText, WRITES);
+    }
+
+    private static List<String> keys(String userText, Pattern line) {
         List<String> paths = new ArrayList<>();
-        Matcher matcher = WRITES.matcher(userText);
+        Matcher matcher = line.matcher(userText);
         while (matcher.find()) {
             for (String path : matcher.group(1).split("[,\\s]+")) {
                 String clean = path.replaceAll("^[`'\"\\[]+|[`'\"\\].;]+$", "");

@@ -15,7 +15,7 @@ final class FileContents {
             case "yaml", "yml" -> "yaml";
             case "md" -> "markdown";
             case "html" -> "html";
-            case "js" -> "javascript";
+            case "js", "mjs" -> "javascript";
             case "ts" -> "typescript";
             case "css" -> "css";
             case "json" -> "json";
@@ -25,6 +25,17 @@ final class FileContents {
     }
 
     static String of(String path, ChatPrompt prompt) {
+        return of(path, prompt, false);
+    }
+
+    /** The contents of {@code path}; with {@code brokenStore}, a Node store module is the broken one. */
+    static String of(String path, ChatPrompt prompt, boolean brokenStore) {
+        if (NodeStore.isTest(path)) {
+            return NodeStore.test(path, prompt);
+        }
+        if (NodeStore.isStore(path)) {
+            return NodeStore.store(prompt, brokenStore);
+        }
         String slug = prompt.slug();
         String entity = prompt.entity();
         String file = path.substring(path.lastIndexOf('/') + 1);

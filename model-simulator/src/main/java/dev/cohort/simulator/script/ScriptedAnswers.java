@@ -52,12 +52,12 @@ public final class ScriptedAnswers {
      */
     public static String answer(ChatPrompt prompt, int answerTokens, FaultAction fault, AnswerStyle style,
                                 Integer limit) {
-        String clean = clean(prompt, answerTokens, fault);
+        String clean = clean(prompt, answerTokens, fault, NodeStore.broken(style, prompt));
         return fault != null || style == null || style == AnswerStyle.CLEAN ? clean
                 : StyledAnswers.apply(style, clean, prompt, limit);
     }
 
-    private static String clean(ChatPrompt prompt, int answerTokens, FaultAction fault) {
+    private static String clean(ChatPrompt prompt, int answerTokens, FaultAction fault, boolean brokenStore) {
         if (fault == FaultAction.NOT_JSON) {
             return "Sure! Here is how I would approach " + prompt.slug() + ": first design the API, then build the "
                     + "backend and the frontend, then review and test everything.";
@@ -73,7 +73,7 @@ public final class ScriptedAnswers {
             case "merge" -> pad(merge(prompt), prompt, answerTokens);
             case "summary" -> pad(finalSummary(prompt), prompt, answerTokens);
             case "answer" -> pad(reply(prompt), prompt, answerTokens);
-            default -> pad(work(prompt), prompt, answerTokens);
+            default -> pad(work(prompt, brokenStore), prompt, answerTokens);
         };
     }
 
@@ -85,7 +85,29 @@ public final class ScriptedAnswers {
             case CHAIN -> chain(prompt, shape.width());
             case FAN_OUT -> fanOut(prompt, shape.width());
             case DIAMOND -> diamond(prompt, cyclic);
+            case VERIFIED -> verified(prompt);
         };
+    }
+
+    /** A design, then a Node store after it, then its tests after the store, written and run by the tester. */
+    static String verified(ChatPrompt prompt) {
+        String slug = prompt.slug();
+        String entity = prompt.entity();
+        List<String> design = List.of("api/openapi.yaml", "docs/design.md");
+        String store = "src/" + slug + "-store.mjs";
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode subtasks = root.putArray("subtasks");
+        subtasks.add(subtask("design", "architect", "Design the " + entity + " API",
+                "Write the OpenAPI contract and a short design note for: " + firstLine(prompt) + ".",
+                List.of(), List.of(), design));
+        subtasks.add(subtask("backend", "backend", "Implement the " + entity + " store",
+                "Implement the store behind api/openapi.yaml as an ES module: createStore() with add(title), get(id), "
+                        + "list(), remove(id) and toggle(id); add rejects a blank title.",
+                List.of("design"), design.subList(0, 1), List.of(store)));
+        subtasks.add(subtask("test", "tester", "Test the " + entity + " store",
+                "Write tests for the store and run them with `node --test test/`.",
+                List.of("backend"), List.of(store), List.of("test/" + slug + "-store.test.mjs")));
+        return write(root);
     }
 
     /** {@code length} subtasks, each after the one before, the roles taken in turn. */
@@ -218,11 +240,16 @@ public final class ScriptedAnswers {
     // ---- work ----
 
     static String work(ChatPrompt prompt) {
+        return work(prompt, false);
+    }
+
+    /** The Markdown answer of a work subtask; with {@code brokenStore}, a Node store it writes is the broken one. */
+    static String work(ChatPrompt prompt, boolean brokenStore) {
         List<String> paths = prompt.writes().isEmpty() ? defaultFiles(prompt) : prompt.writes();
         StringBuilder out = new StringBuilder();
         out.append(intro(prompt)).append("\n\n");
         for (String path : paths) {
-            fence(out, path, FileContents.of(path, prompt));
+            fence(out, path, FileContents.of(path, prompt, brokenStore));
         }
         if (prompt.role().equals("frontend") && prompt.userText().toLowerCase(Locale.ROOT).contains("ask the architect")) {
             // A task that says so has the frontend ask the architect a question, as structured output.
@@ -311,7 +338,7 @@ public final class ScriptedAnswers {
         };
     }
 
-    private static String rolePoint(ChatPrompt prompt) {
+    static String rolePoint(ChatPrompt prompt) {
         return switch (prompt.role()) {
             case "architect" -> "Resources: GET/POST /" + prompt.slug() + "s, GET/PUT/DELETE /" + prompt.slug() + "s/{id}";
             case "backend" -> "In-memory store with server-generated ids";
@@ -324,7 +351,7 @@ public final class ScriptedAnswers {
         };
     }
 
-    private static String recommendation(ChatPrompt prompt) {
+    static String recommendation(ChatPrompt prompt) {
         return switch (prompt.role()) {
             case "architect" -> "Implement the backend and the page in parallel against the contract.";
             case "reviewer" -> "Fix the minor findings before release.";

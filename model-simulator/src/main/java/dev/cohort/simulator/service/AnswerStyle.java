@@ -10,7 +10,9 @@ import java.util.stream.Collectors;
 /**
  * How a simulated model formats its answers, set per model: {@code clean} follows the prompts exactly; the others
  * answer the way small local models often do. {@code sloppy} takes the styles that fit the subtask in turn, call
- * after call. A style that does not fit a subtask (a heading path for a plan, say) answers cleanly.
+ * after call. A style that does not fit a subtask (a heading path for a plan, say) answers cleanly. The
+ * {@code tool-*} styles apply to calls that offer tools and answer every other call cleanly; the other styles,
+ * except {@code broken-first}, apply only to calls without tools.
  */
 public enum AnswerStyle {
     /** Exactly the format the prompts ask for. */
@@ -36,7 +38,19 @@ public enum AnswerStyle {
     /** A summary block that is not JSON (unquoted keys, no closing brace). */
     BROKEN_SUMMARY,
     /** A plan that names an unknown role and depends on a subtask it does not have. */
-    ODD_PLAN;
+    ODD_PLAN,
+    /** The first Node store written is broken (remove() removes nothing) unless the prompt asks to fix failing tests. */
+    BROKEN_FIRST,
+    /** The first {@code write_artifact} call's arguments are not JSON (OpenAI) or lack {@code content} (Ollama). */
+    TOOL_BAD_ARGS,
+    /** The first turn calls {@code delete_workspace}, a tool that was not offered, then goes on normally. */
+    TOOL_UNKNOWN,
+    /** Calls {@code list_artifacts} on every turn and never {@code finish}. */
+    TOOL_NO_FINISH,
+    /** OpenAI: every tool call's arguments arrive one or two characters per chunk. */
+    TOOL_SPLIT,
+    /** Ignores the tools offered and answers in Markdown, files in fences and a summary block. */
+    TOOL_PROSE;
 
     /** What {@code sloppy} takes in turn for a plan; no two unusable answers come one after the other. */
     static final List<AnswerStyle> SLOPPY_PLANS = List.of(PROSE, ODD_PLAN, LENIENT_JSON, CUT, PROSE, REPEAT);
@@ -73,11 +87,31 @@ public enum AnswerStyle {
             return rotation.get((int) Math.floorMod(turn, (long) rotation.size()));
         }
         boolean fits = switch (this) {
-            case HEADING_PATH, COMMENT_PATH, TWO_FILES, NO_SUMMARY, BROKEN_SUMMARY -> !plan;
+            case HEADING_PATH, COMMENT_PATH, TWO_FILES, NO_SUMMARY, BROKEN_SUMMARY, BROKEN_FIRST -> !plan;
             case ODD_PLAN -> plan;
+            case TOOL_BAD_ARGS, TOOL_UNKNOWN, TOOL_NO_FINISH, TOOL_SPLIT, TOOL_PROSE -> false;
             default -> true;
         };
         return fits ? this : CLEAN;
+    }
+
+    /**
+     * The style one call is answered in, when the call may offer tools. A call that offers tools (other than for a
+     * plan) takes a {@code tool-*} style or {@code broken-first}, and answers any other style cleanly.
+     *
+     * @param tools whether the call offers tools
+     */
+    public AnswerStyle forCall(String kind, long turn, boolean tools) {
+        if (!tools || "plan".equals(kind)) {
+            return forCall(kind, turn);
+        }
+        return forTools() || this == BROKEN_FIRST ? this : CLEAN;
+    }
+
+    /** True for the styles of a tool loop ({@code tool-*}). */
+    public boolean forTools() {
+        return this == TOOL_BAD_ARGS || this == TOOL_UNKNOWN || this == TOOL_NO_FINISH || this == TOOL_SPLIT
+                || this == TOOL_PROSE;
     }
 
     /** True for styles whose answer ends at the token limit rather than by itself. */

@@ -75,6 +75,11 @@ public final class CallLog {
         call.style(style);
     }
 
+    /** The tools the call's answer called, by name, in order. */
+    public synchronized void toolCalls(CallRecord call, List<String> names) {
+        call.toolCalls(names);
+    }
+
     /** Ends a call once; returns false when it had already ended. */
     public synchronized boolean end(CallRecord call, String outcome, int status) {
         if (!call.end(outcome, status)) {

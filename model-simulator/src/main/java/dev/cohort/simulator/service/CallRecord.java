@@ -3,11 +3,13 @@ package dev.cohort.simulator.service;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
+import java.util.List;
 
 /** One chat call as the simulator saw it; filled in as the call progresses. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "protocol", "model", "role", "kind", "task", "stream", "startedAt", "admittedAt", "firstTokenAt",
-        "endedAt", "outcome", "status", "fault", "style", "promptTokens", "completionTokens"})
+        "endedAt", "outcome", "status", "fault", "style", "toolCalls", "promptTokens",
+        "completionTokens"})
 public final class CallRecord {
 
     private final long id;
@@ -27,6 +29,7 @@ public final class CallRecord {
     private Integer status;
     private String fault;
     private String style;
+    private List<String> toolCalls;
     private long completionTokens;
 
     CallRecord(long id, long epoch, String protocol, String model, String role, String kind, boolean stream, long promptTokens,
@@ -110,6 +113,11 @@ public final class CallRecord {
         return style;
     }
 
+    /** The tools the answer called, by name, in order; absent when it called none. */
+    public synchronized List<String> getToolCalls() {
+        return toolCalls;
+    }
+
     public long getPromptTokens() {
         return promptTokens;
     }
@@ -128,6 +136,10 @@ public final class CallRecord {
 
     synchronized void style(AnswerStyle answerStyle) {
         style = answerStyle == AnswerStyle.CLEAN ? null : answerStyle.id();
+    }
+
+    synchronized void toolCalls(List<String> names) {
+        toolCalls = names == null || names.isEmpty() ? null : List.copyOf(names);
     }
 
     public synchronized void tokens(long count) {

@@ -61,9 +61,19 @@ public final class Simulator {
 
     /** The style of a model's next answer to a subtask of this kind; {@code sloppy} moves on one style per call. */
     public AnswerStyle style(String model, String kind) {
+        return style(model, kind, false);
+    }
+
+    /**
+     * The style of a model's next answer to a subtask of this kind, for a call that offers tools or not; a tool
+     * loop does not move {@code sloppy} on.
+     */
+    public AnswerStyle style(String model, String kind, boolean tools) {
         AnswerStyle style = settings(model).answerStyle();
-        long turn = style == AnswerStyle.SLOPPY ? turns.computeIfAbsent(model, m -> new AtomicLong()).getAndIncrement() : 0;
-        return style.forCall(kind, turn);
+        boolean toolLoop = tools && !"plan".equals(kind);
+        long turn = style == AnswerStyle.SLOPPY && !toolLoop
+                ? turns.computeIfAbsent(model, m -> new AtomicLong()).getAndIncrement() : 0;
+        return style.forCall(kind, turn, tools);
     }
 
     public ModelGate gate(String model) {

@@ -77,6 +77,13 @@ public interface OrchestratorConfig {
     @WithDefault("30")
     int maxPlanSubtasks();
 
+    /**
+     * Fix rounds after a check in the sandbox failed: each sends the failing output to the authors of the checked
+     * files, adds a fix subtask for each and a new check after them. 0 turns the verify loop off.
+     */
+    @WithDefault("2")
+    int maxFixRounds();
+
     /** Failed attempts (errors, timeouts, invalid output, expired leases) after which the role's escalation model runs. */
     @WithDefault("2")
     int escalateAfter();

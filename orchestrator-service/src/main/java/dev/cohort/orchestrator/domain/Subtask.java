@@ -90,6 +90,10 @@ public class Subtask {
     @Column(name = "summary_json")
     public String summaryJson;
 
+    /** The last check its agent ran in the sandbox ({@link dev.cohort.contracts.model.Verification}), as JSON. */
+    @Column(name = "verification_json")
+    public String verificationJson;
+
     public String output;
 
     /** Artifact keys with versions the last attempt wrote, as {@code key@version}. */

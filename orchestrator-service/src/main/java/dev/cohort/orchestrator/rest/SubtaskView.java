@@ -16,7 +16,8 @@ import java.util.List;
 public record SubtaskView(String id, String key, Role role, SubtaskKind kind, String title, String instructions,
                           SubtaskStatus status, int attempt, int maxAttempts, List<String> dependsOn,
                           List<String> reads, List<String> writes, String agentId, String provider, String model,
-                          String waitingFor, @JsonRawValue String summary, List<String> artifacts,
+                          String waitingFor, @JsonRawValue String summary, @JsonRawValue String verification,
+                          List<String> artifacts,
                           String failureReason,
                           long progressTokens, String phase, long promptTokens, long completionTokens,
                           BigDecimal costUsd, Instant startedAt,
@@ -25,7 +26,7 @@ public record SubtaskView(String id, String key, Role role, SubtaskKind kind, St
     static SubtaskView of(Subtask s, List<Attempt> attempts) {
         return new SubtaskView(s.id.toString(), s.planKey, s.roleValue(), s.kindValue(), s.title, s.instructions,
                 s.statusValue(), s.attempt, s.maxAttempts, s.dependsOnKeys(), s.readKeys(), s.writeKeys(), s.agentId,
-                s.provider, s.model, s.waitingFor, s.summaryJson, s.artifactRefs(), s.failureReason, s.progressTokens, s.phase,
+                s.provider, s.model, s.waitingFor, s.summaryJson, s.verificationJson, s.artifactRefs(), s.failureReason, s.progressTokens, s.phase,
                 s.promptTokens,
                 s.completionTokens, s.costUsd, s.startedAt, s.finishedAt,
                 attempts.stream().map(AttemptView::of).toList());

@@ -9,6 +9,7 @@ import dev.cohort.contracts.event.AgentHeartbeat;
 import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.AgentThrottled;
+import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.event.TaskAwaitingApproval;
 import dev.cohort.contracts.event.TaskCancelled;
 import dev.cohort.contracts.event.TaskCompleted;
@@ -22,7 +23,12 @@ import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.TaskStatus;
+import dev.cohort.contracts.event.AgentMessage;
+import dev.cohort.contracts.model.MessageKind;
+import dev.cohort.contracts.model.Participant;
 import dev.cohort.contracts.model.Usage;
+import java.util.ArrayList;
+import dev.cohort.contracts.model.Verification;
 import dev.cohort.orchestrator.config.AdmissionConfig;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Attempt;
@@ -124,14 +130,17 @@ public class OrchestrationService {
                     ? Panache.withTransaction(() -> admission.overloaded(throttled.model(), pause, throttled.reason()))
                     : Uni.createFrom().voidItem();
         }
-        if (event instanceof AgentHeartbeat || event instanceof AgentProgress) {
+        if (event instanceof AgentHeartbeat || event instanceof AgentProgress || event instanceof AgentToolCalled) {
             // The most frequent events: one conditional update of the current attempt's row, without locking the
             // task or loading its graph. Anything else (an older attempt, an unknown task or subtask) takes the
             // general path. Renewing a lease twice is harmless, so these are not recorded as processed.
+            // A tool call shows the attempt at work like a heartbeat, with the tool as its phase.
             AgentProgress progress = event instanceof AgentProgress p ? p : null;
+            String phase = event instanceof AgentToolCalled tool ? "tool " + tool.tool()
+                    : progress == null ? null : progress.phase();
             return Panache.withTransaction(() -> subtasks.renewLease(taskId, UUID.fromString(event.subtaskId()),
                             event.attempt(), leaseToken(event), clock.now().plus(config.leaseTtl()),
-                            progress == null ? null : progress.tokens(), progress == null ? null : progress.phase())
+                            progress == null ? null : progress.tokens(), phase)
                     .flatMap(renewed -> renewed == 1 ? Uni.createFrom().voidItem()
                             : withRecordGraph(taskId, graph -> apply(graph, event))));
         }
@@ -353,6 +362,7 @@ public class OrchestrationService {
         addUsage(task, subtask, done.usage());
         subtask.output = done.output();
         subtask.summaryJson = json(done.summary());
+        subtask.verificationJson = done.verification() == null ? null : json(done.verification());
         subtask.artifactRefs(done.artifacts().stream().map(a -> a.key() + "@" + a.version()).toList());
         return finishAttempt(subtask, "completed", null, null, done.usage())
                 .call(() -> cooperation.fromAgent(graph, subtask, done.messages()))
@@ -361,7 +371,7 @@ public class OrchestrationService {
             case PLAN -> planned(graph, subtask, done.output());
             case SUMMARY -> summarised(graph, subtask, done);
             case ANSWER -> cooperation.answered(graph, subtask, done).call(() -> workDone(graph, subtask));
-            default -> workDone(graph, subtask);
+            default -> fixRound(graph, subtask, done).call(() -> workDone(graph, subtask));
         }).call(() -> enforceBudget(graph));
     }
 
@@ -406,6 +416,49 @@ public class OrchestrationService {
         return persisted.call(() -> dispatchReady(graph));
     }
 
+    /**
+     * The verify loop: a check that failed in the sandbox sends its output to the authors of what it checked, and
+     * adds their fix subtasks and a new check after them ({@link VerifyRounds}); subtasks that waited for the check
+     * wait for the new one too.
+     */
+    private Uni<Void> fixRound(TaskGraph graph, Subtask check, AgentCompleted done) {
+        Verification verification = done.verification();
+        VerifyRounds.Round round = VerifyRounds.after(graph, check, verification, config.maxFixRounds(),
+                (key, role, kind, title, instructions, dependsOn) -> newSubtask(graph.task(), key, role, kind, title,
+                        instructions, dependsOn));
+        if (round == null) {
+            if (verification != null && !verification.passed()) {
+                Log.infof("Task %s: the check of '%s' failed (%s exited %d); no further fix round (at most %d)",
+                        graph.task().id, check.planKey, verification.command(), verification.exitCode(),
+                        config.maxFixRounds());
+            }
+            return Uni.createFrom().voidItem();
+        }
+        List<Subtask> added = new ArrayList<>(round.fixes());
+        added.add(round.recheck());
+        for (Subtask dependent : graph.dependents(check)) {
+            if (dependent.statusValue() == SubtaskStatus.PENDING && !added.contains(dependent)) {
+                List<String> deps = new ArrayList<>(dependent.dependsOnKeys());
+                deps.add(round.recheck().planKey);
+                dependent.dependsOnKeys(deps);
+            }
+        }
+        String why = "fix round " + round.number() + ": `" + verification.command() + "` exited "
+                + verification.exitCode();
+        Log.infof("Task %s: the check of '%s' failed; %s adds %s", graph.task().id, check.planKey, why,
+                added.stream().map(s -> s.planKey).toList());
+        Uni<Void> chain = subtasks.persist(added).replaceWithVoid();
+        for (Subtask s : added) {
+            chain = chain.call(() -> events.subtaskChanged(s, why));
+        }
+        for (VerifyRounds.Notice notice : round.notices()) {
+            AgentMessage message = new AgentMessage(graph.task().id.toString(), Participant.agent(done.agentId()),
+                    Participant.role(notice.to()), MessageKind.NOTE, notice.text(), check.id.toString(), null);
+            chain = chain.call(() -> cooperation.accept(graph, message, true));
+        }
+        return chain;
+    }
+
     private Uni<Void> workDone(TaskGraph graph, Subtask subtask) {
         subtask.status(SubtaskStatus.DONE);
         subtask.finishedAt = Instant.now();
@@ -422,10 +475,35 @@ public class OrchestrationService {
         task.summary = summary.length() <= MAX_SUMMARY ? summary
                 : summary.substring(0, MAX_SUMMARY) + "\n\n… (cut at " + MAX_SUMMARY + " characters; the full summary "
                 + "is the artifact 'summary')";
+        String checked = lastCheck(graph);
+        if (checked != null) {
+            task.summary = task.summary + "\n\n" + checked;
+        }
         task.status(TaskStatus.COMPLETED, null);
         Usage total = new Usage(task.promptTokens, task.completionTokens, task.costUsd, null);
         return events.subtaskChanged(subtask, null)
                 .call(() -> events.publish(new TaskCompleted(task.id.toString(), task.summary, total)));
+    }
+
+    /**
+     * The task's last check in the sandbox as the worker saw it run, whatever the lead's summary says: the line the
+     * task's summary ends with; null when nothing was checked.
+     */
+    private static String lastCheck(TaskGraph graph) {
+        Subtask last = graph.work().stream().filter(s -> s.verificationJson != null && s.finishedAt != null)
+                .max(java.util.Comparator.comparing((Subtask s) -> s.finishedAt)).orElse(null);
+        if (last == null) {
+            return null;
+        }
+        try {
+            Verification v = EventCodec.mapper().readValue(last.verificationJson, Verification.class);
+            long rounds = graph.work().stream().filter(s -> s.planKey.contains("-recheck-")).count();
+            return "Checks: `" + v.command() + "` " + (v.passed() ? "passed" : "failed (exit " + v.exitCode()
+                    + (v.timedOut() ? ", timed out" : "") + ")") + " in " + last.planKey
+                    + (rounds == 0 ? "" : ", after " + rounds + " fix round" + (rounds == 1 ? "" : "s")) + ".";
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** Dispatches every subtask that became ready; once all work is done, the lead's summary. */
@@ -716,11 +794,13 @@ public class OrchestrationService {
             return e.leaseToken();
         } else if (event instanceof AgentProgress e) {
             return e.leaseToken();
+        } else if (event instanceof AgentToolCalled e) {
+            return e.leaseToken();
         }
         return null;
     }
 
-    private static String json(StructuredSummary summary) {
+    private static String json(Object summary) {
         try {
             return EventCodec.mapper().writeValueAsString(summary);
         } catch (JsonProcessingException e) {

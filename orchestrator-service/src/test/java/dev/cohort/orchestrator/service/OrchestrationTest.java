@@ -1,5 +1,13 @@
 package dev.cohort.orchestrator.service;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.cohort.contracts.model.Role;
+
+import dev.cohort.contracts.model.StructuredSummary;
+
+import dev.cohort.contracts.model.Verification;
+
 import static dev.cohort.orchestrator.service.ScriptedWorker.completed;
 import static dev.cohort.orchestrator.service.ScriptedWorker.failed;
 import static dev.cohort.orchestrator.service.ScriptedWorker.started;
@@ -54,6 +62,17 @@ class OrchestrationTest {
               {"id": "b", "role": "backend", "title": "API", "instructions": "", "dependsOn": ["a"]}
             ]}""";
 
+    /** Design, build, then a check that reads what the build wrote: the verify loop's shape. */
+    static final String CHECKED = """
+            {"subtasks": [
+              {"id": "a", "role": "architect", "title": "Design", "instructions": "design it", "dependsOn": [],
+               "writes": ["api/openapi.yaml"]},
+              {"id": "b", "role": "backend", "title": "Store", "instructions": "build the store", "dependsOn": ["a"],
+               "reads": ["api/openapi.yaml"], "writes": ["src/store.mjs"]},
+              {"id": "t", "role": "tester", "title": "Check", "instructions": "test the store", "dependsOn": ["b"],
+               "reads": ["src/store.mjs"], "writes": ["test/store.test.mjs"]}
+            ]}""";
+
     static ScriptedWorker worker;
     /** Completed-events held back by the "stale" scenario, by subtask id. */
     static final Map<String, AgentCompleted> heldBack = new ConcurrentHashMap<>();
@@ -71,6 +90,17 @@ class OrchestrationTest {
     static List<AgentEvent> script(SubtaskDispatch d) {
         String scenario = d.taskDescription();
         List<AgentEvent> events = new ArrayList<>(List.of(started(d)));
+        if (d.kind() == SubtaskKind.PLAN && scenario.startsWith("verify")) {
+            events.add(completed(d, CHECKED));
+            return events;
+        }
+        if (scenario.startsWith("verify") && d.role() == Role.TESTER) {
+            // verify-fix: the first check fails and the one after the fix passes; verify-never: every check fails.
+            boolean passes = scenario.equals("verify-fix") && d.title().contains("(check 2)");
+            events.add(checked(d, new Verification("node --test test/", passes ? 0 : 1, passes, false,
+                    passes ? "# pass 3" : "not ok 2 - removes an item\n# fail 1")));
+            return events;
+        }
         if (d.kind() == SubtaskKind.PLAN) {
             boolean cyclic = scenario.equals("always-cyclic") || scenario.equals("cycle-then-fix") && d.attempt() == 1;
             events.add(completed(d, cyclic ? CYCLIC : DIAMOND));
@@ -277,6 +307,51 @@ class OrchestrationTest {
         given().get("/api/tasks/" + id).then().body("statusReason", containsString("alice"))
                 .body("statusReason", not(containsString("mallory")));
         given().post("/api/tasks/00000000-0000-0000-0000-000000000000/cancel").then().statusCode(404);
+    }
+
+    @Test
+    void aFailedCheckSendsItsOutputToTheAuthorWhoseFixIsCheckedAgain() {
+        String id = submit("verify-fix");
+        JsonPath task = awaitStatus(id, "completed");
+
+        List<String> keys = task.getList("subtasks.key");
+        assertTrue(keys.containsAll(List.of("t-fix-1-b", "t-recheck-2")), keys.toString());
+        SubtaskDispatch fix = worker.receivedFor(id).stream().filter(d -> d.title().startsWith("Fix Store"))
+                .findFirst().orElseThrow();
+        assertEquals(Role.BACKEND, fix.role());
+        assertTrue(fix.instructions().startsWith("Fix the failing tests: `node --test test/` exited 1"),
+                fix.instructions());
+        assertEquals(List.of("src/store.mjs"), fix.writes());
+        assertTrue(fix.reads().contains("test/store.test.mjs"), fix.reads().toString());
+        assertTrue(fix.inbox().stream().anyMatch(m -> m.text().contains("not ok 2 - removes an item")),
+                "the author's fix subtask gets the failing output as a message: " + fix.inbox());
+        SubtaskDispatch recheck = worker.receivedFor(id).stream().filter(d -> d.title().equals("Check (check 2)"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("t-fix-1-b"), task.getList("subtasks.find { it.key == 't-recheck-2' }.dependsOn"));
+        assertEquals(Role.TESTER, recheck.role());
+        assertTrue(task.getString("summary").endsWith("Checks: `node --test test/` passed in t-recheck-2, after 1 fix "
+                + "round."), task.getString("summary"));
+        assertFalse(task.getBoolean("subtasks.find { it.key == 't' }.verification.passed"));
+        assertTrue(task.getBoolean("subtasks.find { it.key == 't-recheck-2' }.verification.passed"));
+    }
+
+    @Test
+    void checksThatKeepFailingStopAfterTheLastFixRoundAndTheSummarySaysSo() {
+        String id = submit("verify-never");
+        JsonPath task = awaitStatus(id, "completed");
+
+        List<String> keys = task.getList("subtasks.key");
+        assertTrue(keys.containsAll(List.of("t-fix-1-b", "t-recheck-2", "t-fix-2-b", "t-recheck-3")), keys.toString());
+        assertFalse(keys.contains("t-fix-3-b"), "at most cohort.orchestrator.max-fix-rounds (2) rounds: " + keys);
+        assertTrue(task.getString("summary").endsWith("Checks: `node --test test/` failed (exit 1) in t-recheck-3, "
+                + "after 2 fix rounds."), task.getString("summary"));
+    }
+
+    static AgentCompleted checked(SubtaskDispatch d, Verification verification) {
+        return new AgentCompleted(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), "scripted-1", d.role(),
+                ScriptedWorker.MODEL, new StructuredSummary(verification.passed() ? "tests passed" : "tests failed",
+                List.of(d.title() + " ran the tests"), null), List.of(), new dev.cohort.contracts.model.Usage(10, 20,
+                null, null), null, List.of(), List.of(), verification);
     }
 
     private static String submit(String scenario) {

@@ -12,9 +12,26 @@ public record OllamaChatRequest(String model,
                                 boolean stream,
                                 JsonNode format,
                                 Options options,
-                                @JsonProperty("keep_alive") String keepAlive) {
+                                @JsonProperty("keep_alive") String keepAlive,
+                                List<Tool> tools) {
 
-    public record Message(String role, String content) {
+    /** A message; an assistant's carries the tools it called, a tool result the name of its tool. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Message(String role, @JsonInclude(JsonInclude.Include.ALWAYS) String content,
+                          @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+                          @JsonProperty("tool_name") String toolName) {
+    }
+
+    public record ToolCall(Function function) {
+    }
+
+    public record Function(String name, JsonNode arguments) {
+    }
+
+    public record Tool(String type, ToolFunction function) {
+    }
+
+    public record ToolFunction(String name, String description, JsonNode parameters) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -9,6 +9,9 @@ import dev.cohort.worker.model.ProviderSettings;
 import dev.cohort.worker.model.StreamChunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import dev.cohort.worker.model.ChatMessage;
 
 /** Ollama's chat request and answer formats, as its API documentation describes them. */
 public final class OllamaWireFormat {
@@ -22,9 +25,22 @@ public final class OllamaWireFormat {
         OllamaChatRequest.Options options = request.temperature() == null && request.maxTokens() == null
                 && request.contextTokens() == null ? null
                 : new OllamaChatRequest.Options(request.temperature(), request.maxTokens(), request.contextTokens());
+        List<OllamaChatRequest.Tool> tools = request.offersTools() ? request.tools().stream()
+                .map(t -> new OllamaChatRequest.Tool("function",
+                        new OllamaChatRequest.ToolFunction(t.name(), t.description(), t.parameters())))
+                .toList() : null;
         return new OllamaChatRequest(request.model().model(),
-                request.messages().stream().map(m -> new OllamaChatRequest.Message(m.role(), m.content())).toList(),
-                request.stream(), request.jsonSchema(), options, settings.keepAlive());
+                request.messages().stream().map(OllamaWireFormat::message).toList(),
+                request.stream(), request.jsonSchema(), options, settings.keepAlive(), tools);
+    }
+
+    private static OllamaChatRequest.Message message(ChatMessage m) {
+        List<OllamaChatRequest.ToolCall> calls = m.toolCalls().stream()
+                .map(c -> new OllamaChatRequest.ToolCall(new OllamaChatRequest.Function(c.name(),
+                        c.arguments() != null ? c.arguments() : JSON.createObjectNode())))
+                .toList();
+        return new OllamaChatRequest.Message(m.role(), m.content(), calls,
+                "tool".equals(m.role()) ? m.toolName() : null);
     }
 
     /**
@@ -47,12 +63,21 @@ public final class OllamaWireFormat {
         }
         boolean done = node.path("done").asBoolean(false);
         String content = node.path("message").path("content").asText("");
+        List<StreamChunk.ToolCallPiece> calls = new ArrayList<>();
+        for (JsonNode call : node.path("message").path("tool_calls")) {
+            JsonNode function = call.path("function");
+            // Ollama sends each call whole; its index (when given) or its place in this chunk orders it.
+            int index = function.path("index").isInt() ? function.get("index").asInt() : calls.size();
+            calls.add(new StreamChunk.ToolCallPiece(index, call.path("id").asText(null),
+                    function.path("name").asText(""), null, function.path("arguments")));
+        }
         return new StreamChunk(content,
                 done ? node.path("done_reason").asText("stop") : null,
                 done,
                 done && node.has("prompt_eval_count") ? node.get("prompt_eval_count").asLong() : null,
                 done && node.has("eval_count") ? node.get("eval_count").asLong() : null,
                 null,
-                node.path("model").asText(null));
+                node.path("model").asText(null),
+                calls);
     }
 }
