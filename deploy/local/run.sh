@@ -90,6 +90,10 @@ elif [ -n "${OLLAMA_BASE_URL:-}" ]; then
 else
   say "Models: the model simulator on :8090 (set OLLAMA_BASE_URL or OPENROUTER_API_KEY for real models)"
   start_service simulator model-simulator 8090
+  # The simulated backend, reviewer and tester work through native tool calls (docs/agents.md); the tester may run
+  # node in the bubblewrap sandbox, where bwrap is installed.
+  MODEL_ENV+=(COHORT_ROLES_BACKEND_TOOL_MODE=native COHORT_ROLES_REVIEWER_TOOL_MODE=native
+    COHORT_ROLES_TESTER_TOOL_MODE=native COHORT_ROLES_TESTER_COMMANDS=node)
 fi
 say "Starting the services (logs in $COHORT_LOGS)..."
 start_service context-store context-store-service 8081 $(db_env cohort_context)

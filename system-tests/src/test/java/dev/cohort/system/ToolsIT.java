@@ -113,6 +113,23 @@ class ToolsIT {
                 artifacts.prettify());
     }
 
+    @Test
+    void anAgentsQuestionThroughAskIsAnsweredByAnotherRoleAndComesBackAsTheToolResult() {
+        String id = submit("Build a todo store, ask the architect which port to use, and run its tests");
+        JsonPath task = awaitStatus(id, "completed", 240);
+
+        assertTrue(task.getList("subtasks.key", String.class).contains("answer-architect-1"),
+                task.getList("subtasks.key").toString());
+        AgentToolCalled ask = toolCalls(id).stream().filter(t -> t.tool().equals("ask")).findFirst().orElseThrow();
+        assertEquals("backend", ask.role().id());
+        assertEquals("ok", ask.outcome(), ask.result());
+        assertTrue(ask.result().startsWith("The architect answered:"), ask.result());
+        JsonPath messages = given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id + "/messages")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("question", "answer"), messages.getList("findAll { it.kind == 'question' "
+                + "|| it.kind == 'answer' }.kind"));
+    }
+
     private static List<AgentToolCalled> toolCalls(String taskId) {
         return TopicReader.read(Topics.AGENT_EVENTS, read -> read.stream()
                         .anyMatch(r -> taskId.equals(r.key()) && r.value().contains("\"agent.tool-called\"")),

@@ -132,6 +132,45 @@ class SubtaskRunnerToolsTest {
     }
 
     @Test
+    void codeThatTriesToEscapeTheSandboxIsContainedAndTheRunReportsIt() {
+        String task = UUID.randomUUID().toString();
+        contextStore().seed(task, STORE, "export function createStore() { return {}; }\n");
+        // Another agent's "test" that tries the network and the host's files, then floods the output.
+        contextStore().seed(task, "test/escape.test.mjs", """
+                import { test } from 'node:test';
+                import assert from 'node:assert/strict';
+                import { writeFileSync } from 'node:fs';
+                test('the network is closed', async () => {
+                  await assert.rejects(fetch('http://1.1.1.1/'));
+                  console.log('ESCAPE network blocked');
+                });
+                test('the host is read-only', () => {
+                  for (const path of ['/usr/cohort-escape', '/etc/cohort-escape', '/cohort-escape']) {
+                    assert.throws(() => writeFileSync(path, 'x'));
+                  }
+                  console.log('ESCAPE write blocked');
+                });
+                test('endless output', () => {
+                  for (;;) { process.stdout.write('y'.repeat(65536)); }
+                });
+                """);
+
+        AgentCompleted done = run(dispatch(task, Role.TESTER, "Test the todo store",
+                "Write tests for the store and run them with `node --test test/`.", List.of(STORE), List.of(TEST)));
+
+        Verification check = done.verification();
+        assertFalse(check.passed());
+        AgentToolCalled ran = toolEvents(done.taskId(), done.subtaskId()).stream()
+                .filter(t -> t.tool().equals("run")).findFirst().orElseThrow();
+        assertTrue(ran.result().contains("output cut"), ran.result());
+        assertTrue(check.output().contains("ESCAPE network blocked") || ran.result().contains("network blocked"),
+                check.output());
+        for (String path : List.of("/usr/cohort-escape", "/etc/cohort-escape", "/cohort-escape")) {
+            assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(path)), path + " was written on the host");
+        }
+    }
+
+    @Test
     void badArgumentsAndUnknownToolsAreAnsweredToTheModelNotFatal() {
         SimulatorTestResource.model("sim-backend", "{\"style\": \"tool-bad-args\"}");
         SubtaskDispatch bad = dispatch(UUID.randomUUID().toString(), Role.BACKEND, "Implement the todo store",
