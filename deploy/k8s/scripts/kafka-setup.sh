@@ -39,6 +39,7 @@ dashboard      Read          topic  literal   cohort.artifact-events
 dashboard      Read          topic  literal   cohort.agent-messages
 dashboard      Read          group  prefixed  cohort-dashboard-
 worker         Write         topic  literal   cohort.agent-events
+worker         Write         topic  literal   cohort.agent-messages
 worker         Write         topic  literal   cohort.dead-letter
 worker         Read          topic  prefixed  cohort.dispatch.
 worker         Read          topic  literal   cohort.task-events

@@ -51,9 +51,11 @@ class KafkaAclsTest {
                 written.add(topic);
             }
         }
-        // A worker that wrote task events or dispatches could change any task.
+        // A worker that wrote task events or dispatches could change any task. Its agents' messages are taken only
+        // as from an agent (CooperationService.onMessage).
         assertFalse(written.contains(Topics.TASK_EVENTS), "workers may write task events");
-        assertEquals(Set.of(Topics.AGENT_EVENTS, Topics.DEAD_LETTER), written, "topics workers may write");
+        assertEquals(Set.of(Topics.AGENT_EVENTS, Topics.AGENT_MESSAGES, Topics.DEAD_LETTER), written,
+                "topics workers may write");
     }
 
     @Test

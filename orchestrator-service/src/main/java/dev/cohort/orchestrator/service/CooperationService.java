@@ -58,6 +58,17 @@ public class CooperationService {
     /** A message read from the messages topic: stored once; a question may start an answering subtask. */
     public Uni<Void> onMessage(AgentMessage message) {
         UUID taskId = UUID.fromString(message.taskId());
+        if (message.from().type() != ParticipantType.AGENT) {
+            // Cohort stores what people and roles say before it publishes it; a record it did not store can only
+            // come from a worker, which speaks for its agents and no one else.
+            return Panache.withSession(() -> messages.findById(UUID.fromString(message.eventId()))).invoke(known -> {
+                if (known == null) {
+                    Log.warnf("Task %s: ignoring message %s on Kafka that claims to be from %s %s: only agents send "
+                            + "messages there", message.taskId(), message.eventId(), message.from().type().id(),
+                            message.from().id());
+                }
+            }).replaceWithVoid();
+        }
         return Panache.withTransaction(() -> messages.findById(UUID.fromString(message.eventId())).flatMap(known -> {
             if (known != null) {
                 return Uni.createFrom().voidItem(); // sent through the API, or a redelivery
