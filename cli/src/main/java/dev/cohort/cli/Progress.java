@@ -30,6 +30,10 @@ final class Progress {
                 paint(task.path("status").asText(), color), bar(subtasks.size() == 0 ? 0 : (double) done / subtasks.size()),
                 done, subtasks.size(), task.path("promptTokens").asLong() + task.path("completionTokens").asLong(),
                 usd(task.path("costUsd"))));
+        int keyWidth = 12;
+        for (JsonNode s : subtasks) {
+            keyWidth = Math.max(keyWidth, s.path("key").asText().length());
+        }
         for (JsonNode s : subtasks) {
             String status = s.path("status").asText();
             double fill = switch (status) {
@@ -41,7 +45,8 @@ final class Progress {
                     ? s.path("model").asText() + " " + ("ollama".equals(s.path("provider").asText()) ? "[local]" : "[cloud]")
                     : "";
             long tokens = "running".equals(status) ? s.path("progressTokens").asLong() : s.path("completionTokens").asLong();
-            lines.add(String.format("  %-12s %-10s %s %-10s %6d tok  %s%s", s.path("key").asText(), s.path("role").asText(),
+            lines.add(String.format("  %-" + keyWidth + "s %-10s %s %-10s %6d tok  %s%s", s.path("key").asText(),
+                    s.path("role").asText(),
                     bar(fill), paint(status, color), tokens, model, elapsed(s)));
         }
         if (task.hasNonNull("statusReason")) {
