@@ -4,6 +4,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
@@ -11,7 +13,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 
-/** The parts of the context store's REST API a worker uses. */
+/**
+ * The parts of the context store's REST API a worker uses; address and timeouts are {@code quarkus.rest-client
+ * .context-store.*}. 404 (nothing stored) and 409 (a conflict kept for the lead) are answers, not errors, so the
+ * default exception mapper is off and {@link ContextStoreClient} reads every status in one place.
+ */
+@RegisterRestClient(configKey = "context-store")
+@RegisterProvider(ServiceToken.class)
 @Path("/api/tasks/{taskId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -1,23 +1,21 @@
 package dev.cohort.worker.context;
 
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.model.ArtifactKind;
 import dev.cohort.contracts.model.ArtifactRef;
 import dev.cohort.worker.config.WorkerConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -35,15 +33,8 @@ public class ContextStoreClient {
 
     private final ContextStoreApi api;
 
-    public ContextStoreClient(WorkerConfig config) {
-        this.api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(config.contextStoreUrl()))
-                .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(30, TimeUnit.SECONDS)
-                // 404 (nothing stored yet) and 409 (a conflict kept for the lead) are answers, not errors.
-                .register(new ServiceToken(config))
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(ContextStoreApi.class);
+    public ContextStoreClient(@RestClient ContextStoreApi api) {
+        this.api = api;
     }
 
     /** What an artifact holds now; empty when it does not exist (or was deleted). */

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Arrays;
+import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +53,21 @@ public class OrchestratorClient {
         this.replicas = addresses(config.orchestratorUrl()).stream()
                 .map(url -> QuarkusRestClientBuilder.newBuilder()
                         .baseUri(URI.create(url))
-                        .connectTimeout(3, TimeUnit.SECONDS)
-                        .readTimeout(10, TimeUnit.SECONDS)
+                        .connectTimeout(timeout("connect-timeout", 3000), TimeUnit.MILLISECONDS)
+                        .readTimeout(timeout("read-timeout", 10000), TimeUnit.MILLISECONDS)
                         .register(new ServiceToken(config))
                         .property("microprofile.rest.client.disable.default.mapper", true)
                         .build(TasksApi.class))
                 .toList();
+    }
+
+    /**
+     * A timeout of the orchestrator's clients, in ms, from {@code quarkus.rest-client.orchestrator.*} like every other
+     * REST client's: the addresses are several ({@code cohort.worker.orchestrator-url}), so the clients are built here.
+     */
+    private static long timeout(String name, long fallback) {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.rest-client.orchestrator." + name, Long.class)
+                .orElse(fallback);
     }
 
     /** The comma-separated addresses of {@code cohort.worker.orchestrator-url}, at least one. */

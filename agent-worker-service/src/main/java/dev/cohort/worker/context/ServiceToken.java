@@ -1,5 +1,7 @@
 package dev.cohort.worker.context;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import dev.cohort.worker.config.WorkerConfig;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
@@ -9,11 +11,13 @@ import jakarta.ws.rs.client.ClientRequestFilter;
  * the orchestrator and the context store. The token's subject is the worker's name, under which the context store
  * accepts its agents' writes.
  */
-final class ServiceToken implements ClientRequestFilter {
+@Singleton
+public class ServiceToken implements ClientRequestFilter {
 
     private final String authorization;
 
-    ServiceToken(WorkerConfig config) {
+    @Inject
+    public ServiceToken(WorkerConfig config) {
         this.authorization = config.token().map(String::strip).filter(t -> !t.isEmpty()).map(t -> "Bearer " + t)
                 .orElse(null);
     }
