@@ -97,7 +97,7 @@ class EventCodecTest {
                         List.of(new AgentMessage(TASK, Participant.person("alice"), Participant.role(Role.BACKEND),
                                 MessageKind.NOTE, "Use port 8080", null, null)), null),
                 new AgentStarted(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL),
-                new AgentProgress(TASK, "api", 1, "lease-1", "worker-a/backend", "generating", 42),
+                new AgentProgress(TASK, "api", 1, "lease-1", "worker-a/backend", "generating", 42, "public class App {"),
                 new AgentHeartbeat(TASK, "api", 1, "lease-1", "worker-a/backend"),
                 new AgentCompleted(TASK, "api", 1, "lease-1", "worker-a/backend", Role.BACKEND, LOCAL, SUMMARY,
                         List.of(new ArtifactRef("src/App.java", 3, ArtifactKind.CODE)), usage, null,

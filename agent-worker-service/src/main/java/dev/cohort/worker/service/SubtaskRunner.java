@@ -587,17 +587,30 @@ public class SubtaskRunner {
     private dev.cohort.worker.model.TokenListener progress(SubtaskDispatch d, String agentId) {
         // The first report comes one interval into the call, like every later one: a call that answers sooner
         // needs none (its start and its result say it all).
+        // Each report carries what the model wrote since the one before (its end, bounded), so the dashboard shows
+        // the agent's text live at one event per interval, not one per token.
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
         long gap = config.progressInterval().toNanos();
+        StringBuilder written = new StringBuilder();
         return new dev.cohort.worker.model.TokenListener() {
             @Override
             public void onToken(String text, long tokens) {
-                long now = System.nanoTime();
-                long last = lastSent.get();
-                if (now - last >= gap && lastSent.compareAndSet(last, now)) {
-                    events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
-                            "generating", tokens));
+                String piece;
+                synchronized (written) {
+                    written.append(text);
+                    if (written.length() > 2 * AgentProgress.TEXT) {
+                        written.delete(0, written.length() - AgentProgress.TEXT);
+                    }
+                    long now = System.nanoTime();
+                    long last = lastSent.get();
+                    if (now - last < gap || !lastSent.compareAndSet(last, now)) {
+                        return;
+                    }
+                    piece = written.toString();
+                    written.setLength(0);
                 }
+                events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
+                        "generating", tokens, piece));
             }
 
             @Override

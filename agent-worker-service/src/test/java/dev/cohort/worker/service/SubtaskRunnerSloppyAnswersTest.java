@@ -133,6 +133,29 @@ class SubtaskRunnerSloppyAnswersTest {
         assertEquals(List.of("fault:rate-limit", "ok"), modelCalls());
     }
 
+    @Test
+    void progressCarriesTheTextWrittenSinceTheLastReportInBoundedPieces() {
+        SimulatorTestResource.model("sim-backend", "{\"tokensPerSecond\": 60, \"answerTokens\": 150}");
+        SubtaskDispatch d = dispatch();
+        orchestrator().subtask(d.taskId(), d.subtaskId(), "dispatched", 1, null);
+
+        send(d);
+
+        assertEquals(1, of(outcome(d), AgentCompleted.class).size());
+        List<dev.cohort.contracts.event.AgentProgress> progress = TopicReader.read(Topics.AGENT_EVENTS,
+                        read -> true, Duration.ofSeconds(5), Duration.ofSeconds(2)).stream()
+                .filter(r -> d.taskId().equals(r.key()))
+                .map(r -> EventCodec.decode(r.value(), AgentEvent.class))
+                .filter(dev.cohort.contracts.event.AgentProgress.class::isInstance)
+                .map(dev.cohort.contracts.event.AgentProgress.class::cast)
+                .filter(p -> p.phase().equals("generating")).toList();
+        assertTrue(progress.size() >= 2, "a call of about 2.5 s reports every 500 ms: " + progress);
+        String live = progress.stream().map(p -> p.text() == null ? "" : p.text()).reduce("", String::concat);
+        assertTrue(live.contains("package todo;"), "the pieces are the answer's text: " + live);
+        assertTrue(progress.stream().allMatch(p -> p.text() == null
+                || p.text().length() <= dev.cohort.contracts.event.AgentProgress.TEXT));
+    }
+
     private static SubtaskDispatch dispatch() {
         return new SubtaskDispatch(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,
                 "lease-" + UUID.randomUUID(), Instant.now().plusSeconds(60), Role.BACKEND, SubtaskKind.WORK,
