@@ -125,7 +125,11 @@ public final class ToolCatalog {
         }
         List<String> problems = new ArrayList<>();
         for (Error error : schema.validate(arguments)) {
-            problems.add(error.getMessage());
+            // The field, where the message does not name it (enumerations, types): "$.kind: does not have ...".
+            String where = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+            String message = error.getMessage();
+            problems.add(where.isEmpty() || where.equals("$") || message.startsWith(where) ? message
+                    : where + ": " + message);
         }
         return problems;
     }
