@@ -73,7 +73,8 @@ public class CooperationService {
             if (known != null) {
                 return Uni.createFrom().voidItem(); // sent through the API, or a redelivery
             }
-            return orchestration.withRecordGraph(taskId, graph -> accept(graph, message, false));
+            // Only a worker's agent working through tools sends on Kafka, while its attempt runs.
+            return orchestration.withRecordGraph(taskId, graph -> accept(graph, message, false, true));
         }));
     }
 
@@ -98,6 +99,14 @@ public class CooperationService {
     }
 
     Uni<Void> accept(TaskGraph graph, AgentMessage message, boolean publish) {
+        return accept(graph, message, publish, false);
+    }
+
+    /**
+     * Stores a message (and publishes it when it did not come from Kafka); a question to a role may add an answering
+     * subtask. {@code askerWaits}: the asking agent is still at work and waits for the answer (a tool loop's ask).
+     */
+    private Uni<Void> accept(TaskGraph graph, AgentMessage message, boolean publish, boolean askerWaits) {
         UUID asker = parse(message.subtaskId());
         Uni<Long> sent = asker != null && message.from().type() == ParticipantType.AGENT
                 ? messages.countFromSubtask(asker) : Uni.createFrom().item(0L);
@@ -112,7 +121,7 @@ public class CooperationService {
             if (publish) {
                 stored = stored.call(() -> outbox.add(Topics.AGENT_MESSAGES, bounded.taskId(), bounded));
             }
-            return stored.call(() -> maybeAnswer(graph, bounded));
+            return stored.call(() -> maybeAnswer(graph, bounded, askerWaits));
         });
     }
 
@@ -127,15 +136,20 @@ public class CooperationService {
                 cut, m.subtaskId(), m.inReplyTo());
     }
 
-    private Uni<Void> maybeAnswer(TaskGraph graph, AgentMessage message) {
+    private Uni<Void> maybeAnswer(TaskGraph graph, AgentMessage message, boolean askerWaits) {
         if (message.kind() != MessageKind.QUESTION || message.to().type() != ParticipantType.ROLE
                 || graph.task().finished()) {
             return Uni.createFrom().voidItem();
         }
         Role role = Role.fromId(message.to().id());
+        Subtask askerSubtask = parse(message.subtaskId()) == null ? null
+                : graph.byId(parse(message.subtaskId())).orElse(null);
+        // An agent that asks while it works (a tool loop's ask) waits for the answer now: a later prompt of the
+        // role would see the question but not send an answer back, so it gets an answering subtask whatever runs.
+        boolean waiting = askerWaits && askerSubtask != null && askerSubtask.inFlight();
         boolean someoneWillSeeIt = graph.subtasks().stream()
                 .anyMatch(s -> s.roleValue() == role && (s.inFlight() || s.statusValue() == SubtaskStatus.PENDING));
-        if (someoneWillSeeIt) {
+        if (someoneWillSeeIt && !waiting) {
             return Uni.createFrom().voidItem(); // it reaches that agent's next prompt through its inbox
         }
         String key = uniqueKey(graph, "answer-" + role.id());
@@ -145,8 +159,6 @@ public class CooperationService {
                         + message.text(), List.of());
         answer.questionId = UUID.fromString(message.eventId());
         graph.add(answer);
-        Subtask askerSubtask = parse(message.subtaskId()) == null ? null
-                : graph.byId(parse(message.subtaskId())).orElse(null);
         List<Subtask> waiting = new ArrayList<>();
         if (askerSubtask != null) {
             for (Subtask dependent : graph.dependents(askerSubtask)) {

@@ -131,6 +131,13 @@ class OrchestrationTest {
                 }
                 events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : null));
             }
+            case "ask-live" -> {
+                if (key.equals("API") || key.equals("UI")) {
+                    heldBack.put(d.subtaskId(), completed(d, null));
+                    return events; // at work: the test asks questions in API's name, then lets both finish
+                }
+                events.add(completed(d, d.kind() == SubtaskKind.SUMMARY ? "done" : "The API listens on 8080."));
+            }
             case "lease", "stale" -> {
                 if (key.equals("API") && d.attempt() == 1) {
                     heldBack.put(d.subtaskId(), completed(d, "late result of attempt 1"));
@@ -371,6 +378,48 @@ class OrchestrationTest {
                 .contains(fromAgent.eventId())));
         assertFalse(given().get("/api/tasks/" + id + "/messages").then().extract().jsonPath().getList("eventId")
                 .contains(forged.eventId()), "a message claiming to be from a person is not taken from Kafka");
+    }
+
+    @Test
+    void aQuestionAskedWhileTheAskerWorksGetsAnAnsweringSubtaskEvenIfTheRoleHasWorkOfItsOwn() throws Exception {
+        String id = submit("ask-live");
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.receivedFor(id).stream()
+                .anyMatch(d -> d.title().equals("API")) && worker.receivedFor(id).stream()
+                .anyMatch(d -> d.title().equals("UI")));
+        SubtaskDispatch api = byTitle(id, "API");
+        dev.cohort.contracts.event.AgentMessage question = new dev.cohort.contracts.event.AgentMessage(id,
+                dev.cohort.contracts.model.Participant.agent("scripted-1"),
+                dev.cohort.contracts.model.Participant.role(Role.ARCHITECT),
+                dev.cohort.contracts.model.MessageKind.QUESTION, "Which port does the API use?", api.subtaskId(), null);
+        try (var producer = dev.cohort.testsupport.TopicWriter.producer()) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.AGENT_MESSAGES, id,
+                    EventCodec.encode(question))).get();
+        }
+
+        // The architect's design is done and nothing of its role is pending, so an answering subtask is added ...
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(given().get("/api/tasks/" + id
+                + "/messages").then().extract().jsonPath().getList("inReplyTo").contains(question.eventId())));
+        // ... and a second question, to a role that has work running, gets one too: the asker waits now.
+        dev.cohort.contracts.event.AgentMessage toBusy = new dev.cohort.contracts.event.AgentMessage(id,
+                dev.cohort.contracts.model.Participant.agent("scripted-1"),
+                dev.cohort.contracts.model.Participant.role(Role.FRONTEND),
+                dev.cohort.contracts.model.MessageKind.QUESTION, "Which origin does the page call?", api.subtaskId(),
+                null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(given().get("/api/tasks/" + id).then()
+                .extract().jsonPath().getString("subtasks.find { it.key == 'c' }.status")));
+        try (var producer = dev.cohort.testsupport.TopicWriter.producer()) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.AGENT_MESSAGES, id,
+                    EventCodec.encode(toBusy))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(given().get("/api/tasks/" + id
+                + "/messages").then().extract().jsonPath().getList("inReplyTo").contains(toBusy.eventId())));
+        assertEquals("running", given().get("/api/tasks/" + id).then().extract().jsonPath()
+                .getString("subtasks.find { it.key == 'c' }.status"), "the frontend's own work was still running");
+        worker.send(heldBack.get(api.subtaskId()));
+        worker.send(heldBack.get(byTitle(id, "UI").subtaskId()));
+        JsonPath task = awaitStatus(id, "completed");
+        assertTrue(task.getList("subtasks.key", String.class).containsAll(List.of("answer-architect-1",
+                "answer-frontend-1")), task.getList("subtasks.key").toString());
     }
 
     static AgentCompleted checked(SubtaskDispatch d, Verification verification) {
