@@ -146,10 +146,10 @@ public class CooperationService {
                 : graph.byId(parse(message.subtaskId())).orElse(null);
         // An agent that asks while it works (a tool loop's ask) waits for the answer now: a later prompt of the
         // role would see the question but not send an answer back, so it gets an answering subtask whatever runs.
-        boolean waiting = askerWaits && askerSubtask != null && askerSubtask.inFlight();
+        boolean askerWaiting = askerWaits && askerSubtask != null && askerSubtask.inFlight();
         boolean someoneWillSeeIt = graph.subtasks().stream()
                 .anyMatch(s -> s.roleValue() == role && (s.inFlight() || s.statusValue() == SubtaskStatus.PENDING));
-        if (someoneWillSeeIt && !waiting) {
+        if (someoneWillSeeIt && !askerWaiting) {
             return Uni.createFrom().voidItem(); // it reaches that agent's next prompt through its inbox
         }
         String key = uniqueKey(graph, "answer-" + role.id());
@@ -170,8 +170,9 @@ public class CooperationService {
                 }
             }
         }
-        Log.infof("Task %s: %s asked %s, which has nothing running; added subtask '%s'%s", message.taskId(),
-                message.from().id(), role.id(), key, waiting.isEmpty() ? "" : ", which "
+        Log.infof("Task %s: %s asked %s, %s; added subtask '%s'%s", message.taskId(),
+                message.from().id(), role.id(), someoneWillSeeIt ? "and waits for the answer" : "which has nothing running",
+                key, waiting.isEmpty() ? "" : ", which "
                         + waiting.stream().map(s -> s.planKey).toList() + " now wait for");
         return subtasks.persist(answer).replaceWithVoid()
                 .call(() -> events.subtaskChanged(answer, "question from " + message.from().id()))
