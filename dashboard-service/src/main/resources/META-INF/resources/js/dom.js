@@ -67,27 +67,11 @@ function copy(a, b) {
   for (let i = 0; i < a.childNodes.length; i++) copy(a.childNodes[i], b.childNodes[i]);
 }
 
-export function money(usd) {
-  if (usd === null || usd === undefined || usd === '') return '—';
-  const n = Number(usd);
-  if (!Number.isFinite(n)) return '—';
-  return '$' + (n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2));
-}
-
-export function tokens(n) {
-  if (!n) return '0';
-  return n >= 10000 ? (n / 1000).toFixed(1) + 'k' : String(n);
-}
-
-export function elapsed(fromIso, toIso) {
-  if (!fromIso) return '—';
-  const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return s + 's';
-  const m = Math.floor(s / 60);
-  if (m < 60) return m + 'm ' + (s % 60) + 's';
-  return Math.floor(m / 60) + 'h ' + (m % 60) + 'm';
+/** Says what a control is doing or what came of it: kind is busy, ok, error or info. */
+export function say(el, text, kind) {
+  if (!el) return;
+  el.textContent = text;
+  el.className = 'feedback ' + (kind || '');
 }
 
 export function toast(text, kind = 'ok') {

@@ -1,5 +1,6 @@
 // A layered drawing of a task's dependency graph: each node sits one column right of its deepest dependency.
-import { svg } from './dom.js';
+import { h, fill, svg } from './dom.js';
+import { checkOf, checkText } from './checks.js';
 
 const W = 170, H = 54, GAP_X = 36, GAP_Y = 16, PAD = 8;
 
@@ -74,4 +75,20 @@ export function drawGraph(nodes, onSelect) {
     id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse',
   }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }))),
   ...edges, ...boxes);
+}
+
+/** The graph of the task's subtasks in box, each with the last check its agents ran, and a legend of their states. */
+export function renderGraph(box, s) {
+  const nodes = [...s.nodes.values()];
+  if (!nodes.length) {
+    fill(box, h('p', { class: 'muted' }, s.status === 'submitted' || s.status === 'planning'
+      ? 'The lead is planning; the graph appears when the plan is ready.' : 'No plan yet.'));
+    return;
+  }
+  // A running subtask moved to a stronger model is drawn as escalated.
+  const states = s.meta.subtaskStatuses.flatMap((x) => (x === 'failed' ? [x, 'escalated'] : [x]));
+  fill(box, drawGraph(nodes.map((n) => {
+    const check = checkOf(s, n);
+    return check ? { ...n, verification: { passed: check.passed, text: checkText(check), command: check.command } } : n;
+  })), h('p', { class: 'legend' }, ...states.map((x) => h('span', { class: 'legend-item state-' + x }, x))));
 }

@@ -1,20 +1,48 @@
 // The task over time: one row per attempt of each subtask, in dependency order, a bar from when the attempt was
 // dispatched (waiting for a worker, light) through when it ran (solid) to how it ended, arrows from each dependency's
 // end to the start of what waited for it, and the stretches where no attempt ran shaded across all rows.
-import { svg } from './dom.js';
+import { h, fill, patch, svg } from './dom.js';
+import { at } from './state.js';
 
 const LABEL = 200, STATUS = 180, ROW = 24, BAR = 14, AXIS = 24, FOOT = 16, PAD = 6;
 const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
-const RETRYING = new Set(['pending', 'dispatched', 'running']);
 
 export const OUTCOMES = ['waiting', 'running', 'completed', 'failed', 'retried', 'escalated', 'stalled', 'cancelled'];
+
+/** The timeline of the task in box, drawn to the width box has; status is the task's. */
+export function renderTimeline(box, s, status) {
+  const nodes = [...s.nodes.values()];
+  const over = s.meta.finishedTask.has(status);
+  if (!nodes.length && !s.attempts.size) {
+    fill(box, h('p', { class: 'muted' }, over ? 'No subtask ran.'
+      : 'Nothing has run yet: each attempt of each subtask gets a row here once it is dispatched.'));
+    return;
+  }
+  const t = s.task || {};
+  const attempts = [...s.attempts.values()].map((a) => ({ ...a, key: s.idToKey.get(a.subtaskId) || a.subtaskId }));
+  const finishes = attempts.map((a) => a.finishedAt).filter((x) => x != null);
+  const end = over
+    ? s.endedAt ?? at(t.finishedAt) ?? Math.max(s.lastAt || 0, ...finishes)
+    : Math.max(Date.now(), s.lastAt || 0);
+  box.dataset.width = String(box.clientWidth);
+  const drawing = drawTimeline(nodes, attempts, { start: at(t.createdAt) ?? s.startedAt, end, width: box.clientWidth },
+    s.meta.finishedSubtask);
+  // Drawn again every second while the task runs: changed in place when only times and states moved.
+  const shown = box.firstElementChild;
+  if (shown && shown.tagName === drawing.tagName && patch(shown, drawing)) return;
+  fill(box, drawing,
+    h('p', { class: 'legend timeline-legend' },
+      ...OUTCOMES.map((o) => h('span', { class: 'legend-item tl-' + o }, o === 'stalled' ? 'stalled (lease reclaimed)' : o)),
+      h('span', { class: 'legend-item tl-idle' }, 'nothing running'),
+      h('span', { class: 'legend-item tl-dep' }, 'dependency')));
+}
 
 /**
  * nodes: [{key, title, role, status, dependsOn, reason}] in plan order; attempts: [{key, attempt, dispatchedAt,
  * startedAt, finishedAt (ms), outcome, reason, failure, escalated, escalation, agentId, model}];
- * span: {start, end (ms), width (px)}.
+ * span: {start, end (ms), width (px)}; finished: the subtask statuses after which nothing more runs.
  */
-export function drawTimeline(nodes, attempts, span) {
+export function drawTimeline(nodes, attempts, span, finished) {
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   const tries = new Map();
   for (const a of attempts) {
@@ -81,7 +109,7 @@ export function drawTimeline(nodes, attempts, span) {
       a ? svg('tspan', { class: 'tl-attempt' }, ' #' + a.attempt) : null));
     previous = n.key;
     if (!a) {
-      const what = n.status === 'skipped' || n.status === 'cancelled' || n.status === 'failed' ? n.status : 'pending';
+      const what = finished.has(n.status) && n.status !== 'done' ? n.status : 'pending';
       const why = what === 'pending' ? (deps.length ? 'waits for ' + deps.join(', ') : 'not dispatched yet') : n.reason || '';
       // Where its dependencies have got to, so the note sits where the subtask can start.
       const reached = deps.map((d) => tries.get(d)).filter((l) => l && l.length)
@@ -93,7 +121,7 @@ export function drawTimeline(nodes, attempts, span) {
       svg('text', { class: 'tl-status', x: width - PAD, y: mid + 4, 'text-anchor': 'end' }, what)));
       return;
     }
-    const outcome = shown(a, r.later, n);
+    const outcome = shown(a, r.later || (!!n.status && !finished.has(n.status)));
     const from = begin(a);
     const started = a.startedAt;
     const stop = a.finishedAt ?? span.end;
@@ -157,9 +185,9 @@ function begin(a) {
 }
 
 // A failed attempt of a subtask that ran again, or is about to, was retried.
-function shown(a, later, n) {
+function shown(a, again) {
   if (a.finishedAt == null) return a.startedAt == null ? 'waiting' : a.escalated ? 'escalated' : 'running';
-  if (a.outcome === 'failed' && (later || RETRYING.has(n.status))) return 'retried';
+  if (a.outcome === 'failed' && again) return 'retried';
   return a.outcome;
 }
 

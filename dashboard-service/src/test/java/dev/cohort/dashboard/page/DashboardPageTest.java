@@ -530,7 +530,8 @@ class DashboardPageTest {
             browser.screenshot("11-reject-needs-a-reason");
 
             ObjectNode rejected = snapshot.deepCopy();
-            rejected.put("status", "rejected").put("statusReason", "Too costly: drop the search page")
+            // The orchestrator cancels a task whose plan is rejected.
+            rejected.put("status", "cancelled").put("statusReason", "plan rejected by alice: Too costly: drop the search page")
                     .put("finishedAt", Instant.now().toString());
             orchestrator.respond("POST", "/api/tasks/" + id + "/reject", 200, rejected);
             orchestrator.respond("GET", "/api/tasks/" + id, 200, rejected);
@@ -547,12 +548,13 @@ class DashboardPageTest {
                     EventCodec.mapper().readTree(sent.get(0).get("body").asText()).get("reason").asText());
 
             events.send(new TaskRejected(id, "alice", "Too costly: drop the search page"));
-            browser.waitFor("rejected", d -> browser.text("#t-status").contains("rejected"));
+            browser.waitFor("cancelled", d -> browser.text("#t-status").contains("cancelled"));
             browser.waitFor("the plan no longer asks", d -> d.findElements(By.id("p-approve")).isEmpty());
-            assertEquals("Reason: Too costly: drop the search page", browser.text("#t-head .reason"));
+            assertEquals("Reason: plan rejected by alice: Too costly: drop the search page",
+                    browser.text("#t-head .reason"));
             assertFalse(browser.find("#c-pause").isDisplayed(), "a rejected task cannot be paused");
             assertFalse(browser.find("#c-cancel").isDisplayed(), "nor cancelled");
-            browser.waitFor("the list follows", d -> browser.text("#task-list").contains("rejected"));
+            browser.waitFor("the list follows", d -> browser.text("#task-list").contains("cancelled"));
             browser.screenshot("12-rejected");
         }
     }

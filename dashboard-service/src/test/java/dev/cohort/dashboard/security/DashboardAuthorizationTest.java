@@ -61,6 +61,7 @@ class DashboardAuthorizationTest {
             read("/api/tasks", "/api/tasks?size=5"),
             read("/api/tasks/{id}", "/api/tasks/t1"),
             read("/api/events", "/api/events?limit=5"),
+            read("/api/meta", "/api/meta"),
             read("/api/context/{path}", "/api/context/tasks/t1/artifacts"),
             read("/api/context/{path}", "/api/context/tasks/t1/artifacts/src/App.java?version=2"),
             read("/api/context/{path}", "/api/context/tasks/t1/history/src/App.java"),
