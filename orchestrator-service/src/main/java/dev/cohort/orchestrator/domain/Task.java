@@ -40,6 +40,10 @@ public class Task {
 
     public String template;
 
+    /** The A2A context the task was submitted in, if its client named one (docs/a2a.md). */
+    @Column(name = "context_id")
+    public String contextId;
+
     /** The principal that submitted the task. */
     @Column(name = "created_by")
     public String createdBy;

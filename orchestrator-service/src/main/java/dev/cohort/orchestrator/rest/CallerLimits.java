@@ -14,7 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Keeps one caller from flooding the team: a token bucket per principal for task submissions and commands (every
- * POST under {@code /api/tasks}), and a cap on the tasks a principal has under way. Buckets live in each replica.
+ * POST under {@code /api/tasks}, and A2A's), and a cap on the tasks a principal has under way. Buckets live in each
+ * replica.
  */
 @ApplicationScoped
 public class CallerLimits {
@@ -46,8 +47,11 @@ public class CallerLimits {
         }
     }
 
-    /** Takes one token from the caller's bucket, or refuses with the wait until the next one. */
-    void take(String caller) {
+    /**
+     * Takes one token from the caller's bucket, or refuses with the wait until the next one; for commands that arrive
+     * elsewhere than {@code /api/tasks} (A2A).
+     */
+    public void take(String caller) {
         double perNano = config.commandsPerMinute() / 60e9;
         int burst = Math.max(1, config.commandBurst());
         long now = System.nanoTime();

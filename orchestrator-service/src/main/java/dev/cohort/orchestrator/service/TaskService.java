@@ -28,7 +28,14 @@ public class TaskService {
 
     @WithTransaction
     public Uni<Task> submit(TaskSubmission submission, String createdBy) {
+        return submit(submission, createdBy, null);
+    }
+
+    /** Submits a task that belongs to a client's A2A context ({@code contextId}, or none). */
+    @WithTransaction
+    public Uni<Task> submit(TaskSubmission submission, String createdBy, String contextId) {
         Task task = new Task();
+        task.contextId = contextId;
         task.createdBy = createdBy;
         task.id = UUID.randomUUID();
         task.title = submission.title();
