@@ -35,7 +35,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class CooperationService {
 
-    private final OrchestrationService orchestration;
+    private final TaskGraphs graphs;
+    private final SubtaskFactory factory;
+    private final ReadyWork ready;
     private final SubtaskRepository subtasks;
     private final MessageRepository messages;
     private final ProcessedEventRepository processed;
@@ -43,10 +45,12 @@ public class CooperationService {
     private final TaskEvents events;
     private final OrchestratorConfig config;
 
-    public CooperationService(OrchestrationService orchestration, SubtaskRepository subtasks,
+    public CooperationService(TaskGraphs graphs, SubtaskFactory factory, ReadyWork ready, SubtaskRepository subtasks,
                               MessageRepository messages, ProcessedEventRepository processed, OutboxRepository outbox,
                               TaskEvents events, OrchestratorConfig config) {
-        this.orchestration = orchestration;
+        this.graphs = graphs;
+        this.factory = factory;
+        this.ready = ready;
         this.subtasks = subtasks;
         this.messages = messages;
         this.processed = processed;
@@ -74,7 +78,7 @@ public class CooperationService {
                 return Uni.createFrom().voidItem(); // sent through the API, or a redelivery
             }
             // Only a worker's agent working through tools sends on Kafka, while its attempt runs.
-            return orchestration.withRecordGraph(taskId, graph -> accept(graph, message, false, true));
+            return graphs.withRecordGraph(taskId, graph -> accept(graph, message, false, true));
         }));
     }
 
@@ -94,7 +98,7 @@ public class CooperationService {
 
     /** A message sent through the API: stored and published in one transaction. */
     public Uni<AgentMessage> send(UUID taskId, AgentMessage message) {
-        return Panache.withTransaction(() -> orchestration.withGraph(taskId, graph -> accept(graph, message, true)))
+        return Panache.withTransaction(() -> graphs.withGraph(taskId, graph -> accept(graph, message, true)))
                 .replaceWith(message);
     }
 
@@ -153,7 +157,7 @@ public class CooperationService {
             return Uni.createFrom().voidItem(); // it reaches that agent's next prompt through its inbox
         }
         String key = uniqueKey(graph, "answer-" + role.id());
-        Subtask answer = orchestration.newSubtask(graph.task(), key, role, SubtaskKind.ANSWER,
+        Subtask answer = factory.newSubtask(graph.task(), key, role, SubtaskKind.ANSWER,
                 "Answer " + message.from().id() + "'s question",
                 "Answer this question from " + message.from().id() + " (" + message.from().type().id() + "):\n\n"
                         + message.text(), List.of());
@@ -176,7 +180,7 @@ public class CooperationService {
                         + waiting.stream().map(s -> s.planKey).toList() + " now wait for");
         return subtasks.persist(answer).replaceWithVoid()
                 .call(() -> events.subtaskChanged(answer, "question from " + message.from().id()))
-                .call(() -> orchestration.dispatchReady(graph));
+                .call(() -> ready.dispatchReady(graph));
     }
 
     /** The answering subtask finished: its answer goes back to the asker as a message. */
@@ -204,9 +208,9 @@ public class CooperationService {
         UUID taskId = UUID.fromString(conflict.taskId());
         return Panache.withTransaction(() -> processed.markProcessed(conflict.eventId()).flatMap(first -> !first
                 ? Uni.createFrom().voidItem()
-                : orchestration.withRecordGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
+                : graphs.withRecordGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
                         conflict.conflictId(), conflict.baseVersion(), conflict.currentVersion()))
-                        .call(() -> orchestration.dispatchReady(graph)))));
+                        .call(() -> ready.dispatchReady(graph)))));
     }
 
     /**
@@ -232,7 +236,7 @@ public class CooperationService {
             return Uni.createFrom().voidItem(); // announced twice: by the writer's completion and by the store
         }
         String key = uniqueKey(graph, "merge");
-        Subtask merge = orchestration.newSubtask(graph.task(), key, Role.LEAD, SubtaskKind.MERGE,
+        Subtask merge = factory.newSubtask(graph.task(), key, Role.LEAD, SubtaskKind.MERGE,
                 "Merge conflicting changes to " + conflict.key(),
                 "Two agents changed '" + conflict.key() + "' starting from the same version " + conflict.baseVersion()
                         + ". Merge both changes (three-way: the base, the current version and the conflicting one) so "

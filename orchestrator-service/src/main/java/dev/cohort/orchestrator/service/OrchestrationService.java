@@ -19,7 +19,6 @@ import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.PlannedSubtask;
 import dev.cohort.contracts.model.Role;
-import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.contracts.model.TaskStatus;
@@ -49,8 +48,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The task state machine. Every change happens in one transaction that locks the task row, so agent events,
@@ -61,8 +58,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class OrchestrationService {
 
-    static final String PLAN_KEY = "plan";
-    static final String SUMMARY_KEY = "summary";
+    static final String PLAN_KEY = SubtaskFactory.PLAN_KEY;
     /** The longest task summary kept on the task and sent in its completion event, in characters. */
     static final int MAX_SUMMARY = 100_000;
 
@@ -76,6 +72,9 @@ public class OrchestrationService {
     private final EstimateService estimates;
     private final CooperationService cooperation;
     private final DatabaseClock clock;
+    private final TaskGraphs graphs;
+    private final SubtaskFactory factory;
+    private final ReadyWork ready;
 
     private final WorkloadMetrics workloadMetrics;
     private final ModelAdmission admission;
@@ -86,7 +85,11 @@ public class OrchestrationService {
                                 ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
                                 OrchestratorConfig config, EstimateService estimates, CooperationService cooperation,
                                 DatabaseClock clock, WorkloadMetrics workloadMetrics, ModelAdmission admission,
-                                AdmissionConfig admissionConfig, Event<ModelSlotFreed> slotFreed) {
+                                AdmissionConfig admissionConfig, Event<ModelSlotFreed> slotFreed, TaskGraphs graphs,
+                                SubtaskFactory factory, ReadyWork ready) {
+        this.graphs = graphs;
+        this.factory = factory;
+        this.ready = ready;
         this.slotFreed = slotFreed;
         this.clock = clock;
         this.admission = admission;
@@ -113,7 +116,7 @@ public class OrchestrationService {
             return adoptPlan(graph, WorkflowTemplates.plan(task.template, task.description));
         }
         task.status(TaskStatus.PLANNING, null);
-        Subtask plan = newSubtask(task, PLAN_KEY, Role.LEAD, SubtaskKind.PLAN, "Plan the task",
+        Subtask plan = factory.newSubtask(task, PLAN_KEY, Role.LEAD, SubtaskKind.PLAN, "Plan the task",
                 planInstructions(task, List.of()), List.of());
         TaskGraph graph = new TaskGraph(task, List.of(plan));
         return subtasks.persist(plan).chain(() -> dispatcher.dispatch(graph, plan, "planning"));
@@ -142,7 +145,7 @@ public class OrchestrationService {
                             event.attempt(), leaseToken(event), clock.now().plus(config.leaseTtl()),
                             progress == null ? null : progress.tokens(), phase)
                     .flatMap(renewed -> renewed == 1 ? Uni.createFrom().voidItem()
-                            : withRecordGraph(taskId, graph -> apply(graph, event))));
+                            : graphs.withRecordGraph(taskId, graph -> apply(graph, event))));
         }
         return Panache.withTransaction(() -> processed.markProcessed(event.eventId()).flatMap(first -> {
             if (!first) {
@@ -151,9 +154,9 @@ public class OrchestrationService {
             }
             if (event instanceof AgentStarted) {
                 // A start changes its own subtask only: the task and that one row, whatever the size of the graph.
-                return withRecordSubtask(taskId, UUID.fromString(event.subtaskId()), graph -> apply(graph, event));
+                return graphs.withRecordSubtask(taskId, UUID.fromString(event.subtaskId()), graph -> apply(graph, event));
             }
-            return withRecordGraph(taskId, graph -> apply(graph, event));
+            return graphs.withRecordGraph(taskId, graph -> apply(graph, event));
         }));
     }
 
@@ -173,7 +176,7 @@ public class OrchestrationService {
                                         .distinct().toList())))
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUniAndConcatenate(taskId ->
-                        Panache.withTransaction(() -> withGraph(taskId, graph -> sweep(graph, expiredBefore))))
+                        Panache.withTransaction(() -> graphs.withGraph(taskId, graph -> sweep(graph, expiredBefore))))
                 .collect().last().replaceWithVoid();
     }
 
@@ -195,7 +198,7 @@ public class OrchestrationService {
      * set aside). Call inside a transaction.
      */
     public Uni<Void> failTask(UUID taskId, String reason, String reference) {
-        return withGraph(taskId, graph -> {
+        return graphs.withGraph(taskId, graph -> {
             if (graph.task().finished()) {
                 return Uni.createFrom().voidItem();
             }
@@ -221,41 +224,6 @@ public class OrchestrationService {
                 + "dead-lettered (" + deadLetter + "): " + reason, deadLetter));
     }
 
-    /**
-     * Like {@link #withGraph} for a record read from Kafka: a record of a task that does not exist is a permanent
-     * failure, for the consumer to dead-letter.
-     */
-    Uni<Void> withRecordGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
-        return withGraph(taskId, true, () -> subtasks.byTask(taskId), change);
-    }
-
-    /**
-     * Like {@link #withRecordGraph} for a change that touches one subtask: the task is locked as for any change,
-     * and the graph handed over holds only that subtask (or none, when the task has no such subtask).
-     */
-    private Uni<Void> withRecordSubtask(UUID taskId, UUID subtaskId, Function<TaskGraph, Uni<Void>> change) {
-        return withGraph(taskId, true, () -> subtasks.ofTask(taskId, subtaskId)
-                .map(subtask -> subtask == null ? List.<Subtask>of() : List.of(subtask)), change);
-    }
-
-    Uni<Void> withGraph(UUID taskId, Function<TaskGraph, Uni<Void>> change) {
-        return withGraph(taskId, false, () -> subtasks.byTask(taskId), change);
-    }
-
-    /** Locks the task, loads the subtasks {@code load} names and applies the change to them. */
-    private Uni<Void> withGraph(UUID taskId, boolean mustExist, Supplier<Uni<List<Subtask>>> load,
-                                Function<TaskGraph, Uni<Void>> change) {
-        return tasks.lock(taskId).flatMap(task -> {
-            if (task == null && mustExist) {
-                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
-            }
-            if (task == null) {
-                Log.warnf("Ignoring an event for unknown task %s", taskId);
-                return Uni.createFrom().voidItem();
-            }
-            return load.get().flatMap(list -> change.apply(new TaskGraph(task, list)));
-        });
-    }
 
     private Uni<Void> apply(TaskGraph graph, AgentEvent event) {
         Subtask subtask = graph.byId(UUID.fromString(event.subtaskId())).orElse(null);
@@ -403,7 +371,7 @@ public class OrchestrationService {
     /** Adds the subtasks of an accepted plan; then waits for approval or starts the work. */
     Uni<Void> adoptPlan(TaskGraph graph, List<PlannedSubtask> plan) {
         Task task = graph.task();
-        List<Subtask> created = plan.stream().map(p -> fromPlan(task, p)).toList();
+        List<Subtask> created = plan.stream().map(p -> factory.fromPlan(task, p)).toList();
         created.forEach(graph::add);
         Uni<Void> persisted = subtasks.persist(created)
                 .call(() -> events.publish(new TaskPlanned(task.id.toString(), plan, task.planAttempts)));
@@ -413,7 +381,7 @@ public class OrchestrationService {
                     new TaskAwaitingApproval(task.id.toString(), plan, estimate.total(), estimate.perSubtask())));
         }
         task.status(TaskStatus.RUNNING, null);
-        return persisted.call(() -> dispatchReady(graph));
+        return persisted.call(() -> ready.dispatchReady(graph));
     }
 
     /**
@@ -424,7 +392,7 @@ public class OrchestrationService {
     private Uni<Void> fixRound(TaskGraph graph, Subtask check, AgentCompleted done) {
         Verification verification = done.verification();
         VerifyRounds.Round round = VerifyRounds.after(graph, check, verification, config.maxFixRounds(),
-                (key, role, kind, title, instructions, dependsOn) -> newSubtask(graph.task(), key, role, kind, title,
+                (key, role, kind, title, instructions, dependsOn) -> factory.newSubtask(graph.task(), key, role, kind, title,
                         instructions, dependsOn));
         if (round == null) {
             if (verification != null && !verification.passed()) {
@@ -462,7 +430,7 @@ public class OrchestrationService {
     private Uni<Void> workDone(TaskGraph graph, Subtask subtask) {
         subtask.status(SubtaskStatus.DONE);
         subtask.finishedAt = Instant.now();
-        return events.subtaskChanged(subtask, null).call(() -> dispatchReady(graph));
+        return events.subtaskChanged(subtask, null).call(() -> ready.dispatchReady(graph));
     }
 
     private Uni<Void> summarised(TaskGraph graph, Subtask subtask, AgentCompleted done) {
@@ -506,27 +474,6 @@ public class OrchestrationService {
         }
     }
 
-    /** Dispatches every subtask that became ready; once all work is done, the lead's summary. */
-    Uni<Void> dispatchReady(TaskGraph graph) {
-        Task task = graph.task();
-        if (task.statusValue() != TaskStatus.RUNNING) {
-            return Uni.createFrom().voidItem();
-        }
-        if (graph.allWorkFinished() && graph.byKey(SUMMARY_KEY).isEmpty()) {
-            List<String> all = graph.work().stream().map(s -> s.planKey).toList();
-            List<String> notRun = graph.work().stream().filter(s -> s.statusValue() != SubtaskStatus.DONE)
-                    .map(s -> s.planKey + " (" + s.title + ")").toList();
-            Subtask summary = newSubtask(task, SUMMARY_KEY, Role.LEAD, SubtaskKind.SUMMARY, "Summarise the result",
-                    "Summarise what the team built for this task, for the person who asked: what exists, how to run it, "
-                            + "what is left to do." + (notRun.isEmpty() ? "" : " These subtasks were stopped and did "
-                            + "not finish: " + String.join(", ", notRun) + "."), all);
-            graph.add(summary);
-            return subtasks.persist(summary).chain(() -> dispatcher.dispatch(graph, summary, "all work done"));
-        }
-        return Multi.createFrom().iterable(graph.ready())
-                .onItem().transformToUniAndConcatenate(s -> dispatcher.dispatch(graph, s, "dependencies done"))
-                .collect().last().replaceWithVoid();
-    }
 
     private Uni<Void> failed(TaskGraph graph, Subtask subtask, FailureKind kind, String reason, Usage usage) {
         addUsage(graph.task(), subtask, usage);
@@ -604,7 +551,8 @@ public class OrchestrationService {
                 .call(() -> events.publish(new TaskFailed(task.id.toString(), reason, null)));
     }
 
-    Uni<Void> finishOpenSubtasks(TaskGraph graph, SubtaskStatus status, String reason) {
+    /** Ends every subtask that has not finished: in-flight ones cancelled, the others {@code status}. */
+    public Uni<Void> finishOpenSubtasks(TaskGraph graph, SubtaskStatus status, String reason) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Subtask s : graph.subtasks()) {
             if (!s.finished()) {
@@ -670,29 +618,6 @@ public class OrchestrationService {
         return Duration.ofMillis(capped + jitter);
     }
 
-    Subtask newSubtask(Task task, String key, Role role, SubtaskKind kind, String title, String instructions,
-                               List<String> dependsOn) {
-        Subtask s = new Subtask();
-        s.id = UUID.randomUUID();
-        s.taskId = task.id;
-        s.planKey = key;
-        s.role = role.id();
-        s.kind = kind.id();
-        s.title = title;
-        s.instructions = instructions;
-        s.dependsOnKeys(dependsOn);
-        s.status(SubtaskStatus.PENDING);
-        s.maxAttempts = config.maxAttempts(role);
-        s.createdAt = Instant.now();
-        return s;
-    }
-
-    Subtask fromPlan(Task task, PlannedSubtask p) {
-        Subtask s = newSubtask(task, p.id(), p.role(), SubtaskKind.WORK, p.title(), p.instructions(), p.dependsOn());
-        s.readKeys(p.reads());
-        s.writeKeys(p.writes());
-        return s;
-    }
 
     private String planInstructions(Task task, List<String> previousErrors) {
         List<Role> team = task.roleList().isEmpty()
@@ -720,7 +645,7 @@ public class OrchestrationService {
     }
 
     /** Stops dispatching; attempts in flight are cancelled and run again, without counting as failures, on resume. */
-    Uni<Void> pause(TaskGraph graph, String reason) {
+    public Uni<Void> pause(TaskGraph graph, String reason) {
         Task task = graph.task();
         task.status(TaskStatus.PAUSED, reason);
         Uni<Void> chain = Uni.createFrom().voidItem();
@@ -743,7 +668,7 @@ public class OrchestrationService {
      * escalate. Without, the subtask is cancelled and the pending work that depends on it is skipped, as it would be
      * after a failure, while the rest of the team carries on.
      */
-    Uni<Void> stop(TaskGraph graph, Subtask subtask, String why, boolean retry) {
+    public Uni<Void> stop(TaskGraph graph, Subtask subtask, String why, boolean retry) {
         int attempt = subtask.attempt;
         subtask.leaseExpiresAt = null;
         Uni<Void> cancelled = finishAttempt(subtask, "cancelled", FailureKind.CANCELLED, why, null);
@@ -768,7 +693,7 @@ public class OrchestrationService {
                 chain = chain.call(() -> events.subtaskChanged(dependent, dependent.failureReason));
             }
         }
-        return chain.call(() -> dispatchReady(graph));
+        return chain.call(() -> ready.dispatchReady(graph));
     }
 
     private static void addUsage(Task task, Subtask subtask, Usage usage) {

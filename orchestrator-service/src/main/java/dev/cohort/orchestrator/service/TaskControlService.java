@@ -36,12 +36,17 @@ public class TaskControlService {
     private final TaskRepository tasks;
     private final SubtaskRepository subtasks;
     private final OrchestrationService orchestration;
+    private final SubtaskFactory factory;
+    private final ReadyWork ready;
     private final CooperationService cooperation;
     private final TaskEvents events;
     private final OrchestratorConfig config;
 
     public TaskControlService(TaskRepository tasks, SubtaskRepository subtasks, OrchestrationService orchestration,
-                              CooperationService cooperation, TaskEvents events, OrchestratorConfig config) {
+                              CooperationService cooperation, TaskEvents events, OrchestratorConfig config,
+                              SubtaskFactory factory, ReadyWork ready) {
+        this.factory = factory;
+        this.ready = ready;
         this.tasks = tasks;
         this.subtasks = subtasks;
         this.orchestration = orchestration;
@@ -65,7 +70,7 @@ public class TaskControlService {
                     throw CommandRejected.invalid("the edited plan is invalid: " + String.join("; ", result.errors()));
                 }
                 List<Subtask> old = graph.work().stream().filter(s -> s.statusValue() == SubtaskStatus.PENDING).toList();
-                List<Subtask> created = result.subtasks().stream().map(p -> orchestration.fromPlan(task, p)).toList();
+                List<Subtask> created = result.subtasks().stream().map(p -> factory.fromPlan(task, p)).toList();
                 plan = Uni.createFrom().voidItem();
                 for (Subtask s : old) {
                     plan = plan.call(() -> subtasks.delete(s));
@@ -86,7 +91,7 @@ public class TaskControlService {
             }
             task.status(TaskStatus.RUNNING, null);
             return plan.call(() -> events.publish(new TaskApproved(task.id.toString(), by, edited)))
-                    .call(() -> orchestration.dispatchReady(graph));
+                    .call(() -> ready.dispatchReady(graph));
         });
     }
 
@@ -118,7 +123,7 @@ public class TaskControlService {
                         + " of its $" + task.budgetUsd.stripTrailingZeros().toPlainString() + " budget; resume with a higher budgetUsd");
             }
             task.status(TaskStatus.RUNNING, null);
-            return events.publish(new TaskResumed(task.id.toString(), by)).call(() -> orchestration.dispatchReady(graph));
+            return events.publish(new TaskResumed(task.id.toString(), by)).call(() -> ready.dispatchReady(graph));
         });
     }
 
@@ -135,11 +140,11 @@ public class TaskControlService {
                 }
             }
             String key = CooperationService.uniqueKey(graph, role.id());
-            Subtask s = orchestration.newSubtask(task, key, role, SubtaskKind.WORK, title, instructions, dependsOn);
+            Subtask s = factory.newSubtask(task, key, role, SubtaskKind.WORK, title, instructions, dependsOn);
             graph.add(s);
             return subtasks.persist(s).replaceWithVoid()
                     .call(() -> events.subtaskChanged(s, "added by a person"))
-                    .call(() -> orchestration.dispatchReady(graph));
+                    .call(() -> ready.dispatchReady(graph));
         });
     }
 
