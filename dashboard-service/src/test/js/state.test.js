@@ -1,6 +1,6 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { newState, reduce, adoptSnapshot, snapshotFailed } from '../../main/resources/META-INF/resources/js/state.js';
+import { newState, reduce, adoptSnapshot, snapshotFailed, TEXT_KEPT } from '../../main/resources/META-INF/resources/js/state.js';
 import { META, PLAN, LOCAL, CLOUD, event, replay, resetClock, iso, ms } from './fixtures.js';
 
 beforeEach(resetClock);
@@ -330,4 +330,70 @@ test('a snapshot that cannot be read says why, and the next one clears it', () =
   const failed = snapshotFailed(newState('t1', META), 'The orchestrator is not reachable');
   assert.equal(failed.snapshotError, 'The orchestrator is not reachable');
   assert.equal(adoptSnapshot(failed, { id: 't1', status: 'running' }).snapshotError, null);
+});
+
+const wrote = (subtaskId, text, attempt = 1, tokens = 100) =>
+  event('agent.progress', { subtaskId, attempt, agentId: 'backend-' + attempt, phase: 'generating', tokens, text });
+
+test('what the model writes is appended, progress by progress, while its attempt writes', () => {
+  const s1 = replay(dispatched('id-api', 'Build the API', 'backend'), started('id-api', 'backend'),
+    wrote('id-api', 'I will start with '), wrote('id-api', null), wrote('id-api', 'the <b>store</b>.\n'));
+  const a = s1.agents.get('id-api#1');
+  assert.equal(a.text, 'I will start with the <b>store</b>.\n');
+  assert.equal(a.textTotal, 36);
+  assert.equal(a.textCut, false);
+  assert.equal(a.writing, true);
+  const s2 = reduce(s1, 'agent.progress', wrote('id-api', 'Then the API.').data);
+  assert.equal(s2.agents.get('id-api#1').text, 'I will start with the <b>store</b>.\nThen the API.');
+  assert.equal(s1.agents.get('id-api#1').text, 'I will start with the <b>store</b>.\n', 'the state appended to is as it was');
+  const quiet = replay(started('id-api', 'backend'), wrote('id-api', null)).agents.get('id-api#1');
+  assert.deepEqual([quiet.text, quiet.textTotal], ['', 0], 'a progress without text writes nothing');
+});
+
+test('only the end of what the model wrote is kept, and that the start was dropped', () => {
+  const events = [started('id-api', 'backend')];
+  for (let n = 0; n < 4; n++) events.push(wrote('id-api', String(n).repeat(2000)));
+  const a = replay(...events).agents.get('id-api#1');
+  assert.equal(a.text.length, TEXT_KEPT);
+  assert.equal(a.text, '1'.repeat(2000) + '2'.repeat(2000) + '3'.repeat(2000));
+  assert.equal(a.textTotal, 8000);
+  assert.equal(a.textCut, true);
+  const after = reduce(replay(...events), 'agent.progress', wrote('id-api', 'end').data).agents.get('id-api#1');
+  assert.equal(after.text.length, TEXT_KEPT);
+  assert.ok(after.text.endsWith('3end'));
+  assert.equal(after.textCut, true, 'once cut, always cut');
+});
+
+test('a new attempt writes on its own, and the one before keeps its text but writes no more', () => {
+  const first = replay(dispatched('id-api', 'Build the API', 'backend'), started('id-api', 'backend'),
+    wrote('id-api', 'first try'));
+  const s = [subtask('id-api', 'pending', 1, { reason: 'failed: model error; retrying' }),
+    dispatched('id-api', 'Build the API', 'backend', 2), started('id-api', 'backend', 2), wrote('id-api', 'second', 2)]
+    .reduce((x, e) => reduce(x, e.type, e.data), first);
+  const a1 = s.agents.get('id-api#1');
+  const a2 = s.agents.get('id-api#2');
+  assert.deepEqual([a1.text, a1.writing], ['first try', false]);
+  assert.deepEqual([a2.text, a2.writing], ['second', true]);
+
+  // The earlier attempt was still running when the next one began (its lease lapsed, say): it stops writing too,
+  // and a late progress of it adds its text without making it write again.
+  const lapsed = replay(started('id-api', 'backend'), wrote('id-api', 'one'), started('id-api', 'backend', 2),
+    wrote('id-api', 'two', 2), wrote('id-api', ' more', 1));
+  assert.deepEqual([lapsed.agents.get('id-api#1').text, lapsed.agents.get('id-api#1').writing], ['one more', false]);
+  assert.equal(lapsed.agents.get('id-api#2').writing, true);
+});
+
+test('a finished attempt keeps its text and writes no more', () => {
+  const base = [dispatched('id-api', 'Build the API', 'backend'), started('id-api', 'backend'), wrote('id-api', 'All done.')];
+  const done = replay(...base, completed('id-api', 'backend')).agents.get('id-api#1');
+  assert.deepEqual([done.text, done.writing, done.status], ['All done.', false, 'done']);
+  const failed = replay(...base, event('agent.failed', { subtaskId: 'id-api', attempt: 1, agentId: 'backend-1', role: 'backend',
+    failure: 'model_error', reason: 'the model stopped answering' })).agents.get('id-api#1');
+  assert.deepEqual([failed.text, failed.writing, failed.status], ['All done.', false, 'failed']);
+  const stopped = replay(...base, subtask('id-api', 'pending', 1, { reason: 'stopped by alice' })).agents.get('id-api#1');
+  assert.deepEqual([stopped.text, stopped.writing], ['All done.', false]);
+  const late = replay(...base, completed('id-api', 'backend'), wrote('id-api', ' And one more thing.')).agents.get('id-api#1');
+  assert.deepEqual([late.text, late.writing], ['All done. And one more thing.', false], 'a late progress writes no more');
+  const ended = replay(...base, event('task.cancelled', { reason: 'by alice' })).agents.get('id-api#1');
+  assert.deepEqual([ended.text, ended.writing], ['All done.', false], 'nor does one of a task that ended');
 });

@@ -1,5 +1,5 @@
-// The agents panel of one task: a row per attempt with its progress, the tool calls it made, the check it ran and,
-// while it runs, a form to stop it.
+// The agents panel of one task: a row per attempt with its progress, what its model wrote, the tool calls it made,
+// the check it ran and, while it runs, a form to stop it.
 import { h, fill, say, toast } from './dom.js';
 import { tokens, label, count } from './format.js';
 import { post } from './api.js';
@@ -33,7 +33,15 @@ export function agentsPanel(box, { taskId, refresh, changed }) {
       updateAgentRow(s, a, row, status);
       return row.el;
     });
-    if (els.length !== box.children.length || els.some((el, i) => box.children[i] !== el)) fill(box, ...els);
+    if (els.length !== box.children.length || els.some((el, i) => box.children[i] !== el)) {
+      // Moving a row out of the page and back loses where its lists were scrolled to.
+      const scrolled = [...rows.values()].map((r) => [r, r.textBox.scrollTop, r.toolList.scrollTop]);
+      fill(box, ...els);
+      for (const [r, text, tools] of scrolled) {
+        r.textBox.scrollTop = text;
+        r.toolList.scrollTop = tools;
+      }
+    }
   }
 
   function agentRow() {
@@ -55,13 +63,20 @@ export function agentsPanel(box, { taskId, refresh, changed }) {
       onkeydown: (e) => { if (e.key === 'Escape' && !row.busy) closeStop(row); },
     }, row.reason, h('label', {}, row.retry, 'Run it again'), row.send, row.keep, row.hint);
     row.feedback = h('p', { class: 'feedback', role: 'status', 'aria-live': 'polite' });
+    row.textLabel = h('span', { class: 'writing-label' });
+    row.textCut = h('span', { class: 'writing-cut', title: 'the start is not kept' });
+    row.textNode = document.createTextNode('');
+    row.textBox = h('pre', { class: 'writing-text', tabindex: 0 }, row.textCut, row.textNode);
+    row.text = h('details', { class: 'writing', hidden: true,
+      ontoggle: () => { if (row.text.open) row.textBox.scrollTop = row.textBox.scrollHeight; } },
+    h('summary', {}, row.textLabel), row.textBox);
     row.check = h('div', { class: 'check', hidden: true });
     row.toolCount = h('span', { class: 'tool-count' });
     row.toolList = h('ol', { class: 'tool-list' });
     row.tools = h('details', { class: 'tools', open: true, hidden: true },
       h('summary', {}, row.toolCount), row.toolList);
     row.el = h('div', {}, row.line, row.bar, h('div', { class: 'agent-foot' }, row.phase, row.stop), row.form, row.feedback,
-      row.check, row.tools);
+      row.text, row.check, row.tools);
     stopHint(row);
     return row;
   }
@@ -131,6 +146,7 @@ function updateAgentRow(s, a, row, status) {
     }
   }
   row.stop.hidden = !can || row.open;
+  updateText(a, row, name);
   updateCheck(a, row);
   updateTools(a, row);
 }
@@ -139,6 +155,24 @@ function updateAgentRow(s, a, row, status) {
 export function stoppable(s, a, n, status) {
   return !!n && !s.meta.finishedTask.has(status) && s.meta.inFlightSubtask.has(n.status) && a.status === 'running'
     && (a.attempt || 0) >= (n.attempt || 0);
+}
+
+// What the model wrote comes from the model: one text node, never markup. The block follows the end as it grows
+// unless the reader scrolled up; opened or closed, it stays as the reader left it.
+function updateText(a, row, name) {
+  if (!a.textTotal) return;
+  const box = row.textBox;
+  row.text.hidden = false;
+  row.text.dataset.writing = a.writing ? 'true' : 'false';
+  row.textLabel.textContent = (a.writing ? 'writing… ' : 'what it wrote · ') + count(a.textTotal, 'character')
+    + (a.textCut ? `, the last ${a.text.length} shown` : '');
+  box.setAttribute('aria-label', `What ${name} wrote`);
+  if (row.textTotal === a.textTotal) return;
+  const following = !row.text.open || box.scrollHeight - box.scrollTop - box.clientHeight < 24;
+  row.textNode.data = a.text;
+  row.textCut.textContent = a.textCut ? '… ' : '';
+  row.textTotal = a.textTotal;
+  if (following) box.scrollTop = box.scrollHeight;
 }
 
 // Built once per check, so an output opened for reading stays open through the renders that follow.

@@ -3,6 +3,7 @@
 import { label } from './format.js';
 
 const TOOL_CALLS_KEPT = 50; // per agent: the newest ones
+export const TEXT_KEPT = 6000; // per agent: the end of what its model wrote
 const SNAPSHOT_OUTCOMES = { dispatched: 'waiting', running: 'running', expired: 'stalled', stale: 'stalled' };
 export const STALLED = /no heartbeat|reclaimed|no worker started/;
 
@@ -149,12 +150,42 @@ function setPlan(d, subtasks) {
 function agent(d, e) {
   const id = e.subtaskId + '#' + e.attempt;
   let a = d.entry('agents', id);
-  if (!a) a = d.put('agents', id, { id, subtaskId: e.subtaskId, attempt: e.attempt, tokens: 0, status: 'running', tools: [], toolCount: 0 });
+  if (!a) {
+    a = d.put('agents', id, { id, subtaskId: e.subtaskId, attempt: e.attempt, tokens: 0, status: 'running', tools: [], toolCount: 0,
+      text: '', textTotal: 0, textCut: false, writing: false });
+  }
   if (!a.key) {
     const key = d.get('idToKey', e.subtaskId);
     if (key) a.key = key;
   }
   return a;
+}
+
+// What the model wrote since the previous progress event, appended; only the end is kept, and textCut says the start
+// was dropped.
+function write(a, text) {
+  const all = a.text + text;
+  a.textTotal += text.length;
+  a.text = all.length > TEXT_KEPT ? all.slice(-TEXT_KEPT) : all;
+  a.textCut = a.textCut || all.length > TEXT_KEPT;
+}
+
+// An attempt writes while it runs, no later attempt of its subtask has begun, and the task goes on.
+function writes(d, a) {
+  const v = d.state;
+  return a.status === 'running' && !(v.status && v.meta.finishedTask.has(v.status))
+    && ![...v.agents.values()].some((b) => b.subtaskId === a.subtaskId && b.attempt > a.attempt);
+}
+
+// A later attempt of the subtask has begun: the earlier ones write no more, and what they wrote stays in their rows.
+function quietBefore(d, subtaskId, attempt) {
+  for (const [id, a] of d.state.agents) {
+    if (a.writing && a.subtaskId === subtaskId && a.attempt < attempt) d.entry('agents', id).writing = false;
+  }
+}
+
+function quietAll(d) {
+  for (const [id, a] of d.state.agents) if (a.writing) d.entry('agents', id).writing = false;
 }
 
 function apply(d, type, e) {
@@ -187,9 +218,9 @@ function apply(d, type, e) {
       break;
     case 'task.paused': v.status = 'paused'; v.reason = e.reason; break;
     case 'task.resumed': v.status = 'running'; v.reason = null; break;
-    case 'task.completed': v.status = 'completed'; v.completedUsage = e.usage; v.summary = e.summary; break;
-    case 'task.failed': v.status = 'failed'; v.reason = e.reason; break;
-    case 'task.cancelled': v.status = 'cancelled'; v.reason = e.reason; break;
+    case 'task.completed': v.status = 'completed'; v.completedUsage = e.usage; v.summary = e.summary; quietAll(d); break;
+    case 'task.failed': v.status = 'failed'; v.reason = e.reason; quietAll(d); break;
+    case 'task.cancelled': v.status = 'cancelled'; v.reason = e.reason; quietAll(d); break;
     case 'subtask.state-changed': {
       const n = nodeOf(d, e.subtaskId, e.title, e.role);
       if (n) {
@@ -203,11 +234,14 @@ function apply(d, type, e) {
       const id = e.subtaskId + '#' + e.attempt;
       const a = (e.status === 'pending' || e.status === 'cancelled') && d.get('agents', id);
       if (a && a.status === 'running') {
-        Object.assign(d.entry('agents', id), { status: STALLED.test(e.reason || '') ? 'reclaimed' : 'stopped', phase: null, reason: e.reason });
+        Object.assign(d.entry('agents', id), { status: STALLED.test(e.reason || '') ? 'reclaimed' : 'stopped', phase: null, reason: e.reason,
+          writing: false });
       }
+      if (e.status === 'dispatched') quietBefore(d, e.subtaskId, e.attempt);
       break;
     }
     case 'agent.started': {
+      quietBefore(d, e.subtaskId, e.attempt);
       const a = agent(d, e);
       Object.assign(a, { agentId: e.agentId, role: e.role, provider: e.model.provider, model: e.model.model, status: 'running', phase: 'started' });
       const n = nodeOf(d, e.subtaskId);
@@ -218,11 +252,14 @@ function apply(d, type, e) {
       const a = agent(d, e);
       a.tokens = Math.max(a.tokens || 0, e.tokens || 0);
       a.phase = e.phase;
+      if (e.text) write(a, e.text);
+      a.writing = writes(d, a);
+      if (a.writing) quietBefore(d, e.subtaskId, e.attempt);
       break;
     }
     case 'agent.completed': {
       const a = agent(d, e);
-      Object.assign(a, { status: 'done', phase: 'done', usage: e.usage, role: e.role, provider: e.model.provider, model: e.model.model });
+      Object.assign(a, { status: 'done', phase: 'done', writing: false, usage: e.usage, role: e.role, provider: e.model.provider, model: e.model.model });
       if (e.usage) a.tokens = Math.max(a.tokens || 0, e.usage.completionTokens || 0);
       if (e.verification) {
         v.checks += 1;
@@ -248,7 +285,7 @@ function apply(d, type, e) {
       const a = agent(d, e);
       // The worker reports a stopped attempt as cancelled; the orchestrator's reason (who stopped it, why) says more.
       const stopped = a.status === 'stopped' && e.failure === 'cancelled';
-      Object.assign(a, { agentId: a.agentId || e.agentId, role: a.role || e.role, status: stopped ? 'stopped' : 'failed',
+      Object.assign(a, { agentId: a.agentId || e.agentId, role: a.role || e.role, status: stopped ? 'stopped' : 'failed', writing: false,
         phase: label(e.failure), reason: stopped ? a.reason : e.reason, usage: e.usage || a.usage });
       if (e.model && !a.model) Object.assign(a, { provider: e.model.provider, model: e.model.model });
       const n = !a.key && nodeOf(d, e.subtaskId);

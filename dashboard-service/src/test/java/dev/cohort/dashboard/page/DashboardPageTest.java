@@ -1329,6 +1329,127 @@ class DashboardPageTest {
     }
 
     @Test
+    void whatAnAgentWritesShowsLiveInItsRowBoundedAndFollowingItsEnd() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String sub = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Writing agent", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String row = ".agent[data-agent='backend-1'] ";
+        String block = row + ".writing-text";
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Writing agent", "Build a todo store", List.of(), ApprovalMode.AUTO, null, null));
+            run(events, id, sub, "store", Role.BACKEND, "Implement the todo store", LOCAL, "backend-1");
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the agent", d -> List.of("120").equals(browser.attributes(".agent[data-agent='backend-1']",
+                    "data-tokens")));
+            assertFalse(browser.find(row + ".writing").isDisplayed(), "nothing written, nothing shown");
+
+            StringBuilder written = new StringBuilder("I will keep the todos in a Map keyed by id.\n");
+            events.send(progress(id, sub, "backend-1", 200, written.toString()));
+            browser.waitFor("the first text", d -> ("writing… " + written.length() + " characters")
+                    .equals(browser.text(row + ".writing > summary")));
+            assertEquals(List.of("true"), browser.attributes(row + ".writing", "data-writing"));
+            assertFalse(browser.find(block).isDisplayed(), "collapsed until opened");
+            browser.find(row + ".writing > summary").click();
+            browser.waitFor("the text", d -> browser.find(block).isDisplayed());
+            assertEquals(written.toString(), textContent(block));
+            assertTrue(String.valueOf(browser.script("return getComputedStyle(document.querySelector(arguments[0])).fontFamily",
+                    block)).contains("monospace"));
+
+            // It grows with every progress event and follows its end, within a bounded height.
+            List<CohortEvent> lines = new ArrayList<>();
+            for (int n = 1; n <= 40; n++) {
+                String line = "line " + n + ": createStore() returns add, list, remove and toggle.\n";
+                written.append(line);
+                lines.add(progress(id, sub, "backend-1", 200 + 10L * n, line));
+            }
+            events.send(lines.toArray(CohortEvent[]::new));
+            browser.waitFor("forty lines more", d -> written.toString().equals(textContent(block)));
+            long height = ((Number) browser.script("return document.querySelector(arguments[0]).clientHeight", block))
+                    .longValue();
+            assertTrue(height > 100 && height <= 240, "bounded: " + height);
+            browser.waitFor("the end in view", d -> followsTheEnd(block));
+
+            // Other renders leave it open; a reader who scrolled up stays where they are until they come back down.
+            events.send(new AgentProgress(id, sub, 1, "lease", "backend-1", "generating", 900));
+            browser.waitFor("a render", d -> List.of("900").equals(browser.attributes(".agent[data-agent='backend-1']",
+                    "data-tokens")));
+            assertTrue(browser.find(block).isDisplayed(), "still open");
+            browser.script("document.querySelector(arguments[0]).scrollTop = 40", block);
+            written.append("Now the tests.\n");
+            events.send(progress(id, sub, "backend-1", 950, "Now the tests.\n"));
+            browser.waitFor("more text", d -> written.toString().equals(textContent(block)));
+            assertEquals(40L, ((Number) browser.script("return document.querySelector(arguments[0]).scrollTop", block))
+                    .longValue(), "where the reader scrolled to");
+            browser.script("const e = document.querySelector(arguments[0]); e.scrollTop = e.scrollHeight", block);
+            written.append("They pass.\n");
+            events.send(progress(id, sub, "backend-1", 980, "They pass.\n"));
+            browser.waitFor("the end again", d -> written.toString().equals(textContent(block)));
+            browser.waitFor("following again", d -> followsTheEnd(block));
+
+            // Only the end is kept, and the block says the start was dropped.
+            List<CohortEvent> chunks = new ArrayList<>();
+            for (int n = 1; n <= 4; n++) {
+                String chunk = ("chunk " + n + " of a long answer; ").repeat(200).substring(0, 1999) + "\n";
+                written.append(chunk);
+                chunks.add(progress(id, sub, "backend-1", 1000 + 500L * n, chunk));
+            }
+            events.send(chunks.toArray(CohortEvent[]::new));
+            String end = written.substring(written.length() - 6000);
+            browser.waitFor("the end of it", d -> ("… " + end).equals(textContent(block)));
+            assertEquals("writing… " + written.length() + " characters, the last 6000 shown",
+                    browser.text(row + ".writing > summary"));
+            assertTrue(browser.find(row + ".writing-cut").isDisplayed(), "the start is marked as dropped");
+            browser.waitFor("following the end", d -> followsTheEnd(block));
+            browser.script("document.getElementById('t-agents').scrollIntoView()");
+            browser.screenshot("30-an-agent-writing");
+
+            // Finished, it keeps what it wrote and writes no more.
+            finish(events, id, sub, Role.BACKEND, "Implement the todo store", LOCAL, "backend-1");
+            browser.waitFor("done writing", d -> List.of("false").equals(browser.attributes(row + ".writing", "data-writing")));
+            assertEquals("what it wrote · " + written.length() + " characters, the last 6000 shown",
+                    browser.text(row + ".writing > summary"));
+            assertEquals("… " + end, textContent(block));
+            assertTrue(browser.find(block).isDisplayed(), "still open");
+        }
+    }
+
+    @Test
+    void whatAnAgentWritesIsShownAsTextAndNothingInItRuns() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String sub = UUID.randomUUID().toString();
+        ObjectNode snapshot = task(id, "Hostile writing", "running");
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        String first = "Here is the page:\n<img src=x onerror=\"window.__pwned = 'img'\">\n"
+                + "<script>window.__pwned = 'script'</script>\n<img src=x on";
+        String second = "error=\"window.__pwned = 'split'\"> and <b onmouseover=\"window.__pwned = 'b'\">bold</b>"
+                + "<iframe srcdoc=\"<script>parent.__pwned = 'iframe'</script>\"></iframe>";
+        String row = ".agent[data-agent='frontend-1'] ";
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, "Hostile writing", "Build it", List.of(), ApprovalMode.AUTO, null, null));
+            run(events, id, sub, "page", Role.FRONTEND, "Build the page", LOCAL, "frontend-1");
+            events.send(progress(id, sub, "frontend-1", 300, first), progress(id, sub, "frontend-1", 400, second));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("the text", d -> (first + second).equals(textContent(row + ".writing-text")));
+            browser.find(row + ".writing > summary").click();
+            browser.waitFor("opened", d -> browser.find(row + ".writing-text").isDisplayed());
+            // An image that fails to load would have run its handler by now.
+            Thread.sleep(500);
+            assertNull(browser.script("return window.__pwned === undefined ? null : String(window.__pwned)"),
+                    "nothing the model wrote ran");
+            assertEquals(0, count("#task-view script, #task-view img, #task-view iframe, #t-agents b:not(.agent-line > b)"),
+                    "no element from the text");
+            assertEquals(0L, browser.script("return [...document.querySelectorAll('#task-view *')].filter(e =>"
+                    + " [...e.attributes].some(a => a.name.startsWith('on'))).length"), "no handler attribute");
+            assertEquals(first + second, browser.find(row + ".writing-text").getText(), "shown as it is");
+            browser.script("document.getElementById('t-agents').scrollIntoView()");
+            browser.screenshot("31-writing-as-text");
+        }
+    }
+
+    @Test
     void theChecksOfATaskWhoseEventsAreGoneComeFromTheOrchestratorsRecordOfItsSubtasks() {
         String id = UUID.randomUUID().toString();
         Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MILLIS);
@@ -1366,6 +1487,21 @@ class DashboardPageTest {
                 new StructuredSummary(check.passed() ? "tests passed" : "tests failed", List.of(), null),
                 List.<ArtifactRef>of(), new Usage(300, 700, new BigDecimal("0.01"), null), null, List.of(), List.of(),
                 check);
+    }
+
+    private static AgentProgress progress(String task, String subtask, String agent, long tokens, String text) {
+        return new AgentProgress(task, subtask, 1, "lease", agent, "generating", tokens, text);
+    }
+
+    private String textContent(String css) {
+        return String.valueOf(browser.script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+                css));
+    }
+
+    /** Whether the element is scrolled to its end. */
+    private boolean followsTheEnd(String css) {
+        return (Boolean) browser.script("const e = document.querySelector(arguments[0]);"
+                + " return e.scrollHeight > e.clientHeight && e.scrollHeight - e.scrollTop - e.clientHeight < 2", css);
     }
 
     private List<String> toolCalls(String agent) {
