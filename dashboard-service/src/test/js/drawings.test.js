@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { elements } from './fake-dom.js';
-import { renderGraph } from '../../main/resources/META-INF/resources/js/graph.js';
+import { renderGraph, drawGraph } from '../../main/resources/META-INF/resources/js/graph.js';
+import { layoutGraph } from '../../main/resources/META-INF/resources/js/layout.js';
 import { drawTimeline } from '../../main/resources/META-INF/resources/js/timeline.js';
 import { metaOf } from '../../main/resources/META-INF/resources/js/meta.js';
 import { newState } from '../../main/resources/META-INF/resources/js/state.js';
@@ -20,6 +21,22 @@ test('the graph\'s legend names the subtask statuses the dashboard serves, and e
   const s = replay(event('task.planned', { subtasks: PLAN }));
   renderGraph(box, { ...s, meta: more });
   assert.ok(elements(box).some((e) => e.className === 'legend-item state-blocked'), 'a status the server adds shows up');
+});
+
+test('the graph draws its layout: a node where it was placed, a path per dependency, done ones below the rest', () => {
+  const nodes = [{ key: 'design', title: 'Design', role: 'architect', status: 'done', dependsOn: [] },
+    { key: 'api', title: 'API', role: 'backend', status: 'running', dependsOn: ['design'] },
+    { key: 'test', title: 'Test', role: 'tester', status: 'pending', dependsOn: ['api'] },
+    { key: 'summary', title: 'Summarise the result', role: 'lead', status: 'pending', dependsOn: ['design', 'api', 'test'] }];
+  const drawn = elements(drawGraph(nodes));
+  const layout = layoutGraph(nodes);
+  assert.deepEqual(drawn.filter((e) => e.getAttribute('data-key')).map((e) => [e.getAttribute('data-key'), e.getAttribute('transform')]),
+    [...layout.nodes].map(([k, p]) => [k, `translate(${p.x},${p.y})`]));
+  const paths = drawn.filter((e) => e.className.startsWith('edge'));
+  assert.deepEqual(paths.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')} ${e.className}`),
+    ['design>api edge edge-done', 'design>summary edge edge-done', 'api>test edge', 'api>summary edge', 'test>summary edge']);
+  const byEdge = new Map(layout.edges.map((e) => [`${e.from}>${e.to}`, e.d]));
+  assert.ok(paths.every((e) => e.getAttribute('d') === byEdge.get(`${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`)));
 });
 
 test('the graph waits for the plan', () => {

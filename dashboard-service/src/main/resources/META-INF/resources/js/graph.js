@@ -1,46 +1,30 @@
-// A layered drawing of a task's dependency graph: each node sits one column right of its deepest dependency.
+// A layered drawing of a task's dependency graph, laid out by js/layout.js: each node one column right of its deepest
+// dependency, and no edge across a node other than its own ends.
 import { h, fill, svg } from './dom.js';
 import { checkOf, checkText } from './checks.js';
+import { layoutGraph, SIZE } from './layout.js';
 
-const W = 170, H = 54, GAP_X = 36, GAP_Y = 16, PAD = 8;
+const W = SIZE.width, H = SIZE.height;
+
+// The layout depends only on the keys and their dependencies: the last one is kept while the plan stays the same.
+let last = { shape: null, layout: null };
+
+function layoutOf(nodes) {
+  const shape = JSON.stringify(nodes.map((n) => [n.key, n.dependsOn || []]));
+  if (shape !== last.shape) last = { shape, layout: layoutGraph(nodes) };
+  return last.layout;
+}
 
 /** nodes: [{key, title, role, status, dependsOn: [keys], escalated, verification: {passed, text, command}}] */
 export function drawGraph(nodes, onSelect) {
   const byKey = new Map(nodes.map((n) => [n.key, n]));
-  const layer = new Map();
-  const depth = (key, seen = new Set()) => {
-    if (layer.has(key)) return layer.get(key);
-    if (seen.has(key)) return 0; // a cycle is refused by the orchestrator; never loop on one here
-    seen.add(key);
-    const n = byKey.get(key);
-    const deps = (n && n.dependsOn || []).filter((d) => byKey.has(d));
-    const d = deps.length ? 1 + Math.max(...deps.map((x) => depth(x, seen))) : 0;
-    layer.set(key, d);
-    return d;
-  };
-  nodes.forEach((n) => depth(n.key));
-  const columns = [];
-  nodes.forEach((n) => {
-    const l = layer.get(n.key);
-    (columns[l] = columns[l] || []).push(n);
-  });
-  const pos = new Map();
-  columns.forEach((col, x) => col.forEach((n, y) => pos.set(n.key, {
-    x: PAD + x * (W + GAP_X), y: PAD + y * (H + GAP_Y),
-  })));
-  const rows = Math.max(1, ...columns.map((c) => c.length));
-  const width = PAD * 2 + columns.length * W + Math.max(0, columns.length - 1) * GAP_X;
-  const height = PAD * 2 + rows * H + (rows - 1) * GAP_Y;
-
-  const edges = [];
-  nodes.forEach((n) => (n.dependsOn || []).forEach((d) => {
-    const a = pos.get(d), b = pos.get(n.key);
-    if (!a || !b) return;
-    const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
-    edges.push(svg('path', {
-      class: 'edge' + (byKey.get(d).status === 'done' ? ' edge-done' : ''),
-      d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 6},${y2}`, 'marker-end': 'url(#arrow)',
-    }));
+  const { width, height, nodes: pos, edges: paths } = layoutOf(nodes);
+  // Edges into one subtask share their lane where they skip columns: the done ones go below, so a lane turns green
+  // only once all of its edges are done.
+  const done = (e) => byKey.get(e.from).status === 'done';
+  const edges = [...paths.filter(done), ...paths.filter((e) => !done(e))].map((e) => svg('path', {
+    class: 'edge' + (done(e) ? ' edge-done' : ''), 'data-from': e.from, 'data-to': e.to, d: e.d,
+    'marker-end': 'url(#arrow)',
   }));
   const boxes = nodes.map((n) => {
     const p = pos.get(n.key);

@@ -758,6 +758,123 @@ class DashboardPageTest {
     }
 
     @Test
+    void theGraphOfTheDefaultPlanDrawsNoEdgeAcrossANode() throws Exception {
+        String[][] rows = {
+                {"plan", "lead", "Plan the task", "done"},
+                {"design", "architect", "Design the Todo API", "done"},
+                {"backend", "backend", "Implement the Todo API", "done", "design"},
+                {"frontend", "frontend", "Build the Todo page", "done", "design"},
+                {"review", "reviewer", "Review the Todo API", "running", "backend", "frontend"},
+                {"test", "tester", "Test the Todo API", "done", "backend", "frontend"},
+                {"summary", "lead", "Summarise the result", "pending", "design", "backend", "frontend", "review", "test"}};
+        showPlan("Todo API", rows, Map.of());
+        assertEquals(List.of(), edgesAcrossNodes(), "edges that cross a node other than their ends");
+        assertEquals(List.of(), edgesPointingBack(), "dependencies that do not point right");
+        assertEquals(Set.of(0.0), Set.copyOf(nodeY("design", "summary")), "the diamond is level at its ends");
+        browser.script("document.getElementById('t-graph').scrollIntoView()");
+        browser.screenshot("32-graph-of-the-default-plan");
+    }
+
+    @Test
+    void theGraphOfAVerifiedPlanWithAFixRoundDrawsNoEdgeAcrossANode() throws Exception {
+        String[][] rows = {
+                {"plan", "lead", "Plan the task", "done"},
+                {"design", "architect", "Design the Todo store", "done"},
+                {"backend", "backend", "Implement the Todo store", "done", "design"},
+                {"test", "tester", "Test the store", "done", "backend", "answer-architect"},
+                {"answer-architect", "architect", "Answer backend-1's question", "done"},
+                {"test-fix-1-backend", "backend", "Fix Implement the Todo store (round 1)", "done", "test"},
+                {"test-recheck-2", "tester", "Test the store (check 2)", "done", "test-fix-1-backend"},
+                {"summary", "lead", "Summarise the result", "running", "design", "backend", "test", "answer-architect",
+                        "test-fix-1-backend", "test-recheck-2"}};
+        showPlan("Verified todo store", rows, Map.of(
+                "test", new Verification("node --test test/", 1, false, false, "ℹ fail 1"),
+                "test-recheck-2", new Verification("node --test test/", 0, true, false, "ℹ pass 5")));
+        browser.waitFor("both checks on their nodes", d -> List.of("failed", "passed")
+                .equals(present("#t-graph .node[data-verification]", "data-verification")));
+        assertEquals(List.of(), edgesAcrossNodes(), "edges that cross a node other than their ends");
+        assertEquals(List.of(), edgesPointingBack(), "dependencies that do not point right");
+        browser.script("document.getElementById('t-graph').scrollIntoView()");
+        browser.screenshot("33-graph-of-a-fix-round");
+    }
+
+    /**
+     * Opens a task whose subtasks are rows ({key, role, title, status, dependencies...}), among them the lead's
+     * plan, which an event names before the plan exists; the others come with the plan or only in the orchestrator's
+     * record, as the subtasks the orchestrator adds do.
+     */
+    private void showPlan(String title, String[][] rows, Map<String, Verification> checks) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (String[] row : rows) {
+            ids.put(row[0], UUID.randomUUID().toString());
+        }
+        ObjectNode snapshot = task(id, title, "running");
+        ArrayNode subtasks = snapshot.putArray("subtasks");
+        List<PlannedSubtask> plan = new ArrayList<>();
+        for (String[] row : rows) {
+            List<String> deps = Arrays.asList(row).subList(4, row.length);
+            ObjectNode s = subtasks.addObject().put("id", ids.get(row[0])).put("key", row[0]).put("role", row[1])
+                    .put("title", row[2]).put("status", row[3]);
+            deps.forEach(s.putArray("dependsOn")::add);
+            if (checks.containsKey(row[0])) {
+                s.set("verification", EventCodec.mapper().valueToTree(checks.get(row[0])));
+            }
+            if (!row[0].matches("plan|summary|answer-.*|.*-fix-.*|.*-recheck-.*")) { // the orchestrator adds these
+                plan.add(new PlannedSubtask(row[0], Role.fromId(row[1]), row[2], "", deps, List.of(), List.of()));
+            }
+        }
+        orchestrator.respond("GET", "/api/tasks/" + id, 200, snapshot);
+        orchestrator.respond("GET", "/api/tasks", 200, EventCodec.mapper().createArrayNode().add(snapshot));
+        try (TestEvents events = new TestEvents()) {
+            events.send(new TaskSubmitted(id, title, "Build it", List.of(), ApprovalMode.AUTO, null, null),
+                    new SubtaskStateChanged(id, ids.get("plan"), Role.LEAD, "Plan the task", SubtaskStatus.DONE, 1, null),
+                    new TaskPlanned(id, plan, 1));
+            browser.open(page + "#/tasks/" + id);
+            browser.waitFor("every node, by its key", d -> Set.copyOf(ids.keySet())
+                    .equals(Set.copyOf(browser.attributes("#t-graph .node", "data-key"))));
+            browser.waitFor("every node's status", d -> Arrays.stream(rows).allMatch(row -> List.of(row[3])
+                    .equals(browser.attributes("#t-graph .node[data-key='" + row[0] + "']", "data-status"))));
+        }
+    }
+
+    /** Every edge of the graph that passes through a node other than its ends, walked in steps of a pixel. */
+    @SuppressWarnings("unchecked")
+    private List<String> edgesAcrossNodes() {
+        return (List<String>) browser.script("const boxes = [...document.querySelectorAll('#t-graph .node')].map(g => {"
+                + " const r = g.querySelector('rect').getBBox(), m = g.transform.baseVal.consolidate().matrix;"
+                + " return { key: g.dataset.key, left: m.e + r.x - 1, right: m.e + r.x + r.width + 1,"
+                + " top: m.f + r.y - 1, bottom: m.f + r.y + r.height + 1 }; });"
+                + " const found = new Set();"
+                + " for (const p of document.querySelectorAll('#t-graph path.edge')) {"
+                + "   const length = p.getTotalLength();"
+                + "   for (let s = 0; s <= length; s += 1) {"
+                + "     const q = p.getPointAtLength(s);"
+                + "     for (const b of boxes) {"
+                + "       if (b.key !== p.dataset.from && b.key !== p.dataset.to && q.x > b.left && q.x < b.right"
+                + "           && q.y > b.top && q.y < b.bottom) found.add(p.dataset.from + '>' + p.dataset.to + ' across ' + b.key);"
+                + "     } } }"
+                + " return [...found];");
+    }
+
+    /** Every edge whose source is not left of its target. */
+    @SuppressWarnings("unchecked")
+    private List<String> edgesPointingBack() {
+        return (List<String>) browser.script("const x = k => document.querySelector(`#t-graph .node[data-key=\"${k}\"]`)"
+                + ".transform.baseVal.consolidate().matrix.e;"
+                + " return [...document.querySelectorAll('#t-graph path.edge')]"
+                + ".filter(p => !(x(p.dataset.from) < x(p.dataset.to))).map(p => p.dataset.from + '>' + p.dataset.to);");
+    }
+
+    /** How far below the first node each node is. */
+    @SuppressWarnings("unchecked")
+    private List<Double> nodeY(String... keys) {
+        List<Number> ys = (List<Number>) browser.script("return arguments[0].map(k => document.querySelector("
+                + "`#t-graph .node[data-key=\"${k}\"]`).transform.baseVal.consolidate().matrix.f)", List.of(keys));
+        return ys.stream().map(y -> y.doubleValue() - ys.get(0).doubleValue()).toList();
+    }
+
+    @Test
     void aVersionLinkShowsThatVersionsContent() throws Exception {
         String id = UUID.randomUUID().toString();
         ObjectNode snapshot = task(id, "Versioned task", "running");
