@@ -49,6 +49,14 @@ public interface OrchestratorConfig {
     @WithDefault("30s")
     Duration leaseTtl();
 
+    /**
+     * After the broker is back (or the orchestrator starts), how long workers get besides a lease TTL before any
+     * lease is reclaimed: their producers wait up to their {@code max.block.ms} (10 s) for the broker's metadata
+     * before the heartbeats they held reach Kafka.
+     */
+    @WithDefault("15s")
+    Duration reportCatchUp();
+
     /** How often expired leases and due retries are looked for. */
     @WithDefault("1s")
     Duration sweepInterval();

@@ -87,7 +87,7 @@ public class LeaseSweeper {
         }
         return clock.refresh()
                 .flatMap(now -> watermark.sample(now)
-                        .flatMap(ignored -> orchestration.sweep(now, watermark.reclaimBefore(config.leaseTtl()))))
+                        .flatMap(ignored -> orchestration.sweep(now, watermark.reclaimBefore(config.leaseTtl().plus(config.reportCatchUp())))))
                 .invoke(relay::kick)
                 .invoke(() -> {
                     if (failing) {
