@@ -7,6 +7,11 @@ import dev.cohort.testsupport.Ports;
 import dev.cohort.testsupport.ServiceProcess;
 import dev.cohort.testsupport.TestTokens;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -261,6 +266,21 @@ final class CohortStack implements AutoCloseable {
     }
 
     /** Clears the simulator's call log, counters and fault rules. */
+    /** Submits a task with this description to the orchestrator; its id. */
+    String submit(String description) {
+        return RestAssured.given().baseUri(orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("description", description))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+    }
+
+    /** The task's view once it has {@code status}, waiting up to {@code seconds}. */
+    JsonPath awaitStatus(String id, String status, int seconds) {
+        Awaitility.await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                RestAssured.given().baseUri(orchestrator.url()).get("/api/tasks/" + id).then().statusCode(200)
+                        .body("status", Matchers.equalTo(status)));
+        return RestAssured.given().baseUri(orchestrator.url()).get("/api/tasks/" + id).then().extract().jsonPath();
+    }
+
     void resetSimulator() {
         RestAssured.given().baseUri(simulator.url()).delete("/sim/calls").then().statusCode(204);
         RestAssured.given().baseUri(simulator.url()).delete("/sim/faults").then().statusCode(204);

@@ -2,7 +2,6 @@ package dev.cohort.system;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -379,16 +378,11 @@ class TeamFlowIT {
     }
 
     private static String submit(String description) {
-        return given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
-                .body(Map.of("description", description))
-                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        return stack.submit(description);
     }
 
     private static JsonPath awaitStatus(String id, String status, int seconds) {
-        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id).then().statusCode(200)
-                        .body("status", equalTo(status)));
-        return given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + id).then().extract().jsonPath();
+        return stack.awaitStatus(id, status, seconds);
     }
 
     private static void assertAfter(JsonPath task, String later, String earlier) {

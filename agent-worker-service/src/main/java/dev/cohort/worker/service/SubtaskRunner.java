@@ -336,9 +336,8 @@ public class SubtaskRunner {
             }
 
             @Override
-            public List<Listed> list(String prefix) {
-                return withStore("list artifacts", () -> store.list(d.taskId(), prefix)).stream()
-                        .map(l -> new Listed(l.key(), l.version(), l.kind())).toList();
+            public List<ContextStoreClient.Listed> list(String prefix) {
+                return withStore("list artifacts", () -> store.list(d.taskId(), prefix));
             }
 
             @Override
@@ -355,7 +354,7 @@ public class SubtaskRunner {
             @Override
             public Map<String, String> files() {
                 Map<String, Future<Optional<Stored>>> reads = new LinkedHashMap<>();
-                for (ContextStoreClient.Listed item : withStore("list artifacts", () -> store.list(d.taskId(), ""))) {
+                for (ContextStoreClient.Listed item : list("")) {
                     reads.put(item.key(), io.submit(() -> withStore("read " + item.key(),
                             () -> store.read(d.taskId(), item.key()))));
                 }

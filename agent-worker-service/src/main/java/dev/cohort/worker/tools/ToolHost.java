@@ -3,6 +3,7 @@ package dev.cohort.worker.tools;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.AgentToolCalled;
 import dev.cohort.contracts.model.ArtifactKind;
+import dev.cohort.worker.context.ContextStoreClient.Listed;
 import dev.cohort.worker.context.ContextStoreClient.Stored;
 import dev.cohort.worker.context.ContextStoreClient.Written;
 import java.time.Duration;
@@ -15,10 +16,6 @@ import java.util.Optional;
  * a short outage, as the attempt's other calls do), its messages, the sandbox, and the attempt's events.
  */
 public interface ToolHost {
-
-    /** One artifact in a listing. */
-    record Listed(String key, long version, String kind) {
-    }
 
     /** The task's live artifacts whose keys start with {@code prefix}. */
     List<Listed> list(String prefix);

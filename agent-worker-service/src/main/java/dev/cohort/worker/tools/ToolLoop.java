@@ -81,6 +81,7 @@ public final class ToolLoop {
     private final Map<String, ArtifactRef> written = new LinkedHashMap<>();
     private final List<ConflictRef> conflicts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<ToolSpec> tools;
     private final Set<String> offered;
     private Verification verification;
     private StructuredSummary finished;
@@ -97,13 +98,14 @@ public final class ToolLoop {
         this.settings = settings;
         this.writable = Fence.writable(d.kind(), d.writes());
         this.versions = new LinkedHashMap<>(versions);
-        this.offered = ToolCatalog.offered(settings.programs()).stream().map(ToolSpec::name)
+        this.tools = ToolCatalog.offered(settings.programs());
+        this.offered = tools.stream().map(ToolSpec::name)
                 .collect(Collectors.toSet());
     }
 
     /** The tools this loop offers. */
     public List<ToolSpec> tools() {
-        return ToolCatalog.offered(settings.programs());
+        return tools;
     }
 
     /** The paragraph that tells the model how to work, after the subtask's description. */
@@ -205,7 +207,7 @@ public final class ToolLoop {
         String name = call.name() == null ? "" : call.name();
         if (!offered.contains(name)) {
             return Reply.invalid("There is no tool '" + name + "'. Your tools are: "
-                    + String.join(", ", tools().stream().map(ToolSpec::name).toList()) + ".");
+                    + String.join(", ", tools.stream().map(ToolSpec::name).toList()) + ".");
         }
         if (call.argumentsProblem() != null) {
             return Reply.invalid("Your call of " + name + " could not be read: " + call.argumentsProblem()
@@ -243,7 +245,7 @@ public final class ToolLoop {
 
     private Reply list(String prefix) {
         ArrayNode listing = JSON.createArrayNode();
-        for (ToolHost.Listed item : host.list(prefix)) {
+        for (ContextStoreClient.Listed item : host.list(prefix)) {
             listing.addObject().put("key", item.key()).put("version", item.version()).put("kind", item.kind());
         }
         return Reply.ok(listing.toString());

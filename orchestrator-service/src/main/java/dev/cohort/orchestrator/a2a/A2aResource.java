@@ -52,6 +52,20 @@ public class A2aResource {
     record Call(JsonNode id, String method, JsonNode params) {
     }
 
+    /** A request as read: its call, or the JSON-RPC error that answers it. */
+    private record Parsed(Call call, String error) {
+    }
+
+    /** Reads a request with its A2A version (the header, else the query parameter). */
+    private Parsed parse(String body, String versionHeader, String versionParameter) {
+        JsonNode[] id = {null};
+        try {
+            return new Parsed(accept(body, versionHeader != null ? versionHeader : versionParameter, id), null);
+        } catch (A2aError e) {
+            return new Parsed(null, error(id[0], e));
+        }
+    }
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
@@ -59,13 +73,11 @@ public class A2aResource {
             + "streaming methods need Accept: text/event-stream")
     public Uni<String> call(String body, @HeaderParam(A2aProtocol.VERSION_HEADER) String versionHeader,
                             @QueryParam(A2aProtocol.VERSION_HEADER) String versionParameter) {
-        JsonNode[] id = {null};
-        Call call;
-        try {
-            call = accept(body, versionHeader != null ? versionHeader : versionParameter, id);
-        } catch (A2aError e) {
-            return Uni.createFrom().item(error(id[0], e));
+        Parsed parsed = parse(body, versionHeader, versionParameter);
+        if (parsed.error() != null) {
+            return Uni.createFrom().item(parsed.error());
         }
+        Call call = parsed.call();
         if (streaming(call.method())) {
             return Uni.createFrom().item(error(call.id(), A2aError.invalidRequest(call.method() + " answers with "
                     + "Server-Sent Events: send it with Accept: text/event-stream")));
@@ -83,13 +95,11 @@ public class A2aResource {
             + "and SubscribeToTask stream the task until it ends; any other method is answered in one event")
     public Multi<String> stream(String body, @HeaderParam(A2aProtocol.VERSION_HEADER) String versionHeader,
                                 @QueryParam(A2aProtocol.VERSION_HEADER) String versionParameter) {
-        JsonNode[] id = {null};
-        Call call;
-        try {
-            call = accept(body, versionHeader != null ? versionHeader : versionParameter, id);
-        } catch (A2aError e) {
-            return Multi.createFrom().item(error(id[0], e));
+        Parsed parsed = parse(body, versionHeader, versionParameter);
+        if (parsed.error() != null) {
+            return Multi.createFrom().item(parsed.error());
         }
+        Call call = parsed.call();
         Context context = Vertx.currentContext();
         Multi<ObjectNode> results = switch (call.method()) {
             case A2aProtocol.SEND_STREAMING_MESSAGE -> deferred(() -> service.sendStreaming(call.params(), name(),

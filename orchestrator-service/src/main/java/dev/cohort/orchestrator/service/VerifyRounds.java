@@ -60,8 +60,8 @@ final class VerifyRounds {
         }
         String failure = "`" + verification.command() + "` exited " + verification.exitCode()
                 + (verification.timedOut() ? " (timed out)" : "") + " in the sandbox";
-        String recheckKey0 = base + "-recheck-" + (round + 1);
-        if (graph.byKey(recheckKey0).isPresent()) {
+        String recheckKey = base + "-recheck-" + (round + 1);
+        if (graph.byKey(recheckKey).isPresent()) {
             return null; // this round was added already
         }
         List<Subtask> fixes = new ArrayList<>();
@@ -90,7 +90,6 @@ final class VerifyRounds {
                     + " tested your work (" + author.planKey + "). Fix round " + round + " of at most " + maxRounds
                     + ". The end of its output:\n\n```\n" + verification.output() + "\n```"));
         }
-        String recheckKey = base + "-recheck-" + (round + 1);
         Subtask again = factory.create(recheckKey, check.roleValue(),
                 SubtaskKind.WORK, check.title.replaceAll(" \\(check \\d+\\)$", "") + " (check " + (round + 1) + ")",
                 (check.instructions == null ? "" : check.instructions.replaceAll("(?s)\n\nCheck \\d+:.*$", ""))
