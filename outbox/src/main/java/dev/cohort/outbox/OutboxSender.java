@@ -2,9 +2,11 @@ package dev.cohort.outbox;
 
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.Topics;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +34,15 @@ public final class OutboxSender {
     private final MutinyEmitter<String> emitter;
     private final Duration sendTimeout;
 
-    /** One stored event to publish. */
-    public record Row(long id, String topic, String key, String payload) {
+    /**
+     * One stored event to publish, with the W3C {@code traceparent} of the work that wrote it (null for none): the
+     * record's producer span is made its child, so the event stays in its task's trace.
+     */
+    public record Row(long id, String topic, String key, String payload, String traceparent) {
+
+        public Row(long id, String topic, String key, String payload) {
+            this(id, topic, key, payload, null);
+        }
     }
 
     /** What became of one row: published (no failure), refused for good, or to be tried again. */
@@ -65,7 +74,7 @@ public final class OutboxSender {
         }
         List<Uni<Outcome>> sends = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            sends.add(send(row.topic(), row.key(), row.payload(), null)
+            sends.add(send(row.topic(), row.key(), row.payload(), null, row.traceparent())
                     .onItemOrFailure().transform((ok, failure) -> new Outcome(row, failure)));
         }
         return Uni.join().all(sends).andFailFast();
@@ -91,16 +100,21 @@ public final class OutboxSender {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DEAD_LETTER_REASON_HEADER, shortReason.getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.DEAD_LETTER_TOPIC_HEADER, row.topic().getBytes(StandardCharsets.UTF_8));
-        return send(Topics.DEAD_LETTER, row.key(), json, headers);
+        return send(Topics.DEAD_LETTER, row.key(), json, headers, row.traceparent());
     }
 
-    private Uni<Void> send(String topic, String key, String payload, RecordHeaders headers) {
+    private Uni<Void> send(String topic, String key, String payload, RecordHeaders headers, String traceparent) {
         OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata =
                 OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(key);
         if (headers != null) {
             metadata.withHeaders(headers);
         }
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(payload).addMetadata(metadata.build())))
+        Message<String> message = Message.of(payload).addMetadata(metadata.build());
+        if (traceparent != null) {
+            message = message.addMetadata(TracingMetadata.withCurrent(TaskTrace.fromTraceparent(traceparent, null)));
+        }
+        Message<String> toSend = message;
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(toSend))
                 .ifNoItem().after(sendTimeout)
                 .failWith(() -> new TimeoutException("Kafka did not acknowledge within " + sendTimeout));
     }

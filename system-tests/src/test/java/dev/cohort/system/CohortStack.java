@@ -53,6 +53,8 @@ final class CohortStack implements AutoCloseable {
     private final int replicaPort = Ports.free();
     /** Settings every worker of this stack gets besides the stack's own (role profiles, say). */
     private final Map<String, String> workerSettings;
+    /** Settings every Cohort service of this stack gets (where to export traces, say). */
+    private final Map<String, String> everyService;
 
     CohortStack(String prefix, int workerCount) {
         this(prefix, workerCount, List.of());
@@ -67,8 +69,15 @@ final class CohortStack implements AutoCloseable {
      * environment, and dashboards, started side by side.
      */
     CohortStack(String prefix, int workerCount, List<String> dashboardNames, Map<String, String> workerSettings) {
+        this(prefix, workerCount, dashboardNames, workerSettings, Map.of());
+    }
+
+    /** As above, with {@code everyService} in the environment of the context store, orchestrators, workers and dashboards. */
+    CohortStack(String prefix, int workerCount, List<String> dashboardNames, Map<String, String> workerSettings,
+                Map<String, String> everyService) {
         this.prefix = prefix;
         this.workerSettings = Map.copyOf(workerSettings);
+        this.everyService = Map.copyOf(everyService);
         // The tests call the services as an admin unless a request says otherwise.
         TestTokens.restAssuredAsAdmin();
         Map<String, String> sim = new HashMap<>();
@@ -81,6 +90,7 @@ final class CohortStack implements AutoCloseable {
         sim.put("COHORT_SIMULATOR_DEFAULTS_ANSWER_TOKENS", "200");
         Map<String, String> store = ServiceProcess.infraEnv(CohortInfra.freshDatabase(prefix + "_context"));
         store.put("QUARKUS_HTTP_PORT", Integer.toString(contextStorePort));
+        store.putAll(everyService);
         orchestratorDb = CohortInfra.freshDatabase(prefix + "_orchestrator");
 
         // A service needs the others only once it works, so all start at once; three at a time keep two cores busy
@@ -154,6 +164,7 @@ final class CohortStack implements AutoCloseable {
         env.put("COHORT_ORCHESTRATOR_LEASE_TTL", "6s");
         env.put("COHORT_ORCHESTRATOR_RETRY_BACKOFF", "200ms");
         env.put("COHORT_ORCHESTRATOR_TOKEN", TestTokens.orchestrator());
+        env.putAll(everyService);
         return env;
     }
 
@@ -245,6 +256,7 @@ final class CohortStack implements AutoCloseable {
         env.put("COHORT_PROVIDERS_OLLAMA_URL", simulatorUrl);
         env.put("COHORT_PROVIDERS_OPENROUTER_URL", simulatorUrl + "/v1");
         env.putAll(workerSettings);
+        env.putAll(everyService);
         return env;
     }
 
@@ -258,6 +270,7 @@ final class CohortStack implements AutoCloseable {
         Map<String, String> env = ServiceProcess.infraEnv(null);
         env.put("COHORT_DASHBOARD_ORCHESTRATOR_URL", orchestratorUrl);
         env.put("COHORT_DASHBOARD_CONTEXT_STORE_URL", "http://localhost:" + contextStorePort);
+        env.putAll(everyService);
         return env;
     }
 

@@ -23,6 +23,8 @@ public interface CohortModelsConfig {
 
     RetryConfig retry();
 
+    TelemetryConfig telemetry();
+
     /** Prices per million tokens keyed by model name, for cost where the provider reports none. */
     Map<String, PriceConfig> prices();
 
@@ -164,6 +166,13 @@ public interface CohortModelsConfig {
         /** Random spread of each computed delay, as a fraction (0.5: between 50% and 150%). */
         @WithDefault("0.5")
         double jitter();
+    }
+
+    /** What model-call spans carry (docs/operating.md#tracing). */
+    interface TelemetryConfig {
+        /** Prompts and completions on the spans as gen_ai.input.messages / gen_ai.output.messages; off by default. */
+        @WithDefault("false")
+        boolean captureContent();
     }
 
     /** USD per million tokens. */

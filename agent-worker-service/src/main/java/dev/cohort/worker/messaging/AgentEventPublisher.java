@@ -1,11 +1,13 @@
 package dev.cohort.worker.messaging;
 
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentMessage;
 import dev.cohort.contracts.event.CohortEvent;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -47,8 +49,10 @@ public class AgentEventPublisher {
         }, failure -> Log.debugf("Could not send %s: %s", event.type(), failure.getMessage()));
     }
 
+    /** Keyed by task; its producer span goes under the current work of the task, else under the task's root. */
     private static Message<String> message(CohortEvent event) {
         return Message.of(EventCodec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.taskId()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.taskId()).build())
+                .addMetadata(TracingMetadata.withCurrent(TaskTrace.parent(event.taskId())));
     }
 }

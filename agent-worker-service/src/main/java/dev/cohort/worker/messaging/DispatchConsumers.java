@@ -4,12 +4,18 @@ import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.InvalidEventException;
 import dev.cohort.contracts.KafkaConnection;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.worker.config.WorkerConfig;
 import dev.cohort.worker.service.ReportNotSentException;
 import dev.cohort.worker.service.SubtaskRunner;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,6 +48,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -64,12 +71,14 @@ public class DispatchConsumers {
     private final List<Slot> slots = new ArrayList<>();
     private ExecutorService threads;
     private KafkaProducer<String, String> deadLetters;
+    private final Tracer tracer;
 
     public DispatchConsumers(WorkerConfig config, SubtaskRunner runner,
-                             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+                             @Identifier("default-kafka-broker") Map<String, Object> kafka, Tracer tracer) {
         this.config = config;
         this.runner = runner;
         this.kafka = kafka;
+        this.tracer = tracer;
     }
 
     void start(@Observes StartupEvent event) {
@@ -199,10 +208,12 @@ public class DispatchConsumers {
                 deadLetter(record, e.getMessage());
                 return AcknowledgeType.REJECT;
             }
+            Span span = processSpan(record, dispatch);
             Future<?> attempt;
             try {
-                attempt = threads.submit(() -> runner.run(dispatch));
+                attempt = threads.submit(Context.current().with(span).wrap(() -> runner.run(dispatch)));
             } catch (RejectedExecutionException e) {
+                span.end();
                 return AcknowledgeType.RELEASE; // shutting down: another worker takes it
             }
             try {
@@ -213,8 +224,37 @@ public class DispatchConsumers {
                 Thread.currentThread().interrupt();
                 return AcknowledgeType.RELEASE;
             } catch (ExecutionException e) {
+                span.recordException(e.getCause());
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getCause().getMessage()));
                 return afterFailure(dispatch, e.getCause());
+            } finally {
+                span.end();
             }
+        }
+
+        /**
+         * The span of one attempt on this worker, a child of the dispatch record's producer span (W3C headers), else of
+         * the task's root: its model calls, tool calls, context-store requests and reports go under it.
+         */
+        private Span processSpan(ConsumerRecord<String, String> record, SubtaskDispatch dispatch) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            for (Header header : record.headers()) {
+                if (header.value() != null) {
+                    headers.add(Map.entry(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+                }
+            }
+            return tracer.spanBuilder(record.topic() + " process").setSpanKind(SpanKind.CONSUMER)
+                    .setParent(TaskTrace.fromHeaders(headers, dispatch.taskId()))
+                    .setAttribute("messaging.system", "kafka")
+                    .setAttribute("messaging.operation.type", "process")
+                    .setAttribute("messaging.destination.name", record.topic())
+                    .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
+                    .setAttribute("messaging.kafka.offset", record.offset())
+                    .setAttribute("cohort.task.id", dispatch.taskId())
+                    .setAttribute("cohort.subtask.id", dispatch.subtaskId())
+                    .setAttribute("cohort.attempt", dispatch.attempt())
+                    .setAttribute("cohort.role", role.id())
+                    .startSpan();
         }
 
         /**

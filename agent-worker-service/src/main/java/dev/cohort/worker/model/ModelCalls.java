@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -33,11 +35,14 @@ public class ModelCalls {
     private final RoleProfiles profiles;
     private final RetryPolicy retryPolicy;
     private final MeterRegistry meters;
+    private final GenAiTelemetry telemetry;
 
     @Inject
-    public ModelCalls(ModelProviders providers, RoleProfiles profiles, CohortModelsConfig config, MeterRegistry meters) {
+    public ModelCalls(ModelProviders providers, RoleProfiles profiles, CohortModelsConfig config, MeterRegistry meters,
+                      OpenTelemetry openTelemetry) {
         this(providers, profiles, new RetryPolicy(config.retry().initialBackoff(), config.retry().maxBackoff(),
-                config.retry().maxRetryAfter(), config.retry().jitter()), meters);
+                config.retry().maxRetryAfter(), config.retry().jitter()), meters,
+                new GenAiTelemetry(openTelemetry, config.telemetry().captureContent()));
     }
 
     public ModelCalls(ModelProviders providers, RoleProfiles profiles, RetryPolicy retryPolicy) {
@@ -45,10 +50,21 @@ public class ModelCalls {
     }
 
     public ModelCalls(ModelProviders providers, RoleProfiles profiles, RetryPolicy retryPolicy, MeterRegistry meters) {
+        this(providers, profiles, retryPolicy, meters, GenAiTelemetry.NONE);
+    }
+
+    public ModelCalls(ModelProviders providers, RoleProfiles profiles, RetryPolicy retryPolicy, MeterRegistry meters,
+                      GenAiTelemetry telemetry) {
         this.providers = providers;
         this.profiles = profiles;
         this.retryPolicy = retryPolicy;
         this.meters = meters;
+        this.telemetry = telemetry;
+    }
+
+    /** Spans and metrics of model and tool calls. */
+    public GenAiTelemetry telemetry() {
+        return telemetry;
     }
 
     /**
@@ -106,8 +122,10 @@ public class ModelCalls {
     public Uni<ModelResponse> call(ModelRequest request, int maxAttempts, TokenListener listener, OutputCheck check) {
         ModelProvider provider = providers.provider(request.model().provider());
         TokenListener tokens = listener == null ? TokenListener.NONE : listener;
+        // Retries run on other threads: each call's span goes under the caller's trace context, taken here.
+        Context parent = Context.current();
         return attempt(provider, request, request, tokens, check == null ? OutputCheck.NONE : check, 1,
-                Math.max(1, maxAttempts));
+                Math.max(1, maxAttempts), parent);
     }
 
     /**
@@ -125,11 +143,14 @@ public class ModelCalls {
     }
 
     private Uni<ModelResponse> attempt(ModelProvider provider, ModelRequest original, ModelRequest request,
-                                       TokenListener listener, OutputCheck check, int attempt, int maxAttempts) {
+                                       TokenListener listener, OutputCheck check, int attempt, int maxAttempts,
+                                       Context parent) {
         long started = System.nanoTime();
+        GenAiTelemetry.Call call = telemetry.start(request, parent);
         return provider.chat(request, listener)
                 .onItem().transform(response -> {
                     check.check(response);
+                    call.succeeded(response);
                     record(request.model(), "ok", started);
                     meters.counter("cohort.model.tokens", tags(response.answeredBy(), "direction", "input"))
                             .increment(response.usage().promptTokens());
@@ -140,6 +161,7 @@ public class ModelCalls {
                 .onFailure().recoverWithUni(failure -> {
                     ModelCallException error = failure instanceof ModelCallException known ? known
                             : Failures.classify(failure, request.model(), provider.settings(), 0);
+                    call.failed(error);
                     record(request.model(), error.kind().id(), started);
                     if (!error.retryable() || attempt >= maxAttempts || request.cancellation().isCancelled()) {
                         return Uni.createFrom().failure(error.withAttempts(attempt));
@@ -160,7 +182,7 @@ public class ModelCalls {
                                                     + request.cancellation().reason()).withAttempts(attempt))
                                     : attempt(provider, original, error.kind() == FailureKind.INVALID_OUTPUT
                                             ? correction(original, error) : original, listener, check, attempt + 1,
-                                            maxAttempts));
+                                            maxAttempts, parent));
                 });
     }
 

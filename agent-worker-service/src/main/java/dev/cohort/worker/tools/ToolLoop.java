@@ -28,6 +28,7 @@ import dev.cohort.worker.context.ContextStoreClient.Stored;
 import dev.cohort.worker.context.ContextStoreClient.Written;
 import dev.cohort.worker.model.Cancellation;
 import dev.cohort.worker.model.ChatMessage;
+import dev.cohort.worker.model.GenAiTelemetry;
 import dev.cohort.worker.model.ModelCallException;
 import dev.cohort.worker.model.ModelCalls;
 import dev.cohort.worker.model.ModelRequest;
@@ -153,7 +154,12 @@ public final class ToolLoop {
             messages.add(ChatMessage.assistant(response.text(), response.toolCalls()));
             for (ToolCall call : response.toolCalls()) {
                 long started = System.nanoTime();
-                Reply reply = execute(call);
+                Reply reply;
+                try (GenAiTelemetry.ToolSpan span = models.telemetry().tool(
+                        call.name() == null || call.name().isBlank() ? "(none)" : call.name(), call.id())) {
+                    reply = execute(call);
+                    span.outcome(reply.outcome());
+                }
                 messages.add(ChatMessage.toolResult(call, reply.text()));
                 host.toolCalled(new AgentToolCalled(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId,
                         d.role(), turn, call.name() == null || call.name().isBlank() ? "(none)" : call.name(),

@@ -99,7 +99,7 @@ public class ArtifactEventRelay {
      */
     private Uni<Relayed> send(List<PendingEvent> pending) {
         List<OutboxSender.Row> rows = pending.stream()
-                .map(e -> new OutboxSender.Row(e.id(), Topics.ARTIFACT_EVENTS, e.taskId(), e.payload())).toList();
+                .map(e -> new OutboxSender.Row(e.id(), Topics.ARTIFACT_EVENTS, e.taskId(), e.payload(), e.traceParent())).toList();
         return sender.send(rows).chain(outcomes -> {
             List<PendingEvent> prefix = new ArrayList<>();
             Map<Long, OutboxSender.Outcome> refused = new LinkedHashMap<>();

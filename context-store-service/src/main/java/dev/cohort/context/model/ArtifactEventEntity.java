@@ -52,4 +52,8 @@ public class ArtifactEventEntity {
 
     @Column(name = "set_aside_reason")
     public String setAsideReason;
+
+    /** The W3C traceparent of the write that made the event: the published record continues its trace. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

@@ -42,7 +42,7 @@ public class ArtifactEventRepository implements PanacheRepository<ArtifactEventE
 
     /** An event waiting for Kafka. */
     public record PendingEvent(long id, String taskId, long taskSeq, String eventId, String type, String key,
-                               String payload) {
+                               String payload, String traceParent) {
     }
 
     /**
@@ -86,7 +86,7 @@ public class ArtifactEventRepository implements PanacheRepository<ArtifactEventE
                     // no SKIP LOCKED: the advisory lock already excludes other relays, and skipping a row would
                     // publish the rows behind it first
                     return conn.preparedQuery("select id, task_id, task_seq, event_id, event_type, artifact_key,"
-                                    + " payload from artifact_event where published_at is null and set_aside_at is null"
+                                    + " payload, trace_parent from artifact_event where published_at is null and set_aside_at is null"
                                     + " order by id limit $1 for update")
                             .execute(Tuple.of(limit))
                             .chain(rows -> {
@@ -95,7 +95,7 @@ public class ArtifactEventRepository implements PanacheRepository<ArtifactEventE
                                     pending.add(new PendingEvent(row.getLong("id"), row.getString("task_id"),
                                             row.getLong("task_seq"), row.getUUID("event_id").toString(),
                                             row.getString("event_type"), row.getString("artifact_key"),
-                                            row.getString("payload")));
+                                            row.getString("payload"), row.getString("trace_parent")));
                                 }
                                 if (pending.isEmpty()) {
                                     return Uni.createFrom().item(0);

@@ -21,6 +21,7 @@ import dev.cohort.context.repository.ArtifactVersionRepository;
 import dev.cohort.context.repository.CheckpointEntryRepository;
 import dev.cohort.context.repository.CheckpointRepository;
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.event.ArtifactConflict;
 import dev.cohort.contracts.event.ArtifactEvent;
 import dev.cohort.contracts.event.ArtifactPublished;
@@ -360,6 +361,7 @@ public class ArtifactWriter {
         row.key = event.key();
         row.payload = EventCodec.encode(event);
         row.createdAt = now();
+        row.traceParent = TaskTrace.traceparent(TaskTrace.parent(event.taskId()));
         return events.persist(row);
     }
 

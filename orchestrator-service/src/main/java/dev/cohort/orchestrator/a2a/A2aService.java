@@ -18,6 +18,7 @@ import dev.cohort.orchestrator.rest.ApiException;
 import dev.cohort.orchestrator.rest.CallerLimits;
 import dev.cohort.orchestrator.rest.SubmitTaskRequest;
 import dev.cohort.orchestrator.rest.TaskRequests;
+import dev.cohort.orchestrator.rest.Violations;
 import dev.cohort.orchestrator.service.CommandRejected;
 import dev.cohort.orchestrator.service.OrchestrationService;
 import dev.cohort.orchestrator.service.TaskControlService;
@@ -31,6 +32,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -285,6 +287,8 @@ public class A2aService {
             submission = requests.validate(request);
         } catch (ApiException e) {
             throw A2aError.invalidParams("message", e.getMessage());
+        } catch (ConstraintViolationException e) {
+            throw A2aError.invalidParams("message", Violations.describe(e.getConstraintViolations()));
         }
         limits.take(caller);
         return limits.mayStartTask(caller)

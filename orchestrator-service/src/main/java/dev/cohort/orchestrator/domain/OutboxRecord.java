@@ -50,4 +50,8 @@ public class OutboxRecord {
 
     /** Why the row was set aside. */
     public String failure;
+
+    /** The W3C traceparent of the work that wrote the row: the published record continues its trace. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

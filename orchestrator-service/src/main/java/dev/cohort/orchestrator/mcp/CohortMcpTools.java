@@ -14,6 +14,7 @@ import dev.cohort.orchestrator.rest.SubtaskView;
 import dev.cohort.orchestrator.rest.TaskCommandResource;
 import dev.cohort.orchestrator.rest.TaskResource;
 import dev.cohort.orchestrator.rest.TaskView;
+import dev.cohort.orchestrator.rest.Violations;
 import dev.cohort.orchestrator.service.CommandRejected;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;
@@ -24,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.quarkus.security.ForbiddenException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +150,9 @@ public class CohortMcpTools {
         if (failure instanceof ApiException || failure instanceof CommandRejected
                 || failure instanceof ContextStoreException) {
             return ToolResponse.error(failure.getMessage());
+        }
+        if (failure instanceof ConstraintViolationException invalid) {
+            return ToolResponse.error(Violations.describe(invalid.getConstraintViolations()));
         }
         if (failure instanceof ForbiddenException) {
             return ToolResponse.error("your token's roles do not allow this: reading needs viewer, submitting and "

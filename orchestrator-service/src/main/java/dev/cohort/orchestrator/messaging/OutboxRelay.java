@@ -126,7 +126,7 @@ public class OutboxRelay {
 
     private Uni<Integer> publish(List<OutboxRecord> records) {
         List<OutboxSender.Row> rows = records.stream()
-                .map(r -> new OutboxSender.Row(r.id, r.topic, r.recordKey, r.payload)).toList();
+                .map(r -> new OutboxSender.Row(r.id, r.topic, r.recordKey, r.payload, r.traceParent)).toList();
         return sender.send(rows).flatMap(outcomes -> {
             int published = 0;
             Uni<Void> setAside = Uni.createFrom().voidItem();

@@ -3,12 +3,14 @@ package dev.cohort.orchestrator.messaging;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
 import dev.cohort.contracts.Retrying;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.service.OrchestrationService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -52,7 +54,8 @@ public class RecordApplier {
         return Uni.createFrom().deferred(() -> {
                     T event = EventCodec.decode(message.getPayload(), type);
                     long started = System.nanoTime();
-                    return Retrying.untilApplied(() -> onVertxContext(() -> apply.apply(event)),
+                    io.opentelemetry.context.Context trace = traceOf(message, event.taskId());
+                    return Retrying.untilApplied(() -> onVertxContext(trace, () -> apply.apply(event)),
                             event.type() + " " + event.eventId() + " of task " + event.taskId() + " (" + where + ")",
                             config.unknownFailureRetries())
                             .invoke(() -> metrics.timer("cohort.orchestrator.records.applied", "topic", topic(message),
@@ -85,12 +88,33 @@ public class RecordApplier {
      * where Hibernate Reactive has no context to run on; each try gets a fresh one instead.
      */
     public <T> Uni<T> onVertxContext(Supplier<? extends Uni<? extends T>> work) {
+        return onVertxContext(null, work);
+    }
+
+    /**
+     * Like {@link #onVertxContext(Supplier)}, with {@code trace} as the current trace context of the work (what it
+     * writes to the outbox continues that trace). The context is attached to the fresh Vert.x context for as long as
+     * that lives, so the whole asynchronous chain sees it; the Vert.x context is dropped afterwards.
+     */
+    public <T> Uni<T> onVertxContext(io.opentelemetry.context.Context trace, Supplier<? extends Uni<? extends T>> work) {
         return Uni.createFrom().deferred(() -> {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
             return Uni.createFrom().deferred(work::get)
-                    .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+                    .runSubscriptionOn(command -> context.runOnContext(ignored -> {
+                        if (trace != null) {
+                            trace.makeCurrent();
+                        }
+                        command.run();
+                    }));
         });
+    }
+
+    /** The record's consumer span (a child of the span that produced it), else the task's trace. */
+    static io.opentelemetry.context.Context traceOf(Message<?> message, String taskId) {
+        return TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .filter(c -> io.opentelemetry.api.trace.Span.fromContext(c).getSpanContext().isValid())
+                .orElseGet(() -> TaskTrace.fromTraceparent(null, taskId));
     }
 
     static String where(Message<?> message) {

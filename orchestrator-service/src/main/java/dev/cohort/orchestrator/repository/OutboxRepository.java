@@ -1,6 +1,7 @@
 package dev.cohort.orchestrator.repository;
 
 import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.orchestrator.domain.OutboxRecord;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -27,6 +28,7 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
         record.payload = EventCodec.encode(event);
         record.createdAt = Instant.now();
         record.taskId = uuidOrNull(event.taskId());
+        record.traceParent = TaskTrace.traceparent(TaskTrace.parent(event.taskId()));
         return persist(record);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.cohort.orchestrator.service.CommandRejected;
 import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -32,6 +33,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response command(CommandRejected e) {
         return respond(e.status(), e.getMessage(), null);
+    }
+
+    /** A request that breaks its constraints: every field at fault, named, with what to fix. */
+    @ServerExceptionMapper
+    public Response constraints(ConstraintViolationException e) {
+        return respond(400, Violations.describe(e.getConstraintViolations()), null);
     }
 
     @ServerExceptionMapper

@@ -11,9 +11,9 @@ import dev.cohort.contracts.model.ParticipantType;
 import dev.cohort.contracts.model.PlannedSubtask;
 import dev.cohort.contracts.model.Provider;
 import dev.cohort.contracts.model.Role;
-import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.MessageRecord;
 import dev.cohort.orchestrator.messaging.OutboxRelay;
+import dev.cohort.orchestrator.rest.ConfiguredLength.Limit;
 import dev.cohort.orchestrator.repository.MessageRepository;
 import dev.cohort.orchestrator.service.PlanValidator;
 import dev.cohort.orchestrator.service.TaskControlService;
@@ -21,6 +21,12 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -30,7 +36,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,13 +56,13 @@ public class TaskCommandResource {
     private final TaskControlService control;
     private final MessageRepository messages;
     private final OutboxRelay relay;
-    private final OrchestratorConfig config;
+    private final Validator validator;
     private final SecurityIdentity caller;
 
     public TaskCommandResource(TaskControlService control, MessageRepository messages, OutboxRelay relay,
-                               OrchestratorConfig config, SecurityIdentity caller) {
+                               Validator validator, SecurityIdentity caller) {
         this.caller = caller;
-        this.config = config;
+        this.validator = validator;
         this.control = control;
         this.messages = messages;
         this.relay = relay;
@@ -67,29 +72,40 @@ public class TaskCommandResource {
      * An edited plan: the lead's plan shape, each subtask optionally with a model. A {@code by} (or a message's
      * {@code from}) in a request is accepted and ignored: who gave a command is the caller's token.
      */
-    public record ApproveRequest(String by, List<EditedSubtask> subtasks) {
+    public record ApproveRequest(String by, List<@NotNull @Valid EditedSubtask> subtasks) {
     }
 
-    public record EditedSubtask(String id, String role, String title, String instructions, List<String> dependsOn,
-                                List<String> reads, List<String> writes, ModelChoice model) {
+    /** The rest of a subtask's shape, and the plan's graph, is {@link PlanValidator}'s. */
+    public record EditedSubtask(@NotBlank String id, @NotBlank @KnownId(Role.class) String role, @NotBlank String title,
+                                String instructions, List<String> dependsOn, List<String> reads, List<String> writes,
+                                @Valid ModelChoice model) {
     }
 
-    public record ModelChoice(String provider, String model) {
+    public record ModelChoice(@KnownId(Provider.class) String provider, String model) {
     }
 
     public record RejectRequest(String by, String reason) {
     }
 
-    public record SpawnRequest(String role, String title, String instructions, List<String> dependsOn) {
+    public record SpawnRequest(@NotBlank @KnownId(Role.class) String role,
+                               @NotBlank @Size(max = PlanValidator.MAX_TITLE, message = Violations.AT_MOST)
+                               String title,
+                               @Size(max = PlanValidator.MAX_INSTRUCTIONS, message = Violations.AT_MOST)
+                               String instructions,
+                               List<String> dependsOn) {
     }
 
     public record StopRequest(String by, String reason) {
     }
 
-    public record MessageRequest(String from, Recipient to, String kind, String text) {
+    public record MessageRequest(String from, @NotNull @Valid Recipient to, @KnownId(MessageKind.class) String kind,
+                                 @NotBlank @ConfiguredLength(Limit.MESSAGE) String text) {
     }
 
-    public record Recipient(String type, String id) {
+    public record Recipient(@NotNull
+                            @Pattern(regexp = "(?i)\\s*(role|agent|team)\\s*", message = "must be role, agent or team")
+                            String type,
+                            @Size(max = 200, message = Violations.AT_MOST) String id) {
     }
 
     @POST
@@ -105,11 +121,8 @@ public class TaskCommandResource {
         if (request != null && request.subtasks() != null) {
             edit = new ArrayList<>();
             for (EditedSubtask s : request.subtasks()) {
-                if (s.id() == null || s.role() == null || s.title() == null) {
-                    throw ApiException.badRequest("every edited subtask needs 'id', 'role' and 'title'");
-                }
-                edit.add(new PlannedSubtask(s.id(), role(s.role()), s.title(), s.instructions(), s.dependsOn(), s.reads(),
-                        s.writes()));
+                edit.add(new PlannedSubtask(s.id(), Role.fromId(s.role()), s.title(), s.instructions(), s.dependsOn(),
+                        s.reads(), s.writes()));
                 if (s.model() != null && s.model().model() != null) {
                     models.put(s.id(), new ModelRef(provider(s.model().provider()), s.model().model()));
                 }
@@ -138,37 +151,19 @@ public class TaskCommandResource {
     @POST
     @Path("/resume")
     @Operation(summary = "Resume a paused task, optionally with a higher budget")
-    public Uni<TaskView> resume(@PathParam("id") String id, @QueryParam("budgetUsd") String budgetUsd) {
-        BigDecimal budget = null;
-        if (budgetUsd != null && !budgetUsd.isBlank()) {
-            try {
-                budget = new BigDecimal(budgetUsd.strip());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("'budgetUsd' must be an amount of US dollars such as 5.00");
-            }
-            if (budget.signum() <= 0) {
-                throw ApiException.badRequest("'budgetUsd' must be positive");
-            }
-        }
-        return control.resume(TaskResource.parseId(id), by(), budget).invoke(relay::kick).map(TaskView::of);
+    public Uni<TaskView> resume(@PathParam("id") String id, @QueryParam("budgetUsd") @UsdAmount String budgetUsd) {
+        return control.resume(TaskResource.parseId(id), by(), UsdAmount.Check.parse(budgetUsd)).invoke(relay::kick)
+                .map(TaskView::of);
     }
 
     @POST
     @Path("/subtasks")
     @Operation(summary = "Add a subtask for a role, e.g. an extra review")
-    public Uni<TaskView> spawn(@PathParam("id") String id, SpawnRequest request) {
-        if (request == null || request.role() == null || request.title() == null || request.title().isBlank()) {
+    public Uni<TaskView> spawn(@PathParam("id") String id, @Valid SpawnRequest request) {
+        if (request == null) {
             throw ApiException.badRequest("send JSON with 'role' and 'title' (and optionally 'instructions', 'dependsOn')");
         }
-        if (request.title().strip().length() > PlanValidator.MAX_TITLE) {
-            throw ApiException.badRequest("'title' has " + request.title().strip().length()
-                    + " characters; the limit is " + PlanValidator.MAX_TITLE);
-        }
-        if (request.instructions() != null && request.instructions().length() > PlanValidator.MAX_INSTRUCTIONS) {
-            throw ApiException.badRequest("'instructions' has " + request.instructions().length()
-                    + " characters; the limit is " + PlanValidator.MAX_INSTRUCTIONS);
-        }
-        return control.spawn(TaskResource.parseId(id), role(request.role()), request.title().strip(),
+        return control.spawn(TaskResource.parseId(id), Role.fromId(request.role()), request.title().strip(),
                         request.instructions() == null ? "" : request.instructions(),
                         request.dependsOn() == null ? List.of() : request.dependsOn())
                 .invoke(relay::kick).map(TaskView::of);
@@ -189,41 +184,30 @@ public class TaskCommandResource {
     @APIResponse(responseCode = "409", description = "The subtask has no attempt in flight (pending or finished), "
             + "or it is the lead's plan or summary and retry=false")
     public Uni<TaskView> stop(@PathParam("id") String id, @PathParam("subtask") String subtask,
-                              @QueryParam("retry") @DefaultValue("true") String retry, String body)
+                              @QueryParam("retry") @DefaultValue("true")
+                              @Pattern(regexp = "(?i)\\s*(true|false)\\s*", message = "must be true (run the subtask "
+                                      + "again) or false (cancel it and skip what depends on it)") String retry,
+                              String body)
             throws JsonProcessingException {
         StopRequest request = optionalBody(body, StopRequest.class);
-        boolean again = switch (retry.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw ApiException.badRequest("'retry' must be true (run the subtask again) or false "
-                    + "(cancel it and skip what depends on it), was '" + retry + "'");
-        };
         return control.stop(TaskResource.parseId(id), subtask, by(),
-                request == null ? null : request.reason(), again).invoke(relay::kick).map(TaskView::of);
+                request == null ? null : request.reason(), Boolean.parseBoolean(retry.strip()))
+                .invoke(relay::kick).map(TaskView::of);
     }
 
     @POST
     @Path("/messages")
     @Operation(summary = "Send a message to an agent, a role or the whole team")
-    public Uni<AgentMessage> message(@PathParam("id") String id, MessageRequest request) {
-        if (request == null || request.to() == null || request.text() == null || request.text().isBlank()) {
+    public Uni<AgentMessage> message(@PathParam("id") String id, @Valid MessageRequest request) {
+        if (request == null) {
             throw ApiException.badRequest("send JSON with 'to' ({type: role|agent|team, id}) and 'text'");
         }
-        if (request.text().length() > config.maxMessageLength()) {
-            throw ApiException.badRequest("'text' has " + request.text().length() + " characters; the limit is "
-                    + config.maxMessageLength());
-        }
-        if (request.to().id() != null && request.to().id().length() > 200) {
-            throw ApiException.badRequest("'to.id' may have at most 200 characters");
-        }
-        ParticipantType type = parse(() -> ParticipantType.fromId(request.to().type()), "to.type");
-        if (type == ParticipantType.PERSON) {
-            throw ApiException.badRequest("'to.type' must be role, agent or team");
-        }
+        ParticipantType type = ParticipantType.fromId(request.to().type());
         Participant to = type == ParticipantType.TEAM ? Participant.TEAM
-                : type == ParticipantType.ROLE ? Participant.role(role(request.to().id()))
+                : type == ParticipantType.ROLE ? Participant.role(parse(() -> Role.fromId(request.to().id()), "to.id"))
                 : Participant.agent(require(request.to().id(), "to.id"));
-        MessageKind kind = request.kind() == null ? MessageKind.NOTE : parse(() -> MessageKind.fromId(request.kind()), "kind");
+        MessageKind kind = request.kind() == null || request.kind().isBlank() ? MessageKind.NOTE
+                : MessageKind.fromId(request.kind());
         UUID taskId = TaskResource.parseId(id);
         AgentMessage message = new AgentMessage(taskId.toString(), Participant.person(by()), to, kind,
                 request.text().strip(), null, null);
@@ -239,18 +223,18 @@ public class TaskCommandResource {
         return messages.byTask(TaskResource.parseId(id)).map(list -> list.stream().map(MessageRecord::toEvent).toList());
     }
 
-    /** Commands whose body is optional read it whatever its content type, so a bare POST works too. */
-    private static <T> T optionalBody(String body, Class<T> type) throws JsonProcessingException {
-        return body == null || body.isBlank() ? null : EventCodec.mapper().readValue(body, type);
+    /**
+     * Commands whose body is optional read it whatever its content type, so a bare POST works too; it is checked
+     * against its constraints here, as {@code @Valid} cannot see into a body read by hand.
+     */
+    private <T> T optionalBody(String body, Class<T> type) throws JsonProcessingException {
+        return body == null || body.isBlank() ? null
+                : Violations.check(validator, EventCodec.mapper().readValue(body, type));
     }
 
     /** Who gives the command: the caller's principal, never a name in the request. */
     private String by() {
         return Callers.name(caller);
-    }
-
-    private static Role role(String id) {
-        return parse(() -> Role.fromId(id), "role");
     }
 
     private static Provider provider(String id) {

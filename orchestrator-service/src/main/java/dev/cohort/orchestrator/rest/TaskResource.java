@@ -12,6 +12,8 @@ import dev.cohort.orchestrator.service.TaskService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +29,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.hibernate.validator.constraints.Range;
 
 @Path("/api/tasks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,7 +66,7 @@ public class TaskResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Submit a task", description = "Stores the task and announces it with a task.submitted event; "
             + "the caller is recorded as its creator")
-    public Uni<Response> submit(SubmitTaskRequest request) {
+    public Uni<Response> submit(@Valid SubmitTaskRequest request) {
         var submission = requests.validate(request);
         String by = Callers.name(caller);
         return limits.mayStartTask(by)
@@ -118,20 +121,12 @@ public class TaskResource {
     @GET
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "List tasks, newest first")
-    public Uni<List<TaskView>> list(@QueryParam("status") String status,
-                                    @QueryParam("page") @DefaultValue("0") int page,
-                                    @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("'page' must be 0 or more and 'size' between 1 and " + MAX_PAGE_SIZE);
-        }
-        String statusId = null;
-        if (status != null && !status.isBlank()) {
-            try {
-                statusId = TaskStatus.fromId(status).id();
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("'status': " + e.getMessage());
-            }
-        }
+    public Uni<List<TaskView>> list(@QueryParam("status") @KnownId(TaskStatus.class) String status,
+                                    @QueryParam("page") @DefaultValue("0")
+                                    @PositiveOrZero(message = "must be 0 or more") int page,
+                                    @QueryParam("size") @DefaultValue("50")
+                                    @Range(min = 1, max = MAX_PAGE_SIZE) int size) {
+        String statusId = status == null || status.isBlank() ? null : TaskStatus.fromId(status).id();
         return tasks.page(statusId, page, size).map(list -> list.stream().map(TaskView::of).toList());
     }
 

@@ -6,6 +6,7 @@ import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.orchestrator.domain.Task;
 import dev.cohort.orchestrator.repository.OutboxRepository;
 import dev.cohort.orchestrator.repository.TaskRepository;
+import dev.cohort.orchestrator.telemetry.TaskSpans;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +20,14 @@ public class TaskService {
     private final TaskRepository tasks;
     private final OutboxRepository outbox;
     private final OrchestrationService orchestration;
+    private final TaskSpans spans;
 
-    public TaskService(TaskRepository tasks, OutboxRepository outbox, OrchestrationService orchestration) {
+    public TaskService(TaskRepository tasks, OutboxRepository outbox, OrchestrationService orchestration,
+                       TaskSpans spans) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.orchestration = orchestration;
+        this.spans = spans;
     }
 
     @WithTransaction
@@ -38,6 +42,7 @@ public class TaskService {
         task.contextId = contextId;
         task.createdBy = createdBy;
         task.id = UUID.randomUUID();
+        spans.submitted(task.id, createdBy);
         task.title = submission.title();
         task.description = submission.description();
         task.roleList(submission.roles());

@@ -41,8 +41,16 @@ public final class WorkflowTemplates {
     private WorkflowTemplates() {
     }
 
-    public static boolean known(String name) {
-        return PLANS.containsKey(name);
+    /**
+     * The template's name, when it is one.
+     *
+     * @throws IllegalArgumentException naming the known templates when it is not
+     */
+    public static String fromId(String name) {
+        if (name == null || !PLANS.containsKey(name.strip())) {
+            throw new IllegalArgumentException("unknown template '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return name.strip();
     }
 
     public static List<String> names() {
@@ -51,10 +59,6 @@ public final class WorkflowTemplates {
 
     /** The template's plan; the task's description is what the subtasks work on. */
     public static List<PlannedSubtask> plan(String name, String description) {
-        List<PlannedSubtask> plan = PLANS.get(name);
-        if (plan == null) {
-            throw new IllegalArgumentException("unknown template '" + name + "'; known: " + String.join(", ", names()));
-        }
-        return plan;
+        return PLANS.get(fromId(name));
     }
 }

@@ -261,7 +261,7 @@ class McpServerTest {
         assertError(call("get_task", Map.of("taskId", "00000000-0000-0000-0000-000000000000")), "no task with id");
         assertError(call("approve_plan", Map.of("taskId", "00000000-0000-0000-0000-000000000000")), "no task with id");
         assertError(call("list_tasks", Map.of("status", "sleeping")), "'status'");
-        assertError(call("list_tasks", Map.of("size", 1000)), "'size' between 1 and 200");
+        assertError(call("list_tasks", Map.of("size", 1000)), "'size' must be between 1 and 200");
         assertError(call("read_artifact", Map.of("taskId", UUID.randomUUID().toString(), "key", "a.md", "version", 0)),
                 "'version' must be 1 or more");
         assertError(call("read_artifact", Map.of("taskId", UUID.randomUUID().toString(), "key", " ")), "'key' is required");

@@ -69,7 +69,8 @@ class TaskResourceTest {
                 .body("{\"description\": \"x\", \"roles\": [\"juggler\"], \"budgetUsd\": \"lots\", \"approvalMode\": \"maybe\"}")
                 .when().post("/api/tasks")
                 .then().statusCode(400)
-                .body("error", containsString("unknown role 'juggler'"))
+                .body("status", equalTo(400))
+                .body("error", containsString("'roles[0]' must be known: unknown role 'juggler'"))
                 .body("error", containsString("'budgetUsd' must be a positive amount"))
                 .body("error", containsString("'approvalMode'"));
 

@@ -3,6 +3,7 @@ package dev.cohort.orchestrator.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cohort.contracts.model.PlannedSubtask;
 import dev.cohort.contracts.model.Role;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,33 @@ class PlanValidatorTest {
         PlanValidator.Result r = PlanValidator.validateJson(
                 "{\"subtasks\": [{\"id\": \"a\", \"role\": \"frontend\", \"title\": \"A\"}]}", List.of(Role.BACKEND), 5);
         assertTrue(r.errors().get(0).contains("not in this task's team (backend)"), r.errors().toString());
+    }
+
+    @Test
+    void smallModelsPlansAreReadLeniently() {
+        PlanValidator.Result r = check("""
+                {"subtasks": [{"id": " api ", "role": "Backend", "title": "API", "dependsOn": null,
+                               "reads": [1, "", " src/a.md ", "src/a.md"], "notes": "extra"}],
+                 "rationale": "extra too"}""");
+        assertTrue(r.valid(), r.errors().toString());
+        assertEquals("api", r.subtasks().get(0).id());
+        assertEquals(Role.BACKEND, r.subtasks().get(0).role());
+        assertEquals("", r.subtasks().get(0).instructions());
+        assertEquals(List.of("src/a.md"), r.subtasks().get(0).reads());
+    }
+
+    @Test
+    void theShapeIsThePlanSchemas() {
+        String missing = errors("{\"subtasks\": [{\"id\": \"a\", \"role\": \"backend\"}]}");
+        assertEquals("subtasks[0] needs 'id', 'role' and 'title'; it has no 'title'", missing);
+        // The schema gives work to the team, not to the lead.
+        String lead = errors("{\"subtasks\": [{\"id\": \"a\", \"role\": \"lead\", \"title\": \"A\"}]}");
+        assertTrue(lead.startsWith("subtasks[0] ('a'): unknown role 'lead'; known roles: architect, backend"), lead);
+        String notAnObject = errors("{\"subtasks\": [\"do it all\"]}");
+        assertTrue(notAnObject.startsWith("subtasks[0]: "), notAnObject);
+        PlanValidator.Result edit = PlanValidator.validate(List.of(new PlannedSubtask("a", Role.LEAD, "A", null,
+                List.of(), List.of(), List.of())), List.of(), 5);
+        assertTrue(edit.errors().get(0).contains("unknown role 'lead'"), edit.errors().toString());
     }
 
     @Test
