@@ -1,7 +1,11 @@
 package dev.cohort.context.rest;
 
+import static dev.cohort.context.rest.ArtifactRule.Rule.KEY;
+import static dev.cohort.context.rest.ArtifactRule.Rule.TASK_ID;
+
 import dev.cohort.context.api.ArtifactSummaryView;
 import dev.cohort.context.api.ArtifactVersionView;
+import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.PublishRequest;
 import dev.cohort.context.service.ArtifactService;
 import dev.cohort.context.service.Caller;
@@ -12,6 +16,10 @@ import dev.cohort.contracts.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -77,7 +85,12 @@ public class ArtifactResource {
     @APIResponse(responseCode = "413", description = "Content over cohort.context.max-content-bytes")
     @APIResponse(responseCode = "503", description = "(not-dispatched-yet) the store has not seen the attempt's "
             + "dispatch yet; try again after Retry-After")
-    public Uni<Response> publish(@PathParam("taskId") String taskId, PublishRequest request) {
+    public Uni<Response> publish(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                 @Valid @NotNull(message = "a JSON body with key, kind and content is required;"
+                                         + " a worker's write also names role, agentId, subtaskId, attempt and"
+                                         + " leaseToken",
+                                         payload = RequestViolations.MissingBody.class)
+                                 PublishRequest request) {
         return artifacts.publish(Caller.of(identity), taskId, request).map(outcome -> respond(taskId, outcome));
     }
 
@@ -88,8 +101,8 @@ public class ArtifactResource {
     @Operation(summary = "List the task's artifacts (latest versions, without content)")
     @APIResponse(responseCode = "404", description = "Nothing was stored for the task")
     public Uni<List<ArtifactSummaryView>> list(
-            @PathParam("taskId") String taskId,
-            @Parameter(description = "Only keys starting with this") @QueryParam("prefix") String prefix,
+            @PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+            @Parameter(description = "Only keys starting with this") @QueryParam("prefix") @Text(max = Limits.KEY) String prefix,
             @Parameter(description = "Only keys matching this glob: * within a segment, ** across, ? one character")
             @QueryParam("glob") String glob,
             @Parameter(description = "Only these kinds (repeat or comma-separate)") @QueryParam("kind") List<String> kinds,
@@ -103,7 +116,8 @@ public class ArtifactResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Get the latest version of an artifact, or a given one, with content")
     @APIResponse(responseCode = "404", description = "Unknown task, artifact or version, or the artifact was deleted")
-    public Uni<ArtifactVersionView> get(@PathParam("taskId") String taskId, @PathParam("key") String key,
+    public Uni<ArtifactVersionView> get(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                        @PathParam("key") @ArtifactRule(KEY) String key,
                                         @QueryParam("version") Long version) {
         return artifacts.get(taskId, key, version);
     }
@@ -115,13 +129,17 @@ public class ArtifactResource {
     @Operation(summary = "Delete an artifact as a tombstone version",
             description = "Needs the version read (baseVersion); a stale one is kept as a conflict and answered with 409."
                     + " Recorded under the admin's name; role and agentId are ignored.")
-    public Uni<Response> delete(@PathParam("taskId") String taskId, @PathParam("key") String key,
-                                @QueryParam("baseVersion") Long baseVersion,
-                                @QueryParam("role") String role,
-                                @QueryParam("agentId") String agentId,
-                                @QueryParam("subtaskId") String subtaskId,
-                                @QueryParam("attempt") Integer attempt,
-                                @QueryParam("leaseToken") String leaseToken) {
+    public Uni<Response> delete(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                @PathParam("key") @ArtifactRule(KEY) String key,
+                                @QueryParam("baseVersion")
+                                @NotNull(message = "is required: the version you read and mean to delete")
+                                @PositiveOrZero(message = RequestViolations.NOT_NEGATIVE) Long baseVersion,
+                                @QueryParam("role") @Text(max = Limits.ROLE) String role,
+                                @QueryParam("agentId") @Text(max = Limits.AGENT_ID) String agentId,
+                                @QueryParam("subtaskId") @Text(max = Limits.SUBTASK_ID) String subtaskId,
+                                @QueryParam("attempt") @Min(value = 1, message = RequestViolations.AT_LEAST_ONE)
+                                Integer attempt,
+                                @QueryParam("leaseToken") @Text(max = Limits.LEASE_TOKEN) String leaseToken) {
         return artifacts.delete(Caller.of(identity), taskId, key, baseVersion, role, agentId, subtaskId, attempt,
                         leaseToken)
                 .map(outcome -> respond(taskId, outcome));
@@ -132,7 +150,8 @@ public class ArtifactResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every version of an artifact, oldest first, without content")
-    public Uni<List<ArtifactVersionView>> history(@PathParam("taskId") String taskId, @PathParam("key") String key) {
+    public Uni<List<ArtifactVersionView>> history(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                                  @PathParam("key") @ArtifactRule(KEY) String key) {
         return artifacts.history(taskId, key);
     }
 
@@ -141,8 +160,10 @@ public class ArtifactResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces("text/x-diff")
     @Operation(summary = "Unified diff between two versions of an artifact")
-    public Uni<String> diff(@PathParam("taskId") String taskId, @PathParam("key") String key,
-                            @QueryParam("from") Long from, @QueryParam("to") Long to) {
+    public Uni<String> diff(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                            @PathParam("key") @ArtifactRule(KEY) String key,
+                            @QueryParam("from") @NotNull(message = "is required: the version to diff from") Long from,
+                            @QueryParam("to") @NotNull(message = "is required: the version to diff to") Long to) {
         return artifacts.diff(taskId, key, from, to);
     }
 
@@ -151,7 +172,7 @@ public class ArtifactResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces("application/zip")
     @Operation(summary = "The latest content of every live artifact as a zip, each at its key's path")
-    public Uni<Response> exportZip(@PathParam("taskId") String taskId) {
+    public Uni<Response> exportZip(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId) {
         return export.exportZip(taskId).map(bytes -> Response.ok(bytes, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"task-" + taskId + ".zip\"")
                 .build());

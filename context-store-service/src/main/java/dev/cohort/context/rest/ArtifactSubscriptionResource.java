@@ -1,5 +1,7 @@
 package dev.cohort.context.rest;
 
+import static dev.cohort.context.rest.ArtifactRule.Rule.TASK_ID;
+
 import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.repository.ArtifactEventRepository.StoredEvent;
 import dev.cohort.context.service.ArtifactEventFeed;
@@ -53,7 +55,7 @@ public class ArtifactSubscriptionResource {
     @APIResponse(responseCode = "429", description = "(too-many-streams) the caller, or the instance, has as many "
             + "streams open as allowed")
     public Multi<OutboundSseEvent> subscribe(
-            @PathParam("taskId") String taskId,
+            @PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
             @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
             @Parameter(description = "Same as the Last-Event-ID header, for clients that cannot set headers")
             @QueryParam("lastEventId") String lastEventIdQuery,

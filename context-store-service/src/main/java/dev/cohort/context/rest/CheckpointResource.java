@@ -1,5 +1,8 @@
 package dev.cohort.context.rest;
 
+import static dev.cohort.context.rest.ArtifactRule.Rule.CHECKPOINT_NAME;
+import static dev.cohort.context.rest.ArtifactRule.Rule.TASK_ID;
+
 import dev.cohort.context.api.CheckpointRequest;
 import dev.cohort.context.api.CheckpointView;
 import dev.cohort.context.api.RollbackRequest;
@@ -10,6 +13,8 @@ import dev.cohort.contracts.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,7 +48,10 @@ public class CheckpointResource {
             description = "Recorded as created by the caller; createdBy in the body is ignored.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "409", description = "The name is taken")
-    public Uni<Response> create(@PathParam("taskId") String taskId, CheckpointRequest request) {
+    public Uni<Response> create(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                @Valid @NotNull(message = "a JSON body with the checkpoint's name is required",
+                                        payload = RequestViolations.MissingBody.class)
+                                CheckpointRequest request) {
         return checkpoints.create(Caller.of(identity), taskId, request)
                 .map(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
@@ -52,7 +60,7 @@ public class CheckpointResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The task's checkpoints, oldest first, without entries")
-    public Uni<List<CheckpointView>> list(@PathParam("taskId") String taskId) {
+    public Uni<List<CheckpointView>> list(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId) {
         return checkpoints.list(taskId);
     }
 
@@ -61,7 +69,8 @@ public class CheckpointResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A checkpoint with the version of each key")
-    public Uni<CheckpointView> get(@PathParam("taskId") String taskId, @PathParam("name") String name) {
+    public Uni<CheckpointView> get(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                   @PathParam("name") @ArtifactRule(CHECKPOINT_NAME) String name) {
         return checkpoints.get(taskId, name);
     }
 
@@ -75,8 +84,10 @@ public class CheckpointResource {
                     + "after it are tombstoned. History is kept; pending conflicts stay pending. The new versions "
                     + "are recorded under the caller's name; requestedBy and role in the body are ignored, and the "
                     + "body may be left out.")
-    public Uni<RollbackView> rollback(@PathParam("taskId") String taskId, @PathParam("name") String name,
-                                      RollbackRequest request) {
-        return checkpoints.rollback(Caller.of(identity), taskId, name, request);
+    public Uni<RollbackView> rollback(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                      @PathParam("name") @ArtifactRule(CHECKPOINT_NAME) String name,
+                                      @Valid RollbackRequest request) {
+        // the body's fields are checked (their limits) and ignored
+        return checkpoints.rollback(Caller.of(identity), taskId, name);
     }
 }

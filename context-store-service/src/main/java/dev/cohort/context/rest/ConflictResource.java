@@ -1,7 +1,10 @@
 package dev.cohort.context.rest;
 
+import static dev.cohort.context.rest.ArtifactRule.Rule.TASK_ID;
+
 import dev.cohort.context.api.ArtifactVersionView;
 import dev.cohort.context.api.ConflictView;
+import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.ResolveRequest;
 import dev.cohort.context.service.ArtifactService;
 import dev.cohort.context.service.Caller;
@@ -11,6 +14,8 @@ import dev.cohort.contracts.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -42,8 +47,9 @@ public class ConflictResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The task's conflicts, optionally only pending or resolved ones, or one key's")
-    public Uni<List<ConflictView>> list(@PathParam("taskId") String taskId, @QueryParam("status") String status,
-                                        @QueryParam("key") String key) {
+    public Uni<List<ConflictView>> list(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                        @QueryParam("status") String status,
+                                        @QueryParam("key") @Text(max = Limits.KEY) String key) {
         return artifacts.conflicts(taskId, status, key);
     }
 
@@ -52,7 +58,8 @@ public class ConflictResource {
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One conflict with base, current and conflicting content: the inputs of a three-way merge")
-    public Uni<ConflictView> get(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId) {
+    public Uni<ConflictView> get(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                 @PathParam("conflictId") String conflictId) {
         return artifacts.conflict(taskId, uuid(conflictId));
     }
 
@@ -73,7 +80,10 @@ public class ConflictResource {
             + "not write the conflict's key (undeclared-key)")
     @APIResponse(responseCode = "503", description = "(not-dispatched-yet) the store has not seen the merge attempt's "
             + "dispatch yet; try again after Retry-After")
-    public Uni<Response> resolve(@PathParam("taskId") String taskId, @PathParam("conflictId") String conflictId,
+    public Uni<Response> resolve(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                 @PathParam("conflictId") String conflictId,
+                                 @Valid @NotNull(message = "a JSON body with the merged content is required",
+                                         payload = RequestViolations.MissingBody.class)
                                  ResolveRequest request) {
         return artifacts.resolve(Caller.of(identity), taskId, uuid(conflictId), request).map(stored -> {
             ArtifactVersionView view = Views.version(stored.version(), false, stored.replayed());

@@ -10,6 +10,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -30,6 +31,12 @@ public class ErrorMappers {
         }
         long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
         return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, seconds).build();
+    }
+
+    /** A request that breaks its constraints: answered as the rule it breaks answers, naming the field. */
+    @ServerExceptionMapper
+    public Response constraints(ConstraintViolationException e) {
+        return RequestViolations.answer(e.getConstraintViolations());
     }
 
     /**

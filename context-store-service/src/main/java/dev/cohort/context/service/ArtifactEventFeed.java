@@ -18,17 +18,14 @@ public class ArtifactEventFeed {
     private static final int PAGE = 500;
 
     private final ArtifactEventRepository events;
-    private final ArtifactRules rules;
     private final ContextStoreConfig config;
 
-    public ArtifactEventFeed(ArtifactEventRepository events, ArtifactRules rules, ContextStoreConfig config) {
+    public ArtifactEventFeed(ArtifactEventRepository events, ContextStoreConfig config) {
         this.events = events;
-        this.rules = rules;
         this.config = config;
     }
 
     public Multi<StoredEvent> follow(String taskId, String lastEventId, String keyGlob) {
-        rules.taskId(taskId);
         long after = parseLastEventId(lastEventId);
         Predicate<String> keys = KeyPattern.of(keyGlob);
         AtomicLong cursor = new AtomicLong(after);

@@ -2,13 +2,19 @@ package dev.cohort.context.service;
 
 import dev.cohort.context.api.Limits;
 import dev.cohort.context.config.ContextStoreConfig;
+import dev.cohort.contracts.model.ArtifactKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Checks of request input, each failing with a message that says what to change. */
+/**
+ * The rules a value's shape must follow, each failing with a message that says what to change. REST requests are held
+ * to them through their constraints ({@code dev.cohort.context.rest.ArtifactRule}, {@code Text}); task events and the
+ * export call them directly.
+ */
 @ApplicationScoped
 public class ArtifactRules {
 
@@ -77,9 +83,10 @@ public class ArtifactRules {
         return key;
     }
 
-    public String mediaType(String mediaType, String fallback) {
+    /** A media type, if given (absent or blank is left to the caller's default). */
+    public String mediaType(String mediaType) {
         if (mediaType == null || mediaType.isBlank()) {
-            return fallback;
+            return mediaType;
         }
         if (mediaType.length() > Limits.MEDIA_TYPE) {
             throw ContextStoreException.invalid("invalid-media-type", "field 'mediaType' is " + mediaType.length()
@@ -109,6 +116,14 @@ public class ArtifactRules {
         return size;
     }
 
+    public ArtifactKind kind(ArtifactKind kind) {
+        if (kind == null) {
+            throw ContextStoreException.invalid("missing-field", "field 'kind' is required; one of: " + String.join(", ",
+                    Arrays.stream(ArtifactKind.values()).map(ArtifactKind::id).toList()));
+        }
+        return kind;
+    }
+
     public String required(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
             throw ContextStoreException.invalid("missing-field", "field '" + field + "' is required");
@@ -117,16 +132,28 @@ public class ArtifactRules {
     }
 
     public String optional(String value, String field, int maxLength) {
-        if (value != null && value.length() > maxLength) {
-            throw ContextStoreException.invalid("invalid-field",
-                    "field '" + field + "' is " + value.length() + " characters; at most " + maxLength + " are allowed");
+        String problem = textProblem(value, maxLength);
+        if (problem != null) {
+            throw ContextStoreException.invalid("invalid-field", "field '" + field + "' " + problem);
         }
-        int nul = value == null ? -1 : value.indexOf('\u0000');
-        if (nul >= 0) {
-            // PostgreSQL text cannot hold it; refused here rather than failing the write
-            throw ContextStoreException.invalid("invalid-field", "field '" + field
-                    + "' has a NUL character (U+0000) at position " + nul + ", which cannot be stored");
+        return present(value);
+    }
+
+    /** What keeps a text field from being stored (too long, a NUL), to follow its name; null when nothing does. */
+    public static String textProblem(String value, int maxLength) {
+        if (value == null) {
+            return null;
         }
+        if (value.length() > maxLength) {
+            return "is " + value.length() + " characters; at most " + maxLength + " are allowed";
+        }
+        int nul = value.indexOf('\u0000');
+        // PostgreSQL text cannot hold it; refused here rather than failing the write
+        return nul < 0 ? null : "has a NUL character (U+0000) at position " + nul + ", which cannot be stored";
+    }
+
+    /** The value, or null when it is absent or blank. */
+    public static String present(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 
@@ -140,16 +167,6 @@ public class ArtifactRules {
                     + "' must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return name;
-    }
-
-    public long version(Long version, String field) {
-        if (version == null) {
-            return 0;
-        }
-        if (version < 0) {
-            throw ContextStoreException.invalid("invalid-field", "field '" + field + "' must be 0 or more, was " + version);
-        }
-        return version;
     }
 
     private static String printable(String value) {

@@ -6,7 +6,6 @@ import com.github.difflib.patch.Patch;
 import dev.cohort.context.api.ArtifactSummaryView;
 import dev.cohort.context.api.ArtifactVersionView;
 import dev.cohort.context.api.ConflictView;
-import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.PublishRequest;
 import dev.cohort.context.api.ResolveRequest;
 import dev.cohort.context.messaging.ArtifactEventRelay;
@@ -28,19 +27,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The context store's operations: validates input before any transaction, delegates changes to
- * {@link ArtifactWriter}, and wakes the event relay once a change has committed.
+ * The context store's operations: checks the rules across fields (who may write, what a worker's write must name)
+ * before any transaction, delegates changes to {@link ArtifactWriter}, and wakes the event relay once a change has
+ * committed. The shape of each value was checked by the REST resources' constraints ({@link ArtifactRules}).
  */
 @ApplicationScoped
 public class ArtifactService {
 
-    private final ArtifactRules rules;
     private final ArtifactWriter writer;
     private final ArtifactEventRelay relay;
     private final ArtifactTaskRepository tasks;
@@ -49,12 +49,11 @@ public class ArtifactService {
     private final ArtifactConflictRepository conflicts;
     private final MeterRegistry metrics;
 
-    public ArtifactService(ArtifactRules rules, ArtifactWriter writer, ArtifactEventRelay relay,
+    public ArtifactService(ArtifactWriter writer, ArtifactEventRelay relay,
                            ArtifactTaskRepository tasks, ArtifactRepository artifacts,
                            ArtifactVersionRepository versions, ArtifactConflictRepository conflicts,
                            MeterRegistry metrics) {
         this.metrics = metrics;
-        this.rules = rules;
         this.writer = writer;
         this.relay = relay;
         this.tasks = tasks;
@@ -68,24 +67,12 @@ public class ArtifactService {
      * person's name.
      */
     public Uni<PublishOutcome> publish(Caller caller, String taskId, PublishRequest request) {
-        rules.taskId(taskId);
-        if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with key, kind and content is required;"
-                    + " a worker's write also names role, agentId, subtaskId, attempt and leaseToken");
-        }
-        String key = rules.key(request.key());
-        if (request.kind() == null) {
-            throw ContextStoreException.invalid("missing-field", "field 'kind' is required; one of: " + kinds());
-        }
-        if (request.content() == null) {
-            throw ContextStoreException.invalid("missing-field", "field 'content' is required (it may be empty)");
-        }
-        String mediaType = rules.mediaType(request.mediaType(), "text/plain");
+        String mediaType = Objects.requireNonNullElse(ArtifactRules.present(request.mediaType()), "text/plain");
         Attribution by = attribute(caller, request.role(), request.agentId(), request.provider(), request.model(),
                 request.subtaskId(), request.attempt(), request.leaseToken());
-        rules.contentSize(request.content());
-        WriteCommand cmd = new WriteCommand(taskId, key, ArtifactContent.text(request.kind(), mediaType, request.content()),
-                rules.version(request.baseVersion(), "baseVersion"), by.provenance(), by.leaseToken());
+        WriteCommand cmd = new WriteCommand(taskId, request.key(),
+                ArtifactContent.text(request.kind(), mediaType, request.content()), base(request.baseVersion()),
+                by.provenance(), by.leaseToken());
         return writer.write(cmd).invoke(this::written);
     }
 
@@ -98,35 +85,25 @@ public class ArtifactService {
     }
 
     /** Writes a tombstone version; like a publish it needs the base version and is a conflict when that is stale. */
-    public Uni<PublishOutcome> delete(Caller caller, String taskId, String key, Long baseVersion, String role,
+    public Uni<PublishOutcome> delete(Caller caller, String taskId, String key, long baseVersion, String role,
                                       String agentId, String subtaskId, Integer attempt, String leaseToken) {
-        rules.taskId(taskId);
-        rules.key(key);
-        if (baseVersion == null) {
-            throw ContextStoreException.invalid("missing-field",
-                    "query parameter 'baseVersion' is required: the version you read and mean to delete");
-        }
         Attribution by = attribute(caller, role, agentId, null, null, subtaskId, attempt, leaseToken);
-        WriteCommand cmd = new WriteCommand(taskId, key, null, rules.version(baseVersion, "baseVersion"),
-                by.provenance(), by.leaseToken());
+        WriteCommand cmd = new WriteCommand(taskId, key, null, baseVersion, by.provenance(), by.leaseToken());
         return writer.write(cmd).invoke(this::written);
     }
 
     public Uni<PublishOutcome.Stored> resolve(Caller caller, String taskId, UUID conflictId, ResolveRequest request) {
-        rules.taskId(taskId);
-        if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with the merged content is required");
-        }
-        if (request.content() == null) {
-            throw ContextStoreException.invalid("missing-field", "field 'content' is required: the merged content");
-        }
-        String mediaType = rules.mediaType(request.mediaType(), null);
         Attribution by = attribute(caller, request.role(), request.agentId(), request.provider(), request.model(),
                 request.subtaskId(), request.attempt(), request.leaseToken());
-        rules.contentSize(request.content());
-        MergeCommand merge = new MergeCommand(request.content(), request.kind(), mediaType,
-                rules.version(request.baseVersion(), "baseVersion"), by.provenance(), by.leaseToken());
+        MergeCommand merge = new MergeCommand(request.content(), request.kind(),
+                ArtifactRules.present(request.mediaType()), base(request.baseVersion()), by.provenance(),
+                by.leaseToken());
         return writer.resolve(taskId, conflictId, merge).invoke(relay::wake);
+    }
+
+    /** The version a write was based on; absent means none, a create. */
+    private static long base(Long baseVersion) {
+        return baseVersion == null ? 0 : baseVersion;
     }
 
     /** The author of a write, and the lease token that fences it (null for a person's write). */
@@ -141,12 +118,11 @@ public class ArtifactService {
      */
     private Attribution attribute(Caller caller, String role, String agentId, Provider provider, String model,
                                   String subtaskId, Integer attempt, String leaseToken) {
-        String subtask = rules.optional(subtaskId, "subtaskId", Limits.SUBTASK_ID);
-        String token = rules.optional(leaseToken, "leaseToken", Limits.LEASE_TOKEN);
-        String authorRole = rules.optional(role, "role", Limits.ROLE);
-        String agent = rules.optional(agentId, "agentId", Limits.AGENT_ID);
-        String modelName = rules.optional(model, "model", Limits.MODEL);
-        Integer number = attempt(attempt);
+        String subtask = ArtifactRules.present(subtaskId);
+        String token = ArtifactRules.present(leaseToken);
+        String authorRole = ArtifactRules.present(role);
+        String agent = ArtifactRules.present(agentId);
+        String modelName = ArtifactRules.present(model);
         if (!caller.worker()) {
             if (subtask != null) {
                 throw ContextStoreException.forbidden("not-a-worker", "'" + caller.name() + "' is not an agent worker,"
@@ -155,10 +131,10 @@ public class ArtifactService {
             }
             return new Attribution(new Provenance(null, caller.name(), provider, modelName, null, null), null);
         }
-        if (subtask == null || number == null || token == null) {
+        if (subtask == null || attempt == null || token == null) {
             throw ContextStoreException.invalid("missing-field", "a worker's write must name the attempt dispatched"
                     + " to it: fields 'subtaskId', 'attempt' and 'leaseToken' are required (missing: "
-                    + missing(subtask, number, token) + ")");
+                    + missing(subtask, attempt, token) + ")");
         }
         if (authorRole == null) {
             throw ContextStoreException.invalid("missing-field", "field 'role' is required");
@@ -172,7 +148,7 @@ public class ArtifactService {
                     + "' cannot write as agent '" + agent + "': its agents are named '" + caller.name() + "/...'",
                     Map.of("principal", caller.name(), "agentId", agent));
         }
-        return new Attribution(new Provenance(authorRole, agent, provider, modelName, subtask, number), token);
+        return new Attribution(new Provenance(authorRole, agent, provider, modelName, subtask, attempt), token);
     }
 
     private static String missing(String subtask, Integer attempt, String token) {
@@ -192,8 +168,6 @@ public class ArtifactService {
     /** The latest version, or a given one; a deleted artifact's latest version is a 404 that names it. */
     @WithSession
     public Uni<ArtifactVersionView> get(String taskId, String key, Long version) {
-        rules.taskId(taskId);
-        rules.key(key);
         return artifacts.findByKey(taskId, key).chain(artifact -> {
             if (artifact == null) {
                 return unknownArtifact(taskId, key);
@@ -217,8 +191,6 @@ public class ArtifactService {
     @WithSession
     public Uni<List<ArtifactSummaryView>> list(String taskId, String prefix, String glob, List<String> kindIds,
                                                boolean includeDeleted) {
-        rules.taskId(taskId);
-        rules.optional(prefix, "prefix", Limits.KEY);
         Predicate<String> pattern = KeyPattern.of(glob);
         Set<ArtifactKind> kinds = kindIds == null ? Set.of() : kindIds.stream()
                 .flatMap(k -> Arrays.stream(k.split(",")))
@@ -236,8 +208,6 @@ public class ArtifactService {
 
     @WithSession
     public Uni<List<ArtifactVersionView>> history(String taskId, String key) {
-        rules.taskId(taskId);
-        rules.key(key);
         return versions.history(taskId, key).chain(list -> list.isEmpty()
                 ? unknownArtifact(taskId, key)
                 : Uni.createFrom().item(list.stream().map(v -> Views.version(v, false, null)).toList()));
@@ -246,11 +216,6 @@ public class ArtifactService {
     /** A unified diff from one version to another; a tombstone counts as empty content. */
     @WithSession
     public Uni<String> diff(String taskId, String key, Long from, Long to) {
-        rules.taskId(taskId);
-        rules.key(key);
-        if (from == null || to == null) {
-            throw ContextStoreException.invalid("missing-field", "query parameters 'from' and 'to' (versions) are required");
-        }
         return artifacts.findByKey(taskId, key).chain(artifact -> {
             if (artifact == null) {
                 return unknownArtifact(taskId, key);
@@ -282,8 +247,6 @@ public class ArtifactService {
 
     @WithSession
     public Uni<List<ConflictView>> conflicts(String taskId, String status, String key) {
-        rules.taskId(taskId);
-        rules.optional(key, "key", Limits.KEY);
         ConflictStatus wanted;
         try {
             wanted = status == null || status.isBlank() ? null : ConflictStatus.fromId(status);
@@ -298,7 +261,6 @@ public class ArtifactService {
     /** One conflict with the three inputs of a merge: base, current (at conflict time) and the conflicting write. */
     @WithSession
     public Uni<ConflictView> conflict(String taskId, UUID conflictId) {
-        rules.taskId(taskId);
         return conflicts.findInTask(taskId, conflictId)
                 .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-conflict",
                         "task '" + taskId + "' has no conflict " + conflictId))
@@ -330,26 +292,11 @@ public class ArtifactService {
                 + "; versions run from 1 to " + latest, Map.of("latestVersion", latest));
     }
 
-    /** An attempt number, if given: 1 or more. */
-    private static Integer attempt(Integer attempt) {
-        if (attempt == null) {
-            return null;
-        }
-        if (attempt < 1) {
-            throw ContextStoreException.invalid("invalid-field", "field 'attempt' must be at least 1, was " + attempt);
-        }
-        return attempt;
-    }
-
     private static ArtifactKind kind(String id) {
         try {
             return ArtifactKind.fromId(id);
         } catch (IllegalArgumentException e) {
             throw ContextStoreException.invalid("invalid-parameter", e.getMessage());
         }
-    }
-
-    private static String kinds() {
-        return String.join(", ", Arrays.stream(ArtifactKind.values()).map(ArtifactKind::id).toList());
     }
 }

@@ -2,8 +2,6 @@ package dev.cohort.context.service;
 
 import dev.cohort.context.api.CheckpointRequest;
 import dev.cohort.context.api.CheckpointView;
-import dev.cohort.context.api.Limits;
-import dev.cohort.context.api.RollbackRequest;
 import dev.cohort.context.api.RollbackView;
 import dev.cohort.context.messaging.ArtifactEventRelay;
 import dev.cohort.context.model.CheckpointEntity;
@@ -19,17 +17,15 @@ import java.util.List;
 @ApplicationScoped
 public class CheckpointService {
 
-    private final ArtifactRules rules;
     private final ArtifactWriter writer;
     private final ArtifactEventRelay relay;
     private final ArtifactService artifacts;
     private final CheckpointRepository checkpoints;
     private final CheckpointEntryRepository entries;
 
-    public CheckpointService(ArtifactRules rules, ArtifactWriter writer, ArtifactEventRelay relay,
+    public CheckpointService(ArtifactWriter writer, ArtifactEventRelay relay,
                              ArtifactService artifacts, CheckpointRepository checkpoints,
                              CheckpointEntryRepository entries) {
-        this.rules = rules;
         this.writer = writer;
         this.relay = relay;
         this.artifacts = artifacts;
@@ -39,19 +35,12 @@ public class CheckpointService {
 
     /** Names the task's current artifact set; it is recorded as created by the caller, whatever the body says. */
     public Uni<CheckpointView> create(Caller caller, String taskId, CheckpointRequest request) {
-        rules.taskId(taskId);
-        if (request == null) {
-            throw ContextStoreException.invalid("missing-body", "a JSON body with the checkpoint's name is required");
-        }
-        String name = rules.checkpointName(request.name());
-        String description = rules.optional(request.description(), "description", Limits.CHECKPOINT_DESCRIPTION);
-        rules.optional(request.createdBy(), "createdBy", Limits.AGENT_ID);
-        return writer.createCheckpoint(taskId, name, description, caller.name());
+        return writer.createCheckpoint(taskId, request.name(), ArtifactRules.present(request.description()),
+                caller.name());
     }
 
     @WithSession
     public Uni<List<CheckpointView>> list(String taskId) {
-        rules.taskId(taskId);
         return artifacts.requireTask(taskId)
                 .chain(() -> checkpoints.listByTask(taskId))
                 .map(list -> list.stream().map(c -> view(c, null)).toList());
@@ -59,8 +48,6 @@ public class CheckpointService {
 
     @WithSession
     public Uni<CheckpointView> get(String taskId, String name) {
-        rules.taskId(taskId);
-        rules.checkpointName(name);
         return checkpoints.findByName(taskId, name)
                 .onItem().ifNull().failWith(() -> ContextStoreException.notFound("unknown-checkpoint",
                         "task '" + taskId + "' has no checkpoint named '" + name + "'"))
@@ -68,14 +55,8 @@ public class CheckpointService {
                         .map(e -> new CheckpointView.Entry(e.key, e.version)).toList())));
     }
 
-    /** Rolls back to a checkpoint; the new versions are recorded as the caller's, whatever the body says. */
-    public Uni<RollbackView> rollback(Caller caller, String taskId, String name, RollbackRequest request) {
-        rules.taskId(taskId);
-        rules.checkpointName(name);
-        if (request != null) {
-            rules.optional(request.requestedBy(), "requestedBy", Limits.AGENT_ID);
-            rules.optional(request.role(), "role", Limits.ROLE);
-        }
+    /** Rolls back to a checkpoint; the new versions are recorded as the caller's. */
+    public Uni<RollbackView> rollback(Caller caller, String taskId, String name) {
         return writer.rollback(taskId, name, Provenance.person(caller.name())).invoke(relay::wake);
     }
 
