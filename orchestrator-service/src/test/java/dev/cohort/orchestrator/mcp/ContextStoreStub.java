@@ -12,19 +12,25 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A stand-in for the context store's artifact reads, answering in its JSON shape and with its error bodies. Every
- * task has the same artifacts, with content that names the task, except {@link #EMPTY_TASK}, which has none. It is
- * stateless, so it serves whichever class loader the test ends up in.
+ * task has the same artifacts, with content that names the task, except {@link #EMPTY_TASK}, which has none,
+ * {@link #UNAVAILABLE_TASK}, for which a proxy answers 503, and {@link #UNAVAILABLE_ONCE_TASK}, whose every path
+ * answers 503 the first time. Tests set nothing in it; they ask {@code GET /__requests?task=<id>} how many requests
+ * a task got, so it serves whichever class loader the test ends up in.
  */
 public class ContextStoreStub implements QuarkusTestResourceLifecycleManager {
 
     public static final String EMPTY_TASK = "00000000-0000-0000-0000-000000000000";
+    public static final String UNAVAILABLE_TASK = "00000000-0000-0000-0000-000000000503";
+    public static final String UNAVAILABLE_ONCE_TASK = "00000000-0000-0000-0000-000000000001";
     static final String DESIGN = "docs/design.md";
     static final String API = "src/api.yaml";
 
@@ -36,6 +42,8 @@ public class ContextStoreStub implements QuarkusTestResourceLifecycleManager {
             new String[] {API, "api-contract", "application/yaml", "1"});
 
     private HttpServer server;
+    private final Map<String, Integer> requests = new HashMap<>();
+    private final Set<String> answered = new HashSet<>();
 
     @Override
     public Map<String, String> start() {
@@ -60,12 +68,23 @@ public class ContextStoreStub implements QuarkusTestResourceLifecycleManager {
         return "# " + key + " of task " + taskId + "\nversion " + version + "\n";
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private synchronized void handle(HttpExchange exchange) throws IOException {
         // getPath() decodes, as the real store does with a key sent as one encoded segment
-        Matcher m = ARTIFACTS.matcher(exchange.getRequestURI().getPath());
+        String path = exchange.getRequestURI().getPath();
+        Matcher m = ARTIFACTS.matcher(path);
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        if (path.equals("/__requests")) {
+            respond(exchange, 200, String.valueOf(requests.getOrDefault(query.get("task"), 0)));
+            return;
+        }
+        if (m.matches()) {
+            requests.merge(m.group(1), 1, Integer::sum);
+        }
         if (!exchange.getRequestMethod().equals("GET") || !m.matches()) {
             respond(exchange, 404, error(404, "not-found", "no resource at " + exchange.getRequestURI().getPath()));
+        } else if (m.group(1).equals(UNAVAILABLE_TASK)
+                || m.group(1).equals(UNAVAILABLE_ONCE_TASK) && answered.add(path)) {
+            respond(exchange, 503, "<html><body>503 Service Unavailable</body></html>");
         } else if (m.group(1).equals(EMPTY_TASK)) {
             respond(exchange, 404, error(404, "unknown-task", "nothing has been stored for task '" + m.group(1) + "'"));
         } else if (m.group(2) == null) {
