@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import './fake-dom.js';
 import { money, tokens, elapsed, label, count } from '../../main/resources/META-INF/resources/js/format.js';
-import { metaOf } from '../../main/resources/META-INF/resources/js/meta.js';
+import { metaOf, traceLink } from '../../main/resources/META-INF/resources/js/meta.js';
 import { checkText, checkOf, lastCheck } from '../../main/resources/META-INF/resources/js/checks.js';
 import { costTotals, taskCost } from '../../main/resources/META-INF/resources/js/costs.js';
 import { stoppable, duration } from '../../main/resources/META-INF/resources/js/agents.js';
@@ -99,4 +99,16 @@ test('a message goes to the task\'s roles, the team\'s before any is known, or i
   assert.deepEqual(recipients(s, 'team'), []);
   assert.deepEqual([who({ type: 'role', id: 'backend' }), who({ type: 'agent', id: 'backend-1' }), who({ type: 'team', id: 'all' }), who(null)],
     ['@backend', 'backend-1', 'team', '?']);
+});
+
+test('a task\'s trace links into the tracing UI only through an http(s) template, else shows its id', () => {
+  const id = '3f2b8c1e9d4a4c7e8a510b6f2e9d7c13';
+  const jaeger = metaOf({ ...META_JSON, traceUrl: 'http://jaeger:16686/trace/{traceId}' });
+  assert.deepEqual(traceLink(jaeger, id), { id, href: 'http://jaeger:16686/trace/' + id });
+  assert.deepEqual(traceLink(metaOf({ ...META_JSON, traceUrl: null }), id), { id, href: null });
+  assert.deepEqual(traceLink(metaOf({ ...META_JSON, traceUrl: 'javascript:alert(1)//{traceId}' }), id), { id, href: null });
+  assert.deepEqual(traceLink(metaOf({ ...META_JSON, traceUrl: 'https://ui/no-placeholder' }), id), { id, href: null });
+  for (const bad of [undefined, null, '', 'x'.repeat(32), id.toUpperCase(), id + '0', '"><img src=x onerror=alert(1)>']) {
+    assert.equal(traceLink(jaeger, bad), null, String(bad));
+  }
 });

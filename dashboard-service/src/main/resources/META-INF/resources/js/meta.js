@@ -20,5 +20,18 @@ export function metaOf(json) {
     finishedTask: new Set(ids(json.taskStatuses, (s) => s.finished)),
     finishedSubtask: new Set(ids(json.subtaskStatuses, (s) => s.finished)),
     inFlightSubtask: new Set(ids(json.subtaskStatuses, (s) => s.inFlight)),
+    traceUrl: typeof json.traceUrl === 'string' ? json.traceUrl : null,
   });
+}
+
+/**
+ * A task's trace as the page shows it: its id, and a link into the tracing UI when the dashboard names one
+ * (cohort.dashboard.trace-url, an http(s) URL with {traceId} in it); null for anything that is not a trace id.
+ */
+export function traceLink(meta, traceId) {
+  if (typeof traceId !== 'string' || !/^[0-9a-f]{32}$/.test(traceId)) return null;
+  const template = meta && meta.traceUrl;
+  const href = typeof template === 'string' && /^https?:\/\//i.test(template) && template.includes('{traceId}')
+    ? template.split('{traceId}').join(traceId) : null;
+  return { id: traceId, href };
 }

@@ -4,6 +4,7 @@ import { money, elapsed, label } from './format.js';
 import { post } from './api.js';
 import { markdown } from './markdown.js';
 import { lastCheck, checkText } from './checks.js';
+import { traceLink } from './meta.js';
 import { planCard, button } from './plan.js';
 import { renderTimeline } from './timeline.js';
 import { renderGraph } from './graph.js';
@@ -103,7 +104,8 @@ export function taskPage(container, { taskId, current, changed, refresh, tasksCh
         h('span', {}, 'cost ', h('b', { id: 't-cost' }, money(taskCost(s, totals)))),
         t.budgetUsd != null ? h('span', {}, 'budget ', h('b', {}, money(t.budgetUsd))) : null,
         h('span', {}, 'approval ', h('b', {}, t.approvalMode || submitted.approvalMode || '—')),
-        checkFact(s)),
+        checkFact(s),
+        traceFact(s, t)),
       (t.description || submitted.description) ? h('p', { class: 'description' }, t.description || submitted.description) : null,
       s.reason ? h('p', { class: 'reason' + (status === 'paused' ? ' info' : '') }, 'Reason: ' + s.reason) : null,
       summary ? h('div', { class: 'summary' }, h('h3', {}, 'Summary'), h('div', { class: 'summary-text md' }, markdown(summary))) : null,
@@ -149,4 +151,13 @@ function cancelButton(cancel) {
     cancel();
   });
   return b;
+}
+
+/** The task's OpenTelemetry trace: a link into the tracing UI when one is configured, else its id to copy. */
+function traceFact(s, t) {
+  const trace = traceLink(s.meta, t.traceId);
+  if (!trace) return null;
+  return h('span', { title: 'OpenTelemetry trace of this task' }, 'trace ', trace.href
+    ? h('a', { id: 't-trace', href: trace.href, target: '_blank', rel: 'noopener noreferrer' }, trace.id.slice(0, 8) + '…')
+    : h('code', { id: 't-trace' }, trace.id));
 }

@@ -29,8 +29,8 @@ public final class StubServer {
 
     private final HttpServer server;
     private final List<ObjectNode> requests = new ArrayList<>();
-    /** "METHOD path" to [status, body]. */
-    private final Map<String, Object[]> responses = new LinkedHashMap<>();
+    /** "METHOD path" to its answers, [status, body, uses left], in order; the last one, with 0 uses left, stands. */
+    private final Map<String, List<Object[]>> responses = new LinkedHashMap<>();
 
     public StubServer() {
         try {
@@ -70,8 +70,17 @@ public final class StubServer {
                 answer = null;
             } else if (path.equals("/__respond")) {
                 JsonNode spec = EventCodec.mapper().readTree(body);
-                responses.put(spec.get("method").asText() + " " + spec.get("path").asText(),
-                        new Object[] {spec.get("status").asInt(), spec.get("body").toString()});
+                List<Object[]> answers = responses.computeIfAbsent(
+                        spec.get("method").asText() + " " + spec.get("path").asText(), k -> new ArrayList<>());
+                int times = spec.path("times").asInt();
+                Object[] canned = {spec.get("status").asInt(), spec.get("body").toString(), times};
+                if (times == 0) {
+                    answers.removeIf(a -> (int) a[2] == 0);
+                    answers.add(canned);
+                } else {
+                    int standing = (int) answers.stream().filter(a -> (int) a[2] == 0).count();
+                    answers.add(answers.size() - standing, canned);
+                }
                 status = 204;
                 answer = null;
             } else {
@@ -99,10 +108,22 @@ public final class StubServer {
         exchange.close();
     }
 
-    /** An answer for the exact path and query, else for the path whatever the query. */
+    /** An answer for the exact path and query, else for the path whatever the query; one given a count is used up. */
     private Object[] match(String request) {
-        Object[] exact = responses.get(request);
-        return exact != null || request.indexOf('?') < 0 ? exact : responses.get(request.substring(0, request.indexOf('?')));
+        String key = responses.containsKey(request) || request.indexOf('?') < 0
+                ? request : request.substring(0, request.indexOf('?'));
+        List<Object[]> answers = responses.get(key);
+        if (answers == null || answers.isEmpty()) {
+            return null;
+        }
+        Object[] canned = answers.get(0);
+        if ((int) canned[2] > 0) {
+            canned[2] = (int) canned[2] - 1;
+            if ((int) canned[2] == 0) {
+                answers.remove(0);
+            }
+        }
+        return canned;
     }
 
     /** The test side: drives a stub by its URL. */
@@ -119,8 +140,16 @@ public final class StubServer {
          * sent as plain text.
          */
         public void respond(String method, String path, int status, JsonNode body) {
+            respond(method, path, status, body, 0);
+        }
+
+        /**
+         * As {@link #respond(String, String, int, JsonNode)}, for the next {@code times} requests only; then the
+         * answer given without a count, if any, holds again.
+         */
+        public void respond(String method, String path, int status, JsonNode body, int times) {
             ObjectNode spec = EventCodec.mapper().createObjectNode();
-            spec.put("method", method).put("path", path).put("status", status).set("body", body);
+            spec.put("method", method).put("path", path).put("status", status).put("times", times).set("body", body);
             send("POST", "/__respond", spec.toString());
         }
 

@@ -40,10 +40,13 @@ class DashboardStackIT {
     static CohortStack stack;
     static ServiceProcess first;
     static ServiceProcess second;
+    /** Every service of the stack exports its spans and metrics here. */
+    static OtlpReceiver otlp;
 
     @BeforeAll
     static void start() {
-        stack = new CohortStack("page", 2);
+        otlp = new OtlpReceiver();
+        stack = new CohortStack("page", 2, List.of(), Map.of(), otlp.serviceEnv());
         first = stack.startDashboard("dashboard-1");
         second = stack.startDashboard("dashboard-2");
     }
@@ -53,6 +56,87 @@ class DashboardStackIT {
         if (stack != null) {
             stack.close();
         }
+        if (otlp != null) {
+            otlp.close();
+        }
+    }
+
+    /**
+     * One task, one trace: its id names the trace, and the spans every service exported for it (the orchestrator's
+     * root and events, the workers' attempts and model calls, the context store's writes, the dashboards' reads of the
+     * events) form one tree, every span's parent among them. Model calls carry the GenAI attributes and no prompt or
+     * completion; the GenAI metrics arrive too.
+     */
+    @Test
+    void aTasksSpansAcrossEveryServiceFormOneConnectedTrace() {
+        String taskId = given().baseUri(stack.orchestrator.url()).contentType(ContentType.JSON)
+                .body(Map.of("description", "Build a notes REST API with a web front end"))
+                .post("/api/tasks").then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> "completed".equals(
+                given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + taskId).then().extract().path("status")));
+        String traceId = given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + taskId).then().extract()
+                .path("traceId");
+        assertEquals(taskId.replace("-", ""), traceId, "the task names its trace");
+        int doneSubtasks = given().baseUri(stack.orchestrator.url()).get("/api/tasks/" + taskId).then().extract()
+                .jsonPath().getList("subtasks.findAll { it.status == 'done' }").size();
+
+        Set<String> services = Set.of("cohort-orchestrator", "cohort-agent-worker", "cohort-context-store",
+                "cohort-dashboard");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<OtlpReceiver.ExportedSpan> spans = otlp.spans(traceId);
+            Set<String> seen = new java.util.TreeSet<>();
+            spans.forEach(span -> seen.add(span.service()));
+            assertTrue(seen.containsAll(services), "spans from every service: " + seen + "; all received: "
+                    + otlp.summary());
+            Set<String> ids = new java.util.HashSet<>();
+            spans.forEach(span -> ids.add(span.spanId()));
+            List<OtlpReceiver.ExportedSpan> roots = spans.stream().filter(span -> span.parentSpanId().isEmpty()).toList();
+            assertEquals(List.of("cohort.task"), roots.stream().map(OtlpReceiver.ExportedSpan::name).toList(),
+                    "one root, the task's");
+            List<String> orphans = spans.stream().filter(span -> !span.parentSpanId().isEmpty()
+                            && !ids.contains(span.parentSpanId()))
+                    .map(span -> span.service() + " " + span.name() + " (parent " + span.parentSpanId() + ")").toList();
+            assertEquals(List.of(), orphans, "every span's parent is in the trace");
+            long chats = spans.stream().filter(span -> span.name().startsWith("chat ")).count();
+            assertTrue(chats >= doneSubtasks, "a model-call span per call at least: " + chats + " for " + doneSubtasks
+                    + " subtasks");
+            assertTrue(spans.stream().anyMatch(span -> span.service().equals("cohort-dashboard")
+                    && span.name().contains(Topics.AGENT_EVENTS)), "the dashboard read the agents' events in the trace");
+            assertTrue(spans.stream().anyMatch(span -> span.service().equals("cohort-context-store")
+                    && span.kind() == 2 && span.name().startsWith("POST") && span.name().contains("artifacts")),
+                    "the context store's writes (server spans)");
+        });
+        Map<String, Long> perService = new java.util.TreeMap<>();
+        otlp.spans(traceId).forEach(span -> perService.merge(span.service(), 1L, Long::sum));
+        System.out.println("Trace " + traceId + " of a task with " + doneSubtasks + " subtasks: "
+                + otlp.spans(traceId).size() + " spans, per service " + perService);
+        for (OtlpReceiver.ExportedSpan chat : otlp.spans(traceId).stream()
+                .filter(span -> span.name().startsWith("chat ")).toList()) {
+            Map<String, String> a = chat.attributes();
+            assertEquals("chat", a.get("gen_ai.operation.name"), chat.toString());
+            assertTrue(Set.of("ollama", "openrouter").contains(a.get("gen_ai.provider.name")), chat.toString());
+            assertEquals(chat.name(), "chat " + a.get("gen_ai.request.model"));
+            assertTrue(a.containsKey("gen_ai.response.model") || a.containsKey("error.type"), chat.toString());
+            if (!a.containsKey("error.type")) {
+                assertTrue(Long.parseLong(a.get("gen_ai.usage.input_tokens")) > 0, chat.toString());
+                assertTrue(Long.parseLong(a.get("gen_ai.usage.output_tokens")) > 0, chat.toString());
+            }
+            assertFalse(a.containsKey("gen_ai.input.messages") || a.containsKey("gen_ai.output.messages"),
+                    "no prompt or completion unless switched on: " + chat);
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            List<OtlpReceiver.ExportedMetric> tokens = otlp.metrics("gen_ai.client.token.usage");
+            assertFalse(tokens.isEmpty(), "gen_ai.client.token.usage exported");
+            assertEquals("{token}", tokens.get(0).unit());
+            Set<String> types = new java.util.TreeSet<>();
+            tokens.forEach(m -> m.points().forEach(p -> types.add(p.get("gen_ai.token.type"))));
+            assertEquals(Set.of("input", "output"), types);
+            List<OtlpReceiver.ExportedMetric> durations = otlp.metrics("gen_ai.client.operation.duration");
+            assertFalse(durations.isEmpty(), "gen_ai.client.operation.duration exported");
+            assertEquals("s", durations.get(0).unit());
+            assertTrue(durations.get(0).points().stream().allMatch(p -> p.containsKey("gen_ai.request.model")
+                    && p.containsKey("gen_ai.provider.name")), durations.toString());
+        });
     }
 
     @Test
@@ -78,6 +162,9 @@ class DashboardStackIT {
             browser.waitFor("the task completed", d -> browser.text("#t-status").contains("completed"));
             String page = browser.text("main");
             browser.screenshot("stack-02-completed");
+            String shownTrace = browser.text("#t-trace");
+            assertTrue(shownTrace.matches("[0-9a-f]{32}"), "the task's trace id, to copy (no tracing UI configured): "
+                    + shownTrace);
             assertTrue(page.contains("local") && page.contains("cloud"), "provider badges on the agents: " + page);
             assertTrue(page.contains("sim-backend") && page.contains("sim-lead"), "model names on the agents: " + page);
         }
@@ -161,6 +248,7 @@ class DashboardStackIT {
         answers.put("dashboard events", given().baseUri(first.url()).queryParam("taskId", taskId)
                 .queryParam("limit", 1000).get("/api/events").asString());
         answers.put("dashboard SSE", sse(first.url() + "/api/tasks/" + taskId + "/stream", operator));
+        places.put("exported spans", otlp.allSpans().toString());
         assertTrue(answers.get("dashboard SSE").contains("task.completed"), "the stream replayed the whole task");
         places.putAll(answers);
 

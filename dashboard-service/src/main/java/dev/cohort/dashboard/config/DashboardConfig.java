@@ -3,6 +3,7 @@ package dev.cohort.dashboard.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "cohort.dashboard")
 public interface DashboardConfig {
@@ -39,10 +40,6 @@ public interface DashboardConfig {
     @WithDefault("http://localhost:8081")
     String contextStoreUrl();
 
-    /** How long a read from the context store may take. */
-    @WithDefault("10s")
-    Duration contextStoreTimeout();
-
     /** How many streams one person (one token subject) may hold open at once; more are refused with 429. */
     @WithDefault("20")
     int maxStreamsPerPrincipal();
@@ -50,4 +47,10 @@ public interface DashboardConfig {
     /** How many streams this instance holds open at once, whoever holds them; more are refused with 429. */
     @WithDefault("2000")
     int maxStreams();
+
+    /**
+     * Where the page links a task's trace: an http(s) URL of your tracing UI with {@code {traceId}} in it (Jaeger:
+     * {@code http://jaeger:16686/trace/{traceId}}). Unset, the page shows the trace id as text.
+     */
+    Optional<String> traceUrl();
 }

@@ -1,7 +1,6 @@
 package dev.cohort.dashboard.rest;
 
 import dev.cohort.contracts.Roles;
-import dev.cohort.dashboard.security.Caller;
 import dev.cohort.dashboard.service.ContextStoreGateway;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,11 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ContextResource {
 
     private final ContextStoreGateway contextStore;
-    private final Caller caller;
 
-    public ContextResource(ContextStoreGateway contextStore, Caller caller) {
+    public ContextResource(ContextStoreGateway contextStore) {
         this.contextStore = contextStore;
-        this.caller = caller;
     }
 
     @GET
@@ -33,7 +30,7 @@ public class ContextResource {
     public Uni<Response> get(@Context UriInfo uri) {
         String raw = uri.getRequestUri().getRawPath();
         String path = raw.substring(raw.indexOf("/api/context/") + "/api/context/".length());
-        return contextStore.get(caller.authorization(), path, uri.getRequestUri().getRawQuery())
+        return contextStore.get(path, uri.getQueryParameters())
                 .map(reply -> Response.status(reply.status()).header("Content-Type", reply.contentType())
                         .entity(reply.body()).build());
     }

@@ -11,9 +11,11 @@ import java.util.Set;
 /**
  * The page's meta ({@code GET /api/meta}), built from the contracts' enums so that a role or a status added there
  * reaches the page without a change to it. Finished and in flight mean what they mean to the orchestrator: nothing
- * more happens to a finished task or subtask; a subtask in flight has an attempt out with a worker.
+ * more happens to a finished task or subtask; a subtask in flight has an attempt out with a worker. {@code traceUrl}
+ * is where the page links a task's trace ({@code {traceId}} in it), when one is configured.
  */
-public record PageMeta(List<String> roles, List<TaskState> taskStatuses, List<SubtaskState> subtaskStatuses) {
+public record PageMeta(List<String> roles, List<TaskState> taskStatuses, List<SubtaskState> subtaskStatuses,
+                       String traceUrl) {
 
     static final Set<TaskStatus> FINISHED_TASKS = EnumSet.of(TaskStatus.COMPLETED, TaskStatus.FAILED,
             TaskStatus.CANCELLED);
@@ -26,7 +28,13 @@ public record PageMeta(List<String> roles, List<TaskState> taskStatuses, List<Su
             Arrays.stream(TaskStatus.values()).map(s -> new TaskState(s.id(), FINISHED_TASKS.contains(s))).toList(),
             Arrays.stream(SubtaskStatus.values())
                     .map(s -> new SubtaskState(s.id(), FINISHED_SUBTASKS.contains(s), IN_FLIGHT_SUBTASKS.contains(s)))
-                    .toList());
+                    .toList(),
+            null);
+
+    /** This meta with the link template of task traces ({@code cohort.dashboard.trace-url}), or none. */
+    public PageMeta withTraceUrl(String template) {
+        return new PageMeta(roles, taskStatuses, subtaskStatuses, template);
+    }
 
     /** A task status as the JSON names it ({@code awaiting-approval}). */
     public record TaskState(String id, boolean finished) {

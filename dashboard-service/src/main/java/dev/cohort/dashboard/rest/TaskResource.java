@@ -59,14 +59,14 @@ public class TaskResource {
     @Operation(summary = "List tasks, newest first")
     public Uni<Response> list(@QueryParam("status") String status, @QueryParam("page") Integer page,
                               @QueryParam("size") Integer size) {
-        return orchestrator.list(caller.authorization(), status, page, size).map(TaskResource::respond);
+        return orchestrator.list(status, page, size).map(TaskResource::respond);
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One task with its subtasks, attempts, tokens and cost")
     public Uni<Response> get(@PathParam("id") String id) {
-        return orchestrator.get(caller.authorization(), id).map(TaskResource::respond);
+        return orchestrator.get(id).map(TaskResource::respond);
     }
 
     @POST
@@ -74,7 +74,7 @@ public class TaskResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a task: {title, description, roles[], approvalMode auto|manual, budgetUsd}")
     public Uni<Response> submit(JsonNode request) {
-        return orchestrator.submit(caller.authorization(), request).map(TaskResource::respond);
+        return orchestrator.submit(request).map(TaskResource::respond);
     }
 
     @POST
@@ -86,8 +86,7 @@ public class TaskResource {
                                  @Parameter(description = "resume only: the task's new budget in US dollars")
                                  @QueryParam("budgetUsd") String budgetUsd,
                                  String body) {
-        return orchestrator.command(caller.authorization(), id, command, json(body), budgetUsd)
-                .map(TaskResource::respond);
+        return orchestrator.command(id, command, json(body), budgetUsd).map(TaskResource::respond);
     }
 
     @POST
@@ -101,7 +100,7 @@ public class TaskResource {
                                       + "false: cancel it and skip what depends on it")
                               @QueryParam("retry") String retry,
                               String body) {
-        return orchestrator.stop(caller.authorization(), id, subtask, retry, json(body)).map(TaskResource::respond);
+        return orchestrator.stop(id, subtask, retry, json(body)).map(TaskResource::respond);
     }
 
     @GET

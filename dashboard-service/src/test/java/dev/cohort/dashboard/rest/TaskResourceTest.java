@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.dashboard.StubServer;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,9 @@ class TaskResourceTest {
     @ConfigProperty(name = "cohort.dashboard.context-store-url")
     String contextStoreUrl;
 
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
     StubServer.Remote orchestrator;
     StubServer.Remote contextStore;
 
@@ -35,6 +41,13 @@ class TaskResourceTest {
         contextStore = new StubServer.Remote(contextStoreUrl);
         orchestrator.reset();
         contextStore.reset();
+        breakers.resetAll();
+    }
+
+    @AfterEach
+    void closeBreakers() {
+        // An open breaker would fail the next test class's calls for its whole delay.
+        breakers.resetAll();
     }
 
     @Test
@@ -154,8 +167,70 @@ class TaskResourceTest {
                 json("{\"status\":404,\"error\":\"unknown-artifact\",\"detail\":\"no artifact 'missing'\"}"));
         given().when().get("/api/context/tasks/t1/artifacts/missing").then().statusCode(404)
                 .body("detail", equalTo("no artifact 'missing'"));
+        contextStore.respond("GET", "/api/tasks/t1/conflicts", 500, json("{\"status\":500,\"error\":\"internal error\"}"));
+        given().when().get("/api/context/tasks/t1/conflicts").then().statusCode(502)
+                .body("error", equalTo("The context store failed to read tasks/t1/conflicts (HTTP 500): internal error"));
         given().when().get("/api/context/tasks/t1/checkpoints/x/rollback").then().statusCode(404)
                 .body("error", containsString("does not forward"));
+    }
+
+    @Test
+    void aReadIsRetriedAfterTheUpstreamWasUnavailableOnce() throws Exception {
+        orchestrator.respond("GET", "/api/tasks/t1", 503, json("{\"status\":503,\"error\":\"starting\"}"), 1);
+        orchestrator.respond("GET", "/api/tasks/t1", 200, json("{\"id\":\"t1\"}"));
+        given().when().get("/api/tasks/t1").then().statusCode(200).body("id", equalTo("t1"));
+
+        List<JsonNode> reads = orchestrator.requests("GET", "/api/tasks/t1");
+        assertEquals(2, reads.size());
+        assertTrue(reads.get(1).get("authorization").asText().startsWith("Bearer "),
+                "the retry still carries the caller's token: " + reads.get(1));
+
+        contextStore.respond("GET", "/api/tasks/t1/conflicts", 502, json("{}"), 1);
+        contextStore.respond("GET", "/api/tasks/t1/conflicts", 200, json("[]"));
+        given().when().get("/api/context/tasks/t1/conflicts").then().statusCode(200);
+        assertEquals(2, contextStore.requests("GET", "/api/tasks/t1/conflicts").size());
+    }
+
+    @Test
+    void aRefusalIsNotRetried() throws Exception {
+        orchestrator.respond("GET", "/api/tasks/t2", 404, json("{\"status\":404,\"error\":\"no task t2\"}"));
+        given().when().get("/api/tasks/t2").then().statusCode(404);
+        assertEquals(1, orchestrator.requests("GET", "/api/tasks/t2").size());
+    }
+
+    @Test
+    void aCommandIsNotRetried() throws Exception {
+        orchestrator.respond("POST", "/api/tasks/t1/pause", 503, json("{\"status\":503,\"error\":\"starting\"}"), 1);
+        given().contentType("application/json").when().post("/api/tasks/t1/pause").then().statusCode(502);
+        orchestrator.respond("POST", "/api/tasks", 503, json("{\"status\":503,\"error\":\"starting\"}"), 1);
+        given().contentType("application/json").body("{\"title\":\"Todo\"}").when().post("/api/tasks")
+                .then().statusCode(502);
+
+        assertEquals(1, orchestrator.requests("POST", "/api/tasks/t1/pause").size());
+        assertEquals(1, orchestrator.requests("POST", "/api/tasks").size());
+    }
+
+    @Test
+    void anOpenBreakerAnswers503AtOnceWithoutCallingTheUpstream() throws Exception {
+        orchestrator.respond("GET", "/api/tasks", 503, json("{\"status\":503,\"error\":\"down\"}"));
+        // Each read tries three times; two reads are more than the breaker's window of 4 calls needs.
+        given().when().get("/api/tasks").then().statusCode(502);
+        given().when().get("/api/tasks").then().statusCode(503);
+        int calls = orchestrator.requests().size();
+
+        long start = System.nanoTime();
+        given().when().get("/api/tasks").then().statusCode(503)
+                .body("error", equalTo("The orchestrator is not reachable, so the dashboard could not list tasks; "
+                        + "it tries the orchestrator again in a few seconds"));
+        given().contentType("application/json").when().post("/api/tasks/t1/pause").then().statusCode(503)
+                .body("error", equalTo("The orchestrator is not reachable, so the dashboard could not pause task t1; "
+                        + "it tries the orchestrator again in a few seconds"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(calls, orchestrator.requests().size(), "the open breaker keeps calls from the orchestrator");
+        assertTrue(millis < 2000, "answered at once, not after a timeout: " + millis + " ms");
+        contextStore.respond("GET", "/api/tasks/t1/conflicts", 200, json("[]"));
+        given().when().get("/api/context/tasks/t1/conflicts").then().statusCode(200);
     }
 
     private static JsonNode json(String text) throws Exception {
