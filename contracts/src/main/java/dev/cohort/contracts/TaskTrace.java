@@ -25,6 +25,9 @@ public final class TaskTrace {
     /** The W3C header that carries a span's context on Kafka records, outbox rows and HTTP requests. */
     public static final String TRACEPARENT = "traceparent";
 
+    /** The span attribute that names the task a span's work is for. */
+    public static final String TASK_ID_ATTRIBUTE = "cohort.task.id";
+
     private static final TextMapGetter<Map<String, String>> MAP = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Map<String, String> carrier) {

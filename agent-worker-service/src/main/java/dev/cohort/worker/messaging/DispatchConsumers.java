@@ -250,7 +250,7 @@ public class DispatchConsumers {
                     .setAttribute("messaging.destination.name", record.topic())
                     .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
                     .setAttribute("messaging.kafka.offset", record.offset())
-                    .setAttribute("cohort.task.id", dispatch.taskId())
+                    .setAttribute(TaskTrace.TASK_ID_ATTRIBUTE, dispatch.taskId())
                     .setAttribute("cohort.subtask.id", dispatch.subtaskId())
                     .setAttribute("cohort.attempt", dispatch.attempt())
                     .setAttribute("cohort.role", role.id())

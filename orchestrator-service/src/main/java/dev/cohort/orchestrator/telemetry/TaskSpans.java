@@ -15,8 +15,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class TaskSpans {
 
-    public static final String TASK_ID = "cohort.task.id";
-
     private final Tracer tracer;
 
     public TaskSpans(Tracer tracer) {
@@ -30,7 +28,7 @@ public class TaskSpans {
         SpanContext requestContext = request.getSpanContext();
         Span root = TaskRootIds.asRootOf(id, () -> {
             var builder = tracer.spanBuilder("cohort.task").setNoParent().setSpanKind(SpanKind.INTERNAL)
-                    .setAttribute(TASK_ID, id)
+                    .setAttribute(TaskTrace.TASK_ID_ATTRIBUTE, id)
                     .setAttribute("cohort.task.created_by", createdBy == null ? "" : createdBy);
             if (requestContext.isValid()) {
                 builder.addLink(requestContext);
@@ -39,7 +37,7 @@ public class TaskSpans {
         });
         root.end();
         if (requestContext.isValid()) {
-            request.setAttribute(TASK_ID, id);
+            request.setAttribute(TaskTrace.TASK_ID_ATTRIBUTE, id);
         }
     }
 }
