@@ -47,6 +47,15 @@ public interface WorkerConfig {
     @WithDefault("http://localhost:8080")
     String orchestratorUrl();
 
+    /**
+     * A dispatch delivered for the first time within this long of being decided runs without asking the orchestrator
+     * whether it is still current: nothing can have taken it over yet, and the orchestrator fences a stale one anyway.
+     * One delivered again, or one that waited longer in the queue, is asked about first. {@code 0s} asks about every
+     * dispatch.
+     */
+    @WithDefault("10s")
+    Duration freshDispatch();
+
     /** The context store's base URL. */
     @WithDefault("http://localhost:8081")
     String contextStoreUrl();

@@ -209,9 +209,10 @@ public class DispatchConsumers {
                 return AcknowledgeType.REJECT;
             }
             Span span = processSpan(record, dispatch);
+            boolean firstDelivery = record.deliveryCount().map(count -> count <= 1).orElse(false);
             Future<?> attempt;
             try {
-                attempt = threads.submit(Context.current().with(span).wrap(() -> runner.run(dispatch)));
+                attempt = threads.submit(Context.current().with(span).wrap(() -> runner.run(dispatch, firstDelivery)));
             } catch (RejectedExecutionException e) {
                 span.end();
                 return AcknowledgeType.RELEASE; // shutting down: another worker takes it
@@ -254,6 +255,8 @@ public class DispatchConsumers {
                     .setAttribute("cohort.subtask.id", dispatch.subtaskId())
                     .setAttribute("cohort.attempt", dispatch.attempt())
                     .setAttribute("cohort.role", role.id())
+                    .setAttribute("cohort.dispatch.delivery_count",
+                            record.deliveryCount().map(Short::intValue).orElse(1))
                     .startSpan();
         }
 

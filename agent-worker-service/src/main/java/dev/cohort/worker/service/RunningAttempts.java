@@ -1,7 +1,9 @@
 package dev.cohort.worker.service;
 
+import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.worker.model.Cancellation;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,7 @@ public class RunningAttempts {
     record Running(String taskId, String subtaskId, int attempt, Cancellation cancellation) {
     }
 
-    /** How many attempts whose model this process called are remembered. */
+    /** How many attempts whose model this process called, and how many stops, are remembered. */
     private static final int REMEMBERED = 4096;
 
     private final Map<String, Running> bySubtask = new ConcurrentHashMap<>();
@@ -22,12 +24,45 @@ public class RunningAttempts {
      * ended, when the acknowledgement did not reach the broker (a broker restart, a lock that ran out); the
      * orchestrator may then still show it running under this worker's name, which would read as "run it".
      */
-    private final Map<String, Boolean> modelCalled = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
+    private final Map<String, Boolean> modelCalled = remembered();
+
+    /**
+     * Tasks stopped (paused, cancelled, failed), with when the orchestrator stopped them, and attempts it stopped: a
+     * dispatch of theirs decided before the stop and delivered after it is not run.
+     */
+    private final Map<String, Instant> stoppedTasks = remembered();
+    private final Map<String, Boolean> stoppedAttempts = remembered();
+
+    private static <V> Map<String, V> remembered() {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
+    }
+
+    /** The orchestrator stopped the task at {@code at} (its clock): dispatches decided until then no longer run. */
+    public synchronized void taskStopped(String taskId, Instant at) {
+        stoppedTasks.merge(taskId, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** The orchestrator ended an attempt (cancelled, reclaimed, failed): its dispatch no longer runs. */
+    public synchronized void attemptStopped(String subtaskId, int attempt) {
+        stoppedAttempts.put(key(subtaskId, attempt), Boolean.TRUE);
+    }
+
+    /** Why a dispatch no longer runs, as far as the task events this process read say; null when they say nothing. */
+    synchronized String stopped(SubtaskDispatch d) {
+        if (stoppedAttempts.containsKey(key(d.subtaskId(), d.attempt()))) {
+            return "the orchestrator ended this attempt";
         }
-    };
+        Instant stopped = stoppedTasks.get(d.taskId());
+        if (stopped != null && !d.occurredAt().isAfter(stopped)) {
+            return "the task was stopped after this dispatch was decided";
+        }
+        return null;
+    }
 
     /** Registers an attempt about to run; null when this process is running it or has called its model already. */
     synchronized Cancellation register(String taskId, String subtaskId, int attempt) {

@@ -47,6 +47,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.ShutdownEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -126,11 +127,19 @@ public class SubtaskRunner {
     }
 
     /**
-     * Runs the attempt and reports its outcome, or skips a dispatch that should not run here (again). Throws
+     * Runs the attempt and reports its outcome, or skips a dispatch that should not run here (again). A dispatch
+     * delivered for the first time within {@code cohort.worker.fresh-dispatch} of being decided runs at once; any
+     * other is asked about first (see {@link #askOrchestrator}), while its inputs are read. Throws
      * {@link ReportNotSentException} when an outcome could not be reported within the outage window.
      */
-    public void run(SubtaskDispatch d) {
+    public void run(SubtaskDispatch d, boolean firstDelivery) {
         String agentId = agentId(d);
+        String stopped = running.stopped(d);
+        if (stopped != null) {
+            Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
+                    stopped);
+            return;
+        }
         Cancellation cancellation = running.register(d.taskId(), d.subtaskId(), d.attempt());
         if (cancellation == null) {
             Log.infof("%s: skipping %s attempt %d of task %s: delivered again while this worker runs or ran it",
@@ -139,20 +148,30 @@ public class SubtaskRunner {
         }
         Attempt attempt = new Attempt(d, agentId, cancellation);
         try {
-            // The question and the reads go out together: a start waits for the slower of the two, not their sum.
-            Future<OrchestratorClient.Verdict> asked = io.submit(() -> askOrchestrator(d, agentId, cancellation));
-            Inputs inputs = attempt.prefetch();
-            OrchestratorClient.Verdict verdict = await(asked);
-            if (!verdict.runs()) {
-                Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
-                        verdict.reason());
-                return;
+            if (!firstDelivery || !fresh(d)) {
+                // The question and the reads go out together: a start waits for the slower of the two, not their sum.
+                Future<OrchestratorClient.Verdict> asked = io.submit(() -> askOrchestrator(d, agentId, cancellation));
+                Inputs inputs = attempt.prefetch();
+                OrchestratorClient.Verdict verdict = await(asked);
+                if (!verdict.runs()) {
+                    Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(),
+                            d.taskId(), verdict.reason());
+                    return;
+                }
+                attempt.run(inputs);
+            } else {
+                attempt.run(attempt.prefetch());
             }
-            attempt.run(inputs);
         } finally {
             attempt.stopHeartbeats();
             running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
         }
+    }
+
+    /** Decided so recently that nothing can have taken the attempt over (the orchestrator's clock against ours). */
+    private boolean fresh(SubtaskDispatch d) {
+        Duration age = Duration.between(d.occurredAt(), Instant.now());
+        return age.compareTo(config.freshDispatch()) < 0;
     }
 
     /**

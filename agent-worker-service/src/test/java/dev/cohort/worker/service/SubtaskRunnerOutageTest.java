@@ -104,7 +104,7 @@ class SubtaskRunnerOutageTest {
     @Test
     void aDispatchRunningOnAnotherWorkerIsSkippedAndNotDeliveredAgain() {
         contextStore().reset(WriteFault.NONE);
-        SubtaskDispatch d = dispatch();
+        SubtaskDispatch d = waited();
         orchestrator().subtask(d.taskId(), d.subtaskId(), "running", 1, "another-host/backend");
 
         send(d);
@@ -121,7 +121,7 @@ class SubtaskRunnerOutageTest {
     @Test
     void whileTheOrchestratorCannotSayTheWorkerAsksAgainInsteadOfRunningARecordAnotherWorkerRuns() {
         contextStore().reset(WriteFault.NONE);
-        SubtaskDispatch d = dispatch();
+        SubtaskDispatch d = waited();
         orchestrator().subtask(d.taskId(), d.subtaskId(), "running", 1, "another-host/backend");
         orchestrator().unavailable(d.taskId(), true);
 
@@ -145,7 +145,7 @@ class SubtaskRunnerOutageTest {
     @Test
     void aDispatchRunningUnderThisWorkersNameRunsAgain() {
         contextStore().reset(WriteFault.NONE);
-        SubtaskDispatch d = dispatch();
+        SubtaskDispatch d = waited();
         orchestrator().subtask(d.taskId(), d.subtaskId(), "running", 1, AGENT_ID);
 
         send(d);
@@ -154,6 +154,50 @@ class SubtaskRunnerOutageTest {
         assertEquals(1, of(events, AgentCompleted.class).size(), "ran and completed: " + events);
         assertEquals(AGENT_ID, of(events, AgentStarted.class).get(0).agentId());
         assertEquals(List.of("ok"), modelCalls());
+    }
+
+    @Test
+    void aFreshDispatchRunsWithoutAskingTheOrchestrator() {
+        contextStore().reset(WriteFault.NONE);
+        SubtaskDispatch d = dispatch();
+        // Were it asked, the orchestrator would say another worker runs it.
+        orchestrator().subtask(d.taskId(), d.subtaskId(), "running", 1, "another-host/backend");
+
+        send(d);
+
+        List<AgentEvent> events = outcome(d);
+        assertEquals(1, of(events, AgentCompleted.class).size(), "ran and completed: " + events);
+        assertEquals(0, orchestrator().asked(d.taskId()), "a first delivery of a fresh dispatch is not asked about");
+        assertEquals(List.of("ok"), modelCalls());
+    }
+
+    @Test
+    void aDispatchDecidedBeforeItsTaskWasStoppedIsNotRun() throws Exception {
+        contextStore().reset(WriteFault.NONE);
+        SubtaskDispatch before = dispatch();
+        // A slow attempt of the same task shows when the worker has read the cancel: it stops.
+        SimulatorTestResource.model("sim-backend", "{\"tokensPerSecond\": 20, \"answerTokens\": 2000}");
+        SubtaskDispatch probe = dispatchOf(before.taskId());
+        orchestrator().subtask(probe.taskId(), probe.subtaskId(), "dispatched", 1, null);
+        send(probe);
+        await().atMost(WAIT).until(() -> modelCalls().contains("running"));
+        try (KafkaProducer<String, String> producer = TopicWriter.producer()) {
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, before.taskId(),
+                    EventCodec.encode(new TaskCancelled(before.taskId(), "test", "stop")))).get();
+        }
+        assertEquals(FailureKind.CANCELLED, of(outcome(probe), AgentFailed.class).get(0).failure());
+        SimulatorTestResource.reset();
+
+        orchestrator().subtask(before.taskId(), before.subtaskId(), "dispatched", 1, null);
+        send(before);
+        SubtaskDispatch after = dispatchOf(before.taskId());
+        orchestrator().subtask(after.taskId(), after.subtaskId(), "dispatched", 1, null);
+        send(after);
+
+        assertEquals(1, of(outcome(after), AgentCompleted.class).size(), "a dispatch decided after the stop runs");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> eventsOf(before, TopicReader.readAll(Topics.AGENT_EVENTS)).isEmpty());
+        assertEquals(List.of("ok"), modelCalls(), "one model call, the later dispatch's");
     }
 
     @Test
@@ -234,11 +278,33 @@ class SubtaskRunnerOutageTest {
         assertEquals(FailureKind.CANCELLED, failed.get(0).failure());
     }
 
+    /** A dispatch decided just now, delivered for the first time. */
     private static SubtaskDispatch dispatch() {
-        return new SubtaskDispatch(UUID.randomUUID().toString(), UUID.randomUUID().toString(), 1,
-                "lease-" + UUID.randomUUID(), Instant.now().plusSeconds(60), Role.BACKEND, SubtaskKind.WORK,
-                "Implement the Todo service", "Implement the endpoints.", "Todo API", "Build a todo REST API",
-                List.of(), List.of(KEY), List.of(), null, false, null, List.of(), null);
+        return decidedAt(Instant.now());
+    }
+
+    /**
+     * A dispatch decided a minute ago (longer than cohort.worker.fresh-dispatch): one that waited in the queue, or a
+     * record delivered again after its first worker died. The worker asks the orchestrator about it before it runs.
+     */
+    private static SubtaskDispatch waited() {
+        return decidedAt(Instant.now().minusSeconds(60));
+    }
+
+    /** Another fresh dispatch of the same task. */
+    private static SubtaskDispatch dispatchOf(String taskId) {
+        return decidedAt(taskId, Instant.now());
+    }
+
+    private static SubtaskDispatch decidedAt(Instant occurredAt) {
+        return decidedAt(UUID.randomUUID().toString(), occurredAt);
+    }
+
+    private static SubtaskDispatch decidedAt(String taskId, Instant occurredAt) {
+        return new SubtaskDispatch(UUID.randomUUID().toString(), taskId, occurredAt, 0,
+                UUID.randomUUID().toString(), 1, "lease-" + UUID.randomUUID(), occurredAt.plusSeconds(300),
+                Role.BACKEND, SubtaskKind.WORK, "Implement the Todo service", "Implement the endpoints.", "Todo API",
+                "Build a todo REST API", List.of(), List.of(KEY), List.of(), null, false, null, List.of(), null);
     }
 
     static void send(SubtaskDispatch d) {
