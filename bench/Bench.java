@@ -92,6 +92,8 @@ public class Bench {
     static Set<String> sections = new LinkedHashSet<>(ALL_SECTIONS);
     static int slots = 2;
     static boolean serialGc;
+    /** More JVM options for every service (--jvm). */
+    static List<String> jvmOptions = List.of();
     static Profile profile;
     static LocalIssuer issuer;
     static String operatorToken;
@@ -111,19 +113,19 @@ public class Bench {
     static final List<Process> helpers = Collections.synchronizedList(new ArrayList<>());
 
     /** How much of everything a run does. */
-    record Profile(int warmupTasks, double idleS, int hopTasks, List<Integer> latencies, int efficiencyTasks,
+    record Profile(int warmupTasks, double warmupMaxS, double idleS, int hopTasks, List<Integer> latencies, int efficiencyTasks,
                    int sseTasks, List<Integer> sseClients, int growthTasks, List<Integer> growthWidths,
                    double saturationWarmupS, double saturationMaxWarmupS, double saturationWindowS,
                    List<int[]> saturationZero, List<Integer> scaleOutWorkers, double floorWarmupS, double floorWindowS) {
     }
 
-    static final Profile FULL = new Profile(4, 10, 34, List.of(1000, 100, 0), 3, 2, List.of(1, 100, 1000), 2,
-            List.of(10, 30, 100), 10, 30, 20,
+    static final Profile FULL = new Profile(6, 420, 10, 34, List.of(1000, 100, 0), 3, 2, List.of(1, 100, 1000), 2,
+            List.of(10, 30, 100), 15, 75, 20,
             List.of(new int[]{1, 1}, new int[]{1, 2}, new int[]{1, 4}, new int[]{1, 8}, new int[]{2, 8},
                     new int[]{2, 4}, new int[]{2, 2}, new int[]{2, 1}),
             List.of(1, 2, 4), 4, 12);
     /** A smoke run of every section: fewer tasks, latencies, widths and configurations, shorter windows. */
-    static final Profile QUICK = new Profile(2, 5, 6, List.of(100, 0), 1, 1, List.of(1, 100, 1000), 1,
+    static final Profile QUICK = new Profile(6, 60, 5, 6, List.of(100, 0), 1, 1, List.of(1, 100, 1000), 1,
             List.of(10, 30), 4, 10, 6,
             List.of(new int[]{1, 1}, new int[]{2, 1}), List.of(1, 2), 1, 4);
 
@@ -136,6 +138,7 @@ public class Bench {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--serial-gc" -> serialGc = true;
+                case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                 case "--only" -> sections = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 case "--slots" -> slots = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -244,16 +247,114 @@ public class Bench {
     // Sections
     // ================================================================================================
 
-    /** Not measured: the services' code paths compiled, pools and connections open, every dispatch topic made. */
+    /** The JIT's share of the services' CPU below which their code counts as compiled (steady state). */
+    static final double JIT_SETTLED = 0.10;
+    /** The shortest stretch over which that share is judged. */
+    static final long JIT_SPAN_MS = 15_000;
+
+    /**
+     * Not measured: the services' code paths compiled, pools and connections open, every dispatch topic made. Rounds
+     * of tasks (diamonds and fan-outs, {@code warmupTasks} at once, latency 0) run until the JIT compilers' share of
+     * the services' CPU over the last rounds is under {@link #JIT_SETTLED}, or {@code warmupMaxS} has passed: a JVM
+     * compiles a service's code for minutes after it starts, and on two cores that compiling is CPU the stack's own
+     * work waits for. Measuring right after start would measure the JIT, not Cohort.
+     */
     static void warmup() throws Exception {
-        log("Warm-up: " + profile.warmupTasks() + " tasks at latency 0");
+        log("Warm-up: rounds of " + profile.warmupTasks() + " tasks at latency 0 until the JIT's share of the "
+                + "services' CPU is under " + Math.round(JIT_SETTLED * 100) + " % (at most " + profile.warmupMaxS()
+                + " s)");
         latency(0);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < profile.warmupTasks(); i++) {
-            ids.add(submit("warmup", i % 2 == 0 ? "" : "[plan: fan-out 8]"));
+        long start = System.currentTimeMillis();
+        Map<Long, Long> from = jitTicks();
+        long spanStart = start;
+        int tasks = 0;
+        double share = Double.NaN;
+        boolean settled = false;
+        while (System.currentTimeMillis() - start < profile.warmupMaxS() * 1000) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < profile.warmupTasks(); i++) {
+                ids.add(submit("warmup", i % 2 == 0 ? "" : "[plan: fan-out 8]"));
+            }
+            for (String id : ids) {
+                awaitEnd(id, "warmup", Duration.ofMinutes(3));
+            }
+            tasks += ids.size();
+            if (System.currentTimeMillis() - spanStart < JIT_SPAN_MS) {
+                continue;
+            }
+            Map<Long, Long> to = jitTicks();
+            share = jitShare(from, to);
+            log(String.format("   warm-up %.0f s, %d tasks: JIT %.0f %% of the services' CPU",
+                    (System.currentTimeMillis() - start) / 1000.0, tasks, share * 100));
+            if (share < JIT_SETTLED) {
+                settled = true;
+                break;
+            }
+            from = to;
+            spanStart = System.currentTimeMillis();
         }
-        for (String id : ids) {
-            awaitEnd(id, "warmup", Duration.ofMinutes(3));
+        RESULTS.putObject("warmup").put("seconds", round((System.currentTimeMillis() - start) / 1000.0))
+                .put("tasks", tasks).put("jitShareAtEnd", Double.isNaN(share) ? null : round(share))
+                .put("settled", settled);
+    }
+
+    /**
+     * CPU ticks of the JIT compiler threads of every service process (by process and thread id: the JVM starts and
+     * ends compiler threads as the work needs them) and, under -1, of those processes altogether.
+     */
+    static Map<Long, Long> jitTicks() {
+        List<Service> all;
+        synchronized (started) {
+            all = new ArrayList<>(started);
+        }
+        Map<Long, Long> ticks = new HashMap<>();
+        long total = 0;
+        for (Service s : all) {
+            long pid = s.pid();
+            total += ticks(pid);
+            try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path thread : threads.toList()) {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(pid * 10_000_000L + Long.parseLong(thread.getFileName().toString()),
+                                Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    }
+                }
+            } catch (Exception e) {
+                // the process or the thread ended: its ticks are not counted
+            }
+        }
+        ticks.put(-1L, total);
+        return ticks;
+    }
+
+    /** The JIT's share of the services' CPU between two {@link #jitTicks()}; a thread that ended counts up to the first. */
+    static double jitShare(Map<Long, Long> from, Map<Long, Long> to) {
+        long compiler = 0;
+        for (Map.Entry<Long, Long> e : to.entrySet()) {
+            if (e.getKey() >= 0) {
+                compiler += e.getValue() - from.getOrDefault(e.getKey(), 0L);
+            }
+        }
+        return (double) compiler / Math.max(1, to.get(-1L) - from.getOrDefault(-1L, 0L));
+    }
+
+    /** Whether the JIT's share of the services' CPU was under {@link #JIT_SETTLED} over the last stretch. */
+    static final class JitGauge {
+        private Map<Long, Long> from = jitTicks();
+        private long since = System.currentTimeMillis();
+        private boolean settled;
+
+        boolean settled() {
+            if (System.currentTimeMillis() - since >= JIT_SPAN_MS) {
+                Map<Long, Long> to = jitTicks();
+                settled = jitShare(from, to) < JIT_SETTLED;
+                from = to;
+                since = System.currentTimeMillis();
+            }
+            return settled;
         }
     }
 
@@ -688,10 +789,12 @@ public class Bench {
         Map<String, Long> cpuA = null; // at the window's start
         Map<String, Long> cpuB = null;
         JsonNode rssUnderLoad = null;
+        JitGauge jit = new JitGauge();
         while (true) {
             long now = System.currentTimeMillis();
-            if (windowStart == Long.MAX_VALUE && (now >= maxWindowStart || now >= minWindowStart && finished >= inFlight / 2)) {
-                steady = finished >= inFlight / 2;
+            if (windowStart == Long.MAX_VALUE && (now >= maxWindowStart
+                    || now >= minWindowStart && finished >= inFlight / 2 && jit.settled())) {
+                steady = finished >= inFlight / 2 && jit.settled();
                 windowStart = now;
                 windowEnd = now + windowLength;
                 cpuA = cpu();
@@ -1120,6 +1223,7 @@ public class Bench {
             if (serialGc) {
                 command.add("-XX:+UseSerialGC");
             }
+            command.addAll(jvmOptions);
             // BENCH_JFR=dashboard,orchestrator-1: a flight recording of those services, in the logs folder.
             if (Arrays.asList(System.getenv().getOrDefault("BENCH_JFR", "").split(",")).contains(name)) {
                 command.add("-XX:StartFlightRecording=settings=profile,filename=" + LOGS.resolve(name + ".jfr"));
@@ -1813,14 +1917,18 @@ public class Bench {
         s.put("workerRoles", "every role in every worker process (lead, architect, backend, frontend, reviewer, tester, "
                 + "researcher, optimizer)");
         s.put("jvm", "java -Xmx512m (orchestrator, context store, dashboard), -Xmx256m (workers, simulator); GC: "
-                + (serialGc ? "-XX:+UseSerialGC" : "the JVM's default (G1 here)"));
+                + (serialGc ? "-XX:+UseSerialGC" : "the JVM's default (G1 here)")
+                + (jvmOptions.isEmpty() ? "" : "; with " + String.join(" ", jvmOptions)));
         s.put("infrastructure", "Kafka 4.2.1 (KRaft, one broker, 3 partitions per topic) and PostgreSQL on this machine, "
                 + "empty at the start; authentication on (RS256 tokens)");
         s.put("defaultStack", "1 orchestrator, 2 workers (sections a, b, d, 3)");
         s.put("warmupTasks", profile.warmupTasks());
+        s.put("warmup", "rounds of " + profile.warmupTasks() + " tasks at latency 0 until the JIT compilers use under "
+                + Math.round(JIT_SETTLED * 100) + " % of the services' CPU, at most " + profile.warmupMaxS() + " s");
         s.put("idleSeconds", profile.idleS());
         s.put("sseDrainSeconds", SSE_DRAIN.toSeconds());
-        s.put("saturationWarmup", "at least " + profile.saturationWarmupS() + " s and until half as many tasks as are "
+        s.put("saturationWarmup", "at least " + profile.saturationWarmupS() + " s and until the JIT uses under "
+                + Math.round(JIT_SETTLED * 100) + " % of the services' CPU and half as many tasks as are "
                 + "kept in flight have ended, at most " + profile.saturationMaxWarmupS() + " s");
         s.put("saturationWindowS", profile.saturationWindowS());
         s.put("saturationInFlight", "fan-out-8 tasks (12 subtasks each with plan and summary): 12 at latency 0, "

@@ -5,12 +5,13 @@
 # Results: bench/target/results-<date>.json and .md, the scale-out chart bench/target/scale-out-<date>.svg (a full
 # run also writes docs/scale-out.svg). What each figure means: docs/performance.md#benchmark-suite.
 #
-# Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc]
+# Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc] [--jvm OPTIONS]
 #        bench/run.sh --report bench/target/results-<date>.json   (the tables and the chart again)
 #   --quick          a smoke run: fewer tasks, configurations and seconds (7-10 minutes on 2 cores, the full 22-27)
 #   --only LIST      comma-separated sections: hops,efficiency,floor,sse,growth,saturation,admission (default: all)
 #   --slots N        subtasks one role runs at once in one worker process (cohort.worker.concurrency, default 2)
 #   --serial-gc      run every service with -XX:+UseSerialGC (default: the JVM's choice, G1 on this kind of machine)
+#   --jvm OPTIONS    more JVM options for every service, space-separated (e.g. "-XX:TieredStopAtLevel=1")
 #
 # The stack is isolated from deploy/local/run.sh's: its own COHORT_HOME (bench/target/home, emptied each run),
 # Kafka on 19092/19093, PostgreSQL on 15433, orchestrators on 18080 and 18083, context store 18081, dashboard
@@ -31,10 +32,10 @@ fi
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --quick|--serial-gc) ARGS+=("$1") ;;
-    --only|--slots) [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift ;;
-    --only=*|--slots=*) ARGS+=("${1%%=*}" "${1#*=}") ;;
+    --only|--slots|--jvm) [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift ;;
+    --only=*|--slots=*|--jvm=*) ARGS+=("${1%%=*}" "${1#*=}") ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
