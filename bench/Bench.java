@@ -2042,7 +2042,8 @@ public class Bench {
                     .append(sat.get(0).path("windowS").asDouble()).append(" s window once the load is steady (warm-up column); "
                             + "plan and summary count as subtasks; vs linear = subtasks/s ÷ (workers × subtasks/s with 1 "
                             + "worker); other load = cores used by processes not of this benchmark; * = the warm-up "
-                            + "ran out before half as many tasks as in flight had ended: not yet steady)\n\n");
+                            + "ran out before half as many tasks as in flight had ended and the JIT was under 10 % of the "
+                            + "services' CPU: not yet steady)\n\n");
             md.append("| latency | orch. | workers | slots/role | in flight | warm-up s | subtasks/s | floor | × floor "
                     + "| vs linear | CPU ms per subtask: orch / worker / ctx / dash / sim / kafka / pg | other load (cores) "
                     + "| failed |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -7,7 +7,7 @@
 #
 # Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc] [--jvm OPTIONS]
 #        bench/run.sh --report bench/target/results-<date>.json   (the tables and the chart again)
-#   --quick          a smoke run: fewer tasks, configurations and seconds (7-10 minutes on 2 cores, the full 22-27)
+#   --quick          a smoke run: fewer tasks, configurations and seconds (8-11 minutes on 2 cores, the full about 35)
 #   --only LIST      comma-separated sections: hops,efficiency,floor,sse,growth,saturation,admission (default: all)
 #   --slots N        subtasks one role runs at once in one worker process (cohort.worker.concurrency, default 2)
 #   --serial-gc      run every service with -XX:+UseSerialGC (default: the JVM's choice, G1 on this kind of machine)
