@@ -265,11 +265,8 @@ public class Bench {
                 + " s)");
         latency(0);
         long start = System.currentTimeMillis();
-        Map<Long, Long> from = jitTicks();
-        long spanStart = start;
+        JitGauge jit = new JitGauge();
         int tasks = 0;
-        double share = Double.NaN;
-        boolean settled = false;
         while (System.currentTimeMillis() - start < profile.warmupMaxS() * 1000) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < profile.warmupTasks(); i++) {
@@ -279,82 +276,84 @@ public class Bench {
                 awaitEnd(id, "warmup", Duration.ofMinutes(3));
             }
             tasks += ids.size();
-            if (System.currentTimeMillis() - spanStart < JIT_SPAN_MS) {
-                continue;
+            if (jit.judge()) {
+                log(String.format("   warm-up %.0f s, %d tasks: JIT %.0f %% of the services' CPU",
+                        (System.currentTimeMillis() - start) / 1000.0, tasks, jit.share() * 100));
+                if (jit.settled()) {
+                    break;
+                }
             }
-            Map<Long, Long> to = jitTicks();
-            share = jitShare(from, to);
-            log(String.format("   warm-up %.0f s, %d tasks: JIT %.0f %% of the services' CPU",
-                    (System.currentTimeMillis() - start) / 1000.0, tasks, share * 100));
-            if (share < JIT_SETTLED) {
-                settled = true;
-                break;
-            }
-            from = to;
-            spanStart = System.currentTimeMillis();
         }
         RESULTS.putObject("warmup").put("seconds", round((System.currentTimeMillis() - start) / 1000.0))
-                .put("tasks", tasks).put("jitShareAtEnd", Double.isNaN(share) ? null : round(share))
-                .put("settled", settled);
+                .put("tasks", tasks).put("jitShareAtEnd", Double.isNaN(jit.share()) ? null : round(jit.share()))
+                .put("settled", jit.settled());
     }
 
     /**
-     * CPU ticks of the JIT compiler threads of every service process (by process and thread id: the JVM starts and
-     * ends compiler threads as the work needs them) and, under -1, of those processes altogether.
+     * CPU ticks of the JIT compiler threads of every service process, by process and thread (the JVM starts and ends
+     * compiler threads as the work needs them), and of those processes altogether.
      */
-    static Map<Long, Long> jitTicks() {
-        List<Service> all;
-        synchronized (started) {
-            all = new ArrayList<>(started);
-        }
-        Map<Long, Long> ticks = new HashMap<>();
-        long total = 0;
-        for (Service s : all) {
-            long pid = s.pid();
-            total += ticks(pid);
-            try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
-                for (Path thread : threads.toList()) {
-                    String stat = Files.readString(thread.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.put(pid * 10_000_000L + Long.parseLong(thread.getFileName().toString()),
-                                Long.parseLong(f[11]) + Long.parseLong(f[12]));
+    record JitTicks(Map<String, Long> compilerThreads, long services) {
+
+        static JitTicks now() {
+            List<Service> all;
+            synchronized (started) {
+                all = new ArrayList<>(started);
+            }
+            Map<String, Long> threads = new HashMap<>();
+            long services = 0;
+            for (Service s : all) {
+                long pid = s.pid();
+                services += ticks(pid);
+                try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    for (Path thread : tasks.toList()) {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
+                            threads.put(pid + "/" + thread.getFileName(), parseStat(stat)[1]);
+                        }
                     }
+                } catch (Exception e) {
+                    // the process ended: its ticks are not counted
                 }
-            } catch (Exception e) {
-                // the process or the thread ended: its ticks are not counted
             }
+            return new JitTicks(threads, services);
         }
-        ticks.put(-1L, total);
-        return ticks;
+
+        /** The compilers' share of the services' CPU since {@code from}; a thread that ended counts up to then. */
+        double shareSince(JitTicks from) {
+            long compiler = 0;
+            for (Map.Entry<String, Long> e : compilerThreads.entrySet()) {
+                compiler += e.getValue() - from.compilerThreads.getOrDefault(e.getKey(), 0L);
+            }
+            return (double) compiler / Math.max(1, services - from.services);
+        }
     }
 
-    /** The JIT's share of the services' CPU between two {@link #jitTicks()}; a thread that ended counts up to the first. */
-    static double jitShare(Map<Long, Long> from, Map<Long, Long> to) {
-        long compiler = 0;
-        for (Map.Entry<Long, Long> e : to.entrySet()) {
-            if (e.getKey() >= 0) {
-                compiler += e.getValue() - from.getOrDefault(e.getKey(), 0L);
-            }
-        }
-        return (double) compiler / Math.max(1, to.get(-1L) - from.getOrDefault(-1L, 0L));
-    }
-
-    /** Whether the JIT's share of the services' CPU was under {@link #JIT_SETTLED} over the last stretch. */
+    /** The JIT's share of the services' CPU over the last stretch of at least {@link #JIT_SPAN_MS}. */
     static final class JitGauge {
-        private Map<Long, Long> from = jitTicks();
+        private JitTicks from = JitTicks.now();
         private long since = System.currentTimeMillis();
-        private boolean settled;
+        private double share = Double.NaN;
+
+        /** Judges the stretch since the last judgement if it is long enough; whether it did. */
+        boolean judge() {
+            if (System.currentTimeMillis() - since < JIT_SPAN_MS) {
+                return false;
+            }
+            JitTicks to = JitTicks.now();
+            share = to.shareSince(from);
+            from = to;
+            since = System.currentTimeMillis();
+            return true;
+        }
+
+        /** The share over the last judged stretch; NaN before the first. */
+        double share() {
+            return share;
+        }
 
         boolean settled() {
-            if (System.currentTimeMillis() - since >= JIT_SPAN_MS) {
-                Map<Long, Long> to = jitTicks();
-                settled = jitShare(from, to) < JIT_SETTLED;
-                from = to;
-                since = System.currentTimeMillis();
-            }
-            return settled;
+            return share < JIT_SETTLED;
         }
     }
 
@@ -792,9 +791,12 @@ public class Bench {
         JitGauge jit = new JitGauge();
         while (true) {
             long now = System.currentTimeMillis();
-            if (windowStart == Long.MAX_VALUE && (now >= maxWindowStart
-                    || now >= minWindowStart && finished >= inFlight / 2 && jit.settled())) {
-                steady = finished >= inFlight / 2 && jit.settled();
+            if (windowStart == Long.MAX_VALUE) {
+                jit.judge();
+            }
+            boolean ready = finished >= inFlight / 2 && jit.settled();
+            if (windowStart == Long.MAX_VALUE && (now >= maxWindowStart || now >= minWindowStart && ready)) {
+                steady = ready;
                 windowStart = now;
                 windowEnd = now + windowLength;
                 cpuA = cpu();
@@ -1492,16 +1494,22 @@ public class Bench {
 
     /** {ppid, utime + stime} of a process, or null. */
     static long[] stat(long pid) {
-        if (pid <= 0) {
-            return null;
-        }
+        return pid <= 0 ? null : stat(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** {ppid, utime + stime} from a process's or thread's stat file, or null. */
+    static long[] stat(Path file) {
         try {
-            String text = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
-            return new long[]{Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])};
+            return parseStat(Files.readString(file));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** {ppid, utime + stime} of a stat file's text (the fields after the command name in parentheses). */
+    static long[] parseStat(String text) {
+        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return new long[]{Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])};
     }
 
     static long filePid(Path file) {
@@ -2042,8 +2050,8 @@ public class Bench {
                     .append(sat.get(0).path("windowS").asDouble()).append(" s window once the load is steady (warm-up column); "
                             + "plan and summary count as subtasks; vs linear = subtasks/s ÷ (workers × subtasks/s with 1 "
                             + "worker); other load = cores used by processes not of this benchmark; * = the warm-up "
-                            + "ran out before half as many tasks as in flight had ended and the JIT was under 10 % of the "
-                            + "services' CPU: not yet steady)\n\n");
+                            + "ran out before half as many tasks as in flight had ended and the JIT was under "
+                            + Math.round(JIT_SETTLED * 100) + " % of the services' CPU: not yet steady)\n\n");
             md.append("| latency | orch. | workers | slots/role | in flight | warm-up s | subtasks/s | floor | × floor "
                     + "| vs linear | CPU ms per subtask: orch / worker / ctx / dash / sim / kafka / pg | other load (cores) "
                     + "| failed |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -50,15 +50,13 @@ public class TaskControlListener {
 
     private void apply(TaskEvent event) {
         if (event instanceof TaskPaused || event instanceof TaskCancelled || event instanceof TaskFailed) {
-            running.taskStopped(event.taskId(), event.occurredAt());
-            int n = running.cancelTask(event.taskId(), event.type());
+            int n = running.cancelTask(event.taskId(), event.occurredAt(), event.type());
             if (n > 0) {
                 Log.infof("Stopped %d attempt(s) of task %s: %s", n, event.taskId(), event.type());
             }
         } else if (event instanceof SubtaskStateChanged changed
                 && changed.status() != SubtaskStatus.RUNNING && changed.status() != SubtaskStatus.DISPATCHED
                 && changed.status() != SubtaskStatus.DONE) {
-            running.attemptStopped(changed.subtaskId(), changed.attempt());
             if (running.cancelAttempt(changed.subtaskId(), changed.attempt(), "subtask " + changed.status().id())) {
                 Log.infof("Stopped attempt %d of subtask %s: %s", changed.attempt(), changed.subtaskId(),
                         changed.status().id());

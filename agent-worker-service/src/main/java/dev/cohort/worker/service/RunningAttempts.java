@@ -42,16 +42,6 @@ public class RunningAttempts {
         };
     }
 
-    /** The orchestrator stopped the task at {@code at} (its clock): dispatches decided until then no longer run. */
-    public synchronized void taskStopped(String taskId, Instant at) {
-        stoppedTasks.merge(taskId, at, (a, b) -> a.isAfter(b) ? a : b);
-    }
-
-    /** The orchestrator ended an attempt (cancelled, reclaimed, failed): its dispatch no longer runs. */
-    public synchronized void attemptStopped(String subtaskId, int attempt) {
-        stoppedAttempts.put(key(subtaskId, attempt), Boolean.TRUE);
-    }
-
     /** Why a dispatch no longer runs, as far as the task events this process read say; null when they say nothing. */
     synchronized String stopped(SubtaskDispatch d) {
         if (stoppedAttempts.containsKey(key(d.subtaskId(), d.attempt()))) {
@@ -87,8 +77,14 @@ public class RunningAttempts {
         return subtaskId + "#" + attempt;
     }
 
-    /** Cancels every attempt of a task. */
-    public int cancelTask(String taskId, String why) {
+    /**
+     * The orchestrator stopped the task at {@code at} (its clock): cancels every attempt of it running here, and
+     * dispatches of it decided until then no longer run.
+     */
+    public int cancelTask(String taskId, Instant at, String why) {
+        synchronized (this) {
+            stoppedTasks.merge(taskId, at, (a, b) -> a.isAfter(b) ? a : b);
+        }
         int n = 0;
         for (Running r : bySubtask.values()) {
             if (r.taskId().equals(taskId)) {
@@ -99,8 +95,14 @@ public class RunningAttempts {
         return n;
     }
 
-    /** Cancels one attempt, if it is the one running here. */
+    /**
+     * The orchestrator ended an attempt (cancelled, reclaimed, failed): cancels it if it is the one running here, and
+     * its dispatch no longer runs.
+     */
     public boolean cancelAttempt(String subtaskId, int attempt, String why) {
+        synchronized (this) {
+            stoppedAttempts.put(key(subtaskId, attempt), Boolean.TRUE);
+        }
         Running r = bySubtask.get(subtaskId);
         if (r != null && r.attempt() == attempt) {
             r.cancellation().cancel(why);

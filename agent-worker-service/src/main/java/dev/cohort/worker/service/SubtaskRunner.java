@@ -148,20 +148,17 @@ public class SubtaskRunner {
         }
         Attempt attempt = new Attempt(d, agentId, cancellation);
         try {
-            if (!firstDelivery || !fresh(d)) {
-                // The question and the reads go out together: a start waits for the slower of the two, not their sum.
-                Future<OrchestratorClient.Verdict> asked = io.submit(() -> askOrchestrator(d, agentId, cancellation));
-                Inputs inputs = attempt.prefetch();
-                OrchestratorClient.Verdict verdict = await(asked);
-                if (!verdict.runs()) {
-                    Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(),
-                            d.taskId(), verdict.reason());
-                    return;
-                }
-                attempt.run(inputs);
-            } else {
-                attempt.run(attempt.prefetch());
+            // The question and the reads go out together: a start waits for the slower of the two, not their sum.
+            Future<OrchestratorClient.Verdict> asked = firstDelivery && fresh(d) ? null
+                    : io.submit(() -> askOrchestrator(d, agentId, cancellation));
+            Inputs inputs = attempt.prefetch();
+            OrchestratorClient.Verdict verdict = asked == null ? null : await(asked);
+            if (verdict != null && !verdict.runs()) {
+                Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
+                        verdict.reason());
+                return;
             }
+            attempt.run(inputs);
         } finally {
             attempt.stopHeartbeats();
             running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
