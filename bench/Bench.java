@@ -504,6 +504,8 @@ public class Bench {
         }
         row.put("connectSeconds", round((System.nanoTime() - connectStart) / 1e9));
         List<String> ids = new ArrayList<>();
+        Map<String, Long> cpuBefore = cpu();
+        long cpuFrom = System.nanoTime();
         for (int i = 0; i < profile.sseTasks(); i++) {
             ids.add(submit("sse-" + count, ""));
         }
@@ -528,6 +530,8 @@ public class Bench {
             Thread.sleep(250);
         }
         row.put("drainSeconds", round((System.nanoTime() - tasksEnded) / 1e9));
+        // Who used the cores while the events went out: the dashboard, or the clients' own JVM ("bench").
+        row.set("coresBusy", cores(cpuBefore, cpu(), (System.nanoTime() - cpuFrom) / 1e9));
         clients.forEach(SseClient::close);
         pool.shutdownNow();
         if (reference != null) {
@@ -1795,7 +1799,7 @@ public class Bench {
                 } else {
                     int colon = line.indexOf(':');
                     String field = colon < 0 ? line : line.substring(0, colon);
-                    String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+                    String value = colon < 0 ? "" : line.substring(line.startsWith(" ", colon + 1) ? colon + 2 : colon + 1);
                     switch (field) {
                         case "event" -> event = value;
                         case "id" -> id = value;
@@ -2085,7 +2089,8 @@ public class Bench {
                     .append(" s after the tasks ended is lost)\n\n");
             md.append("| clients | events per client | latency p50 ms | p99 ms | from occurredAt p50 / p99 ms "
                     + "| one more client in curl: p50 / p99 ms | all delivered after (s) | lost | clients with loss "
-                    + "| resumes | duplicates |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    + "| resumes | duplicates | cores busy: dashboard / clients' JVM / all |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (JsonNode r : sse) {
                 md.append("| ").append(r.path("clients").asInt()).append(" | ").append(r.path("eventsPerClient").asInt())
                         .append(" | ").append(fmt(r.path("latencyKafkaMs").path("p50"), 1)).append(" | ")
@@ -2097,7 +2102,9 @@ public class Bench {
                         .append(fmt(r.path("drainSeconds"), 1)).append(" | ")
                         .append(r.path("lostEvents").asLong()).append(" | ").append(r.path("clientsWithLoss").asInt())
                         .append(" | ").append(r.path("resumes").asLong()).append(" | ").append(r.path("duplicates").asLong())
-                        .append(" |\n");
+                        .append(" | ").append(fmt(r.path("coresBusy").path("dashboard"), 2)).append(" / ")
+                        .append(fmt(r.path("coresBusy").path("bench"), 2)).append(" / ")
+                        .append(fmt(r.path("coresBusy").path("machine"), 2)).append(" |\n");
             }
             md.append('\n');
         }

@@ -5,6 +5,7 @@ import dev.cohort.dashboard.service.DashboardException;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
 import dev.cohort.dashboard.service.StreamLimiter;
+import dev.cohort.dashboard.service.StreamedEvent;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
@@ -76,35 +77,16 @@ public class SseFrames {
         }
     }
 
-    /** The SSE frame of one item. */
-    Buffer frame(StreamItem item) {
+    /** Appends the SSE frame of one item. */
+    void appendFrame(Buffer to, StreamItem item) {
         if (item instanceof StreamItem.Event e) {
-            Buffer frame = Buffer.buffer(e.event().data().length() + e.cursor().length() + 64);
-            frame.appendString("id: ").appendString(e.cursor())
-                    .appendString("\nevent: ").appendString(e.event().type()).appendString("\n");
-            data(frame, e.event().data());
-            return frame.appendString("\n");
-        }
-        if (item instanceof StreamItem.End end) {
-            Buffer frame = Buffer.buffer("event: stream-end\n").appendString(retry);
-            data(frame, "{\"reason\":\"" + end.reason().replace("\\", "\\\\").replace("\"", "'") + "\"}");
-            return frame.appendString("\n");
-        }
-        return KEEP_ALIVE;
-    }
-
-    /** One {@code data:} line per line of the text (event JSON is one line; anything else stays readable too). */
-    private static void data(Buffer frame, String text) {
-        int from = 0;
-        while (true) {
-            int newline = text.indexOf('\n', from);
-            String line = newline < 0 ? text.substring(from) : text.substring(from, newline);
-            frame.appendString("data: ").appendString(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
-                    .appendString("\n");
-            if (newline < 0) {
-                return;
-            }
-            from = newline + 1;
+            to.appendString("id: ").appendString(e.cursor()).appendString("\n").appendBytes(e.event().frame());
+        } else if (item instanceof StreamItem.End end) {
+            StringBuilder frame = new StringBuilder("event: stream-end\n").append(retry);
+            StreamedEvent.dataLines(frame, "{\"reason\":\"" + end.reason().replace("\\", "\\\\").replace("\"", "'") + "\"}");
+            to.appendString(frame.append('\n').toString());
+        } else {
+            to.appendBuffer(KEEP_ALIVE);
         }
     }
 
@@ -166,9 +148,9 @@ public class SseFrames {
                     return;
                 }
                 if (pending == null) {
-                    pending = Buffer.buffer();
+                    pending = Buffer.buffer(4096);
                 }
-                pending.appendBuffer(item instanceof StreamItem.KeepAlive ? KEEP_ALIVE : frame(item));
+                appendFrame(pending, item);
                 endAfterFlush = item instanceof StreamItem.End;
                 more = !endAfterFlush && pending.length() < MAX_PENDING && !response.writeQueueFull();
                 waiting = !more && !endAfterFlush;

@@ -32,6 +32,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,8 +196,9 @@ class StreamResourceTest {
         KafkaHistoryReader.History read = history.read(before, hub.position(), task);
         assertTrue(read.complete());
         assertEquals(types, read.events().stream().map(StreamedEvent::type).toList());
-        assertEquals(frames.stream().map(SseReader.Frame::data).toList(),
-                read.events().stream().map(StreamedEvent::data).toList(), "the same frames either way");
+        assertEquals(frames.stream().map(f -> "event: " + f.event() + "\ndata: " + f.data() + "\n\n").toList(),
+                read.events().stream().map(e -> new String(e.frame(), StandardCharsets.UTF_8)).toList(),
+                "the same frames either way");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,10 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
 
     /** One relay at a time across all orchestrator replicas, so that each task's events leave in the order written. */
     private static final long RELAY_LOCK = 0x636f686f72744fL; // "cohortO"
+    /** A relay round's queries. */
+    public static final String RELAY_LOCK_QUERY = "select function('pg_try_advisory_xact_lock', :lock)";
+    public static final String UNPUBLISHED_QUERY =
+            "from OutboxRecord where publishedAt is null and setAsideAt is null order by id";
 
     /** Adds an event to the outbox; call inside the transaction of the change the event announces. */
     public Uni<OutboxRecord> add(String topic, String key, CohortEvent event) {
@@ -34,21 +39,20 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
 
     /**
      * Takes the relay lock for this transaction; false when another replica's relay holds it. The lock ends with the
-     * transaction, also when the replica dies.
+     * transaction, also when the replica dies. In HQL, like every query a relay round makes: Hibernate plans a native
+     * selection again at each execution (and keeps each plan in its cache), while an HQL query is planned once.
      */
     public Uni<Boolean> tryRelayLock() {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                        "SELECT pg_try_advisory_xact_lock(:lock)", Boolean.class)
+        return Panache.getSession().flatMap(session -> session.createSelectionQuery(RELAY_LOCK_QUERY, Boolean.class)
                 .setParameter("lock", RELAY_LOCK)
                 .getSingleResult());
     }
 
     /** The oldest events waiting to be published, in the order they were written, locked for this transaction. */
     public Uni<List<OutboxRecord>> lockUnpublished(int limit) {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                        "SELECT * FROM outbox WHERE published_at IS NULL AND set_aside_at IS NULL ORDER BY id "
-                                + "LIMIT :limit FOR UPDATE", OutboxRecord.class)
-                .setParameter("limit", limit)
+        return Panache.getSession().flatMap(session -> session.createSelectionQuery(UNPUBLISHED_QUERY, OutboxRecord.class)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setMaxResults(limit)
                 .getResultList());
     }
 

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * The database's clock, for leases, heartbeats, retries and deadlines: every orchestrator replica reads the same
@@ -12,6 +13,8 @@ import java.time.Instant;
  */
 @ApplicationScoped
 public class DatabaseClock {
+
+    static final String NOW_QUERY = "select function('clock_timestamp')";
 
     private volatile long offsetMillis;
 
@@ -22,10 +25,11 @@ public class DatabaseClock {
     /** Reads the database's clock and adjusts the offset; the database's time now. */
     public Uni<Instant> refresh() {
         long before = System.currentTimeMillis();
-        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
-                                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)", Long.class)
+        // HQL, planned once: a native selection would be planned again at every sweep.
+        return Panache.withSession(() -> Panache.getSession().flatMap(session -> session.createSelectionQuery(NOW_QUERY, Object.class)
                         .getSingleResult()))
-                .map(databaseMillis -> {
+                .map(time -> {
+                    long databaseMillis = ((OffsetDateTime) time).toInstant().toEpochMilli();
                     long after = System.currentTimeMillis();
                     offsetMillis = databaseMillis - (before + after) / 2;
                     return Instant.ofEpochMilli(databaseMillis);

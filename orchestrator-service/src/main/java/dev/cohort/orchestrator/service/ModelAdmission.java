@@ -4,7 +4,6 @@ import dev.cohort.contracts.model.FailureKind;
 import dev.cohort.contracts.model.ModelRef;
 import dev.cohort.contracts.model.Provider;
 import dev.cohort.orchestrator.config.AdmissionConfig;
-import dev.cohort.orchestrator.domain.Attempt;
 import dev.cohort.orchestrator.domain.Subtask;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hibernate.reactive.common.AffectedEntities;
 
 /**
  * Decides whether a ready subtask may go to its model now (docs/models.md, "Limits"). The limits hold for every
@@ -40,9 +38,29 @@ public class ModelAdmission {
     private static final Duration ROLE_MODEL_TTL = Duration.ofSeconds(10);
     /** How the worker quotes a provider's Retry-After in a failure's reason (worker Failures.fromStatus). */
     private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
+    // The queries made for a dispatch are HQL: Hibernate plans a native selection again at each execution (and keeps
+    // every such plan in its query plan cache, where looking one up grows slower with each), an HQL query once.
     /** Subtasks dispatched or running, to be narrowed: what holds a model's (or a role's) slots. */
-    private static final String IN_FLIGHT = "select count(*) from subtask s where s.status in ('dispatched', 'running') ";
-    private static final AffectedEntities COUNTED = new AffectedEntities(Subtask.class, Attempt.class);
+    private static final String IN_FLIGHT = "select count(*) from Subtask s where s.status in ('dispatched', 'running') ";
+    /** The transaction's lock on deciding for one key (a model, a provider or a role), or false when another has it. */
+    private static final String LOCK = "function('pg_try_advisory_xact_lock', function('hashtext', :key))";
+    /**
+     * A dispatch to a model: the lock, the model's pause and its reason, in flight on the model, dispatched to it in
+     * the last minute, in flight on all of the provider's models.
+     */
+    static final String MODEL_QUERY = "select " + LOCK + ", "
+            + "(select m.pausedUntil from ModelPause m where m.provider = :provider and m.model = :model), "
+            + "(select m.reason from ModelPause m where m.provider = :provider and m.model = :model), "
+            + "(" + IN_FLIGHT + "and s.provider = :provider and s.model = :model), "
+            + "(select count(*) from Attempt a where a.provider = :provider and a.model = :model "
+            + "and a.dispatchedAt > :since), "
+            + "(" + IN_FLIGHT + "and s.provider = :provider)";
+    /** A dispatch of a role whose model is not known yet: the lock, and the role's attempts in flight. */
+    static final String ROLE_QUERY = "select " + LOCK + ", (" + IN_FLIGHT + "and s.role = :role and s.provider is null)";
+    static final String ROLE_MODEL_QUERY =
+            "select r.provider, r.model from RoleModel r where r.role = :role and r.escalated = :escalated";
+    /** The same count for the native query of {@link #load()}, which runs only when someone looks. */
+    private static final String IN_FLIGHT_SQL = "select count(*) from subtask s where s.status in ('dispatched', 'running') ";
 
     private final AdmissionConfig config;
     private final DatabaseClock clock;
@@ -85,21 +103,11 @@ public class ModelAdmission {
             Instant now = clock.now();
             // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
             String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
-            String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
-                    + "(select m.paused_until from model_admission m where m.provider = :provider and m.model = :model), "
-                    + "(select m.reason from model_admission m where m.provider = :provider and m.model = :model), "
-                    + "(" + IN_FLIGHT
-                    + "and s.provider = :provider and s.model = :model), "
-                    + "(select count(*) from attempt a where a.provider = :provider and a.model = :model "
-                    + "and a.dispatched_at > :since), "
-                    + "(" + IN_FLIGHT
-                    + "and s.provider = :provider)";
-            return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
+            return Panache.getSession().flatMap(session -> session.createSelectionQuery(MODEL_QUERY, Object[].class)
                             .setParameter("key", key)
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
-                            .setParameter("since", OffsetDateTime.ofInstant(now.minus(Duration.ofMinutes(1)),
-                                    java.time.ZoneOffset.UTC))
+                            .setParameter("since", now.minus(Duration.ofMinutes(1)))
                             .getSingleResult())
                     .map(row -> decide(model, row, now, concurrency, perMinute, total));
         });
@@ -115,9 +123,7 @@ public class ModelAdmission {
             return Uni.createFrom().item(new Decision.Admit(null));
         }
         Instant now = clock.now();
-        String sql = "select pg_try_advisory_xact_lock(hashtext(:key)), "
-                + "(" + IN_FLIGHT + "and s.role = :role and s.provider is null)";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class, COUNTED)
+        return Panache.getSession().flatMap(session -> session.createSelectionQuery(ROLE_QUERY, Object[].class)
                         .setParameter("key", "cohort-admission:role:" + subtask.role)
                         .setParameter("role", subtask.role)
                         .getSingleResult())
@@ -237,7 +243,7 @@ public class ModelAdmission {
     /** Each model the team has used or waits for, with its limits and load, for GET /api/workload. */
     public Uni<List<ModelLoad>> load() {
         String sql = "select k.provider, k.model, "
-                + "(" + IN_FLIGHT
+                + "(" + IN_FLIGHT_SQL
                 + "and s.provider = k.provider and s.model = k.model), "
                 + "(select count(*) from subtask s where s.status = 'pending' and s.waiting_for like "
                 + "k.provider || '/' || k.model || ':%'), "
@@ -278,9 +284,7 @@ public class ModelAdmission {
         if (known != null && known.readAt().plus(ROLE_MODEL_TTL).isAfter(Instant.now())) {
             return Uni.createFrom().item(known.model());
         }
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                                "select provider, model from role_model where role = :role and escalated = :escalated",
-                                Object[].class)
+        return Panache.getSession().flatMap(session -> session.createSelectionQuery(ROLE_MODEL_QUERY, Object[].class)
                         .setParameter("role", subtask.role)
                         .setParameter("escalated", escalate)
                         .getResultList())
