@@ -40,7 +40,10 @@ public class ModelAdmission {
     private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
     // The queries made for a dispatch are HQL: Hibernate plans a native selection again at each execution (and keeps
     // every such plan in its query plan cache, where looking one up grows slower with each), an HQL query once.
-    /** Subtasks dispatched or running, to be narrowed: what holds a model's (or a role's) slots. */
+    /**
+     * Subtasks dispatched or running, to be narrowed: what holds a model's (or a role's) slots. The same text is HQL
+     * and, with PostgreSQL's unquoted names, SQL (the native query of {@link #load()}).
+     */
     private static final String IN_FLIGHT = "select count(*) from Subtask s where s.status in ('dispatched', 'running') ";
     /** The transaction's lock on deciding for one key (a model, a provider or a role), or false when another has it. */
     private static final String LOCK = "function('pg_try_advisory_xact_lock', function('hashtext', :key))";
@@ -59,8 +62,6 @@ public class ModelAdmission {
     static final String ROLE_QUERY = "select " + LOCK + ", (" + IN_FLIGHT + "and s.role = :role and s.provider is null)";
     static final String ROLE_MODEL_QUERY =
             "select r.provider, r.model from RoleModel r where r.role = :role and r.escalated = :escalated";
-    /** The same count for the native query of {@link #load()}, which runs only when someone looks. */
-    private static final String IN_FLIGHT_SQL = "select count(*) from subtask s where s.status in ('dispatched', 'running') ";
 
     private final AdmissionConfig config;
     private final DatabaseClock clock;
@@ -243,7 +244,7 @@ public class ModelAdmission {
     /** Each model the team has used or waits for, with its limits and load, for GET /api/workload. */
     public Uni<List<ModelLoad>> load() {
         String sql = "select k.provider, k.model, "
-                + "(" + IN_FLIGHT_SQL
+                + "(" + IN_FLIGHT
                 + "and s.provider = k.provider and s.model = k.model), "
                 + "(select count(*) from subtask s where s.status = 'pending' and s.waiting_for like "
                 + "k.provider || '/' || k.model || ':%'), "
