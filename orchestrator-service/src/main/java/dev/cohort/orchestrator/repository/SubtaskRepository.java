@@ -1,6 +1,9 @@
 package dev.cohort.orchestrator.repository;
 
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.orchestrator.domain.Subtask;
+import dev.cohort.orchestrator.domain.SubtaskOutline;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -8,11 +11,15 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
 public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
+
+    static final String OUTLINE_QUERY = "select s.id, s.planKey, s.kind, s.status, s.attempt, s.retryAt, s.dependsOn "
+            + "from Subtask s where s.taskId = :taskId";
 
     /** The task's subtask with this id; null when the task has none. */
     public Uni<Subtask> ofTask(UUID taskId, UUID subtaskId) {
@@ -21,6 +28,25 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
 
     public Uni<List<Subtask>> byTask(UUID taskId) {
         return list("taskId", Sort.ascending("createdAt", "planKey"), taskId);
+    }
+
+    /** The outline of every subtask of the task: what a change around one subtask needs to know of the others. */
+    public Uni<List<SubtaskOutline>> outline(UUID taskId) {
+        return getSession().flatMap(session -> session.createSelectionQuery(OUTLINE_QUERY, Object[].class)
+                        .setParameter("taskId", taskId).getResultList())
+                .map(rows -> rows.stream().map(r -> new SubtaskOutline((UUID) r[0], (String) r[1],
+                        SubtaskKind.fromId((String) r[2]), SubtaskStatus.fromId((String) r[3]), (Integer) r[4],
+                        r[5] != null, asStrings(r[6]))).toList());
+    }
+
+    /** These subtasks of the task, in the order of the task's graph. */
+    public Uni<List<Subtask>> ofTask(UUID taskId, Collection<UUID> ids) {
+        return list("taskId = ?1 and id in ?2", Sort.ascending("createdAt", "planKey"), taskId, ids);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> asStrings(Object list) {
+        return (List<String>) list;
     }
 
     /** Subtasks handed to workers, counted per role and status ({@code dispatched} or {@code running}). */

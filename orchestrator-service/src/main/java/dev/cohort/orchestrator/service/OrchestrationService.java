@@ -43,6 +43,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -156,6 +157,13 @@ public class OrchestrationService {
                 // A start changes its own subtask only: the task and that one row, whatever the size of the graph.
                 return graphs.withRecordSubtask(taskId, UUID.fromString(event.subtaskId()), graph -> apply(graph, event));
             }
+            if (event instanceof AgentCompleted done && changesOnlyAround(done)) {
+                // A piece of work done: itself and what it makes ready, whatever the size of the graph.
+                return graphs.withRecordPart(taskId, (task, outline) -> task.statusValue() != TaskStatus.RUNNING
+                        || reachesBudget(task, done.usage()) ? null
+                        : TaskGraph.aroundCompletion(outline, UUID.fromString(done.subtaskId()), done.attempt()),
+                        graph -> apply(graph, event));
+            }
             return graphs.withRecordGraph(taskId, graph -> apply(graph, event));
         }));
     }
@@ -224,6 +232,24 @@ public class OrchestrationService {
                 + "dead-lettered (" + deadLetter + "): " + reason, deadLetter));
     }
 
+
+    /**
+     * A result that changes nothing but its subtask and what that makes ready: no messages or conflicts to apply,
+     * and no failed check to start a fix round.
+     */
+    private static boolean changesOnlyAround(AgentCompleted done) {
+        return done.messages().isEmpty() && done.conflicts().isEmpty()
+                && (done.verification() == null || done.verification().passed());
+    }
+
+    /** Whether the task's spending reaches its budget with this usage added (then the task pauses). */
+    private static boolean reachesBudget(Task task, Usage usage) {
+        if (task.budgetUsd == null) {
+            return false;
+        }
+        BigDecimal cost = usage == null || usage.costUsd() == null ? BigDecimal.ZERO : usage.costUsd();
+        return task.costUsd.add(cost).compareTo(task.budgetUsd) >= 0;
+    }
 
     private Uni<Void> apply(TaskGraph graph, AgentEvent event) {
         Subtask subtask = graph.byId(UUID.fromString(event.subtaskId())).orElse(null);

@@ -1,13 +1,17 @@
 package dev.cohort.orchestrator.service;
 
 import dev.cohort.orchestrator.domain.Subtask;
+import dev.cohort.orchestrator.domain.SubtaskOutline;
+import dev.cohort.orchestrator.domain.Task;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import dev.cohort.orchestrator.repository.TaskRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -46,6 +50,26 @@ public class TaskGraphs {
     public Uni<Void> withRecordSubtask(UUID taskId, UUID subtaskId, Function<TaskGraph, Uni<Void>> change) {
         return withGraph(taskId, true, () -> subtasks.ofTask(taskId, subtaskId)
                 .map(subtask -> subtask == null ? List.<Subtask>of() : List.of(subtask)), change);
+    }
+
+    /**
+     * Like {@link #withRecordGraph} for a change around one subtask, whose cost should not grow with the size of the
+     * task: the task is locked, every subtask's {@linkplain SubtaskOutline outline} read, and {@code part} chooses from
+     * the task and the outline the subtasks to load in full, or returns null for the whole graph.
+     */
+    public Uni<Void> withRecordPart(UUID taskId, BiFunction<Task, List<SubtaskOutline>, Set<UUID>> part,
+                                    Function<TaskGraph, Uni<Void>> change) {
+        return tasks.lock(taskId).flatMap(task -> {
+            if (task == null) {
+                return Uni.createFrom().failure(new IllegalArgumentException("there is no task " + taskId));
+            }
+            return subtasks.outline(taskId).flatMap(outline -> {
+                Set<UUID> ids = part.apply(task, outline);
+                return ids == null
+                        ? subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)))
+                        : subtasks.ofTask(taskId, ids).flatMap(list -> change.apply(TaskGraph.part(task, list, outline)));
+            });
+        });
     }
 
     /** Locks the task, loads the subtasks {@code load} names and applies the change to them. */

@@ -1,0 +1,107 @@
+package dev.cohort.orchestrator.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.model.ApprovalMode;
+import dev.cohort.contracts.model.Role;
+import dev.cohort.contracts.model.StructuredSummary;
+import dev.cohort.contracts.model.SubtaskKind;
+import dev.cohort.contracts.model.SubtaskStatus;
+import dev.cohort.contracts.model.TaskStatus;
+import dev.cohort.contracts.model.Usage;
+import dev.cohort.orchestrator.domain.Subtask;
+import dev.cohort.orchestrator.domain.Task;
+import dev.cohort.orchestrator.repository.SubtaskRepository;
+import dev.cohort.orchestrator.repository.TaskRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A piece of work completing in a large task loads that subtask and what it makes ready, not the task's whole graph
+ * (%test turns on Hibernate's statistics, which count the subtasks loaded).
+ */
+@QuarkusTest
+class CompletionLoadTest {
+
+    static final int OTHERS = 60;
+
+    @Inject
+    Mutiny.SessionFactory factory;
+    @Inject
+    OrchestrationService orchestration;
+    @Inject
+    SubtaskFactory subtaskFactory;
+    @Inject
+    TaskRepository tasks;
+    @Inject
+    SubtaskRepository subtasks;
+
+    @Test
+    void aCompletionInALargeTaskLoadsOnlyWhatItChanges() throws Throwable {
+        Task task = new Task();
+        task.id = UUID.randomUUID();
+        task.title = "wide";
+        task.description = "a completion in a large task";
+        task.approvalMode = ApprovalMode.AUTO.id();
+        task.status = TaskStatus.RUNNING.id();
+        task.createdAt = Instant.now();
+        task.updatedAt = task.createdAt;
+        List<Subtask> graph = new ArrayList<>();
+        Subtask done = work(task, "done", SubtaskStatus.RUNNING, List.of());
+        Subtask busy = work(task, "busy", SubtaskStatus.RUNNING, List.of());
+        graph.add(done);
+        graph.add(busy);
+        graph.add(work(task, "next", SubtaskStatus.PENDING, List.of("done")));
+        graph.add(work(task, "join", SubtaskStatus.PENDING, List.of("done", "busy")));
+        for (int i = 0; i < OTHERS; i++) {
+            graph.add(work(task, "other-" + i, SubtaskStatus.PENDING, List.of("busy")));
+        }
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> tasks.persist(task).chain(() -> subtasks.persist(graph))));
+
+        long loadedBefore = loads();
+        AgentCompleted completed = new AgentCompleted(task.id.toString(), done.id.toString(), done.attempt,
+                done.leaseToken, "agent-1", Role.BACKEND, ScriptedWorker.MODEL,
+                new StructuredSummary("done", List.of("built"), null), List.of(), new Usage(10, 20, null, null),
+                "built", List.of());
+        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvent(completed));
+        long loaded = loads() - loadedBefore;
+
+        Map<String, String> status = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(
+                () -> subtasks.byTask(task.id))).stream().collect(Collectors.toMap(s -> s.planKey, s -> s.status));
+        assertEquals(SubtaskStatus.DONE.id(), status.get("done"));
+        assertEquals(SubtaskStatus.DISPATCHED.id(), status.get("next"), "its only dependency is done");
+        assertEquals(SubtaskStatus.PENDING.id(), status.get("join"), "it waits for 'busy' too");
+        assertEquals(SubtaskStatus.PENDING.id(), status.get("other-0"));
+        // 'done' and 'next'; the whole graph would be 64. Other tests' sweeps may load a few of their own.
+        assertTrue(loaded < OTHERS / 2, "subtasks loaded for one completion: " + loaded);
+    }
+
+    private Subtask work(Task task, String key, SubtaskStatus status, List<String> dependsOn) {
+        Subtask s = subtaskFactory.newSubtask(task, key, Role.BACKEND, SubtaskKind.WORK, key, "build " + key,
+                dependsOn);
+        s.status(status);
+        if (status == SubtaskStatus.RUNNING) {
+            s.attempt = 1;
+            s.leaseToken = UUID.randomUUID().toString();
+            s.leaseExpiresAt = Instant.now().plusSeconds(600);
+        }
+        return s;
+    }
+
+    private long loads() {
+        return factory.getStatistics().getEntityStatistics(Subtask.class.getName()).getLoadCount();
+    }
+}
