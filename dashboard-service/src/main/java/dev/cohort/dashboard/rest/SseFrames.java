@@ -1,23 +1,20 @@
 package dev.cohort.dashboard.rest;
 
 import dev.cohort.dashboard.config.DashboardConfig;
+import dev.cohort.dashboard.service.BrowserStream;
 import dev.cohort.dashboard.service.DashboardException;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
 import dev.cohort.dashboard.service.StreamLimiter;
 import dev.cohort.dashboard.service.StreamedEvent;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -25,11 +22,12 @@ import java.util.function.Function;
  * where it was read ({@code _id} = topic:partition:offset), and its SSE id the stream position after it.
  *
  * <p>The frames go straight to the connection as bytes: the event's JSON was serialised once for every browser when
- * it was read, and a frame is that text with the browser's own id in front, without a per-browser pass through
- * JAX-RS's SSE writer. JAX-RS keeps the rest of the request: authentication, the checks before the stream starts,
- * the response headers, and closing the stream when the browser goes away. A browser is read from only as fast as
- * it reads: while its connection's write queue is full nothing more is taken from its live buffer, which drops it
- * (the stream ends and the browser resumes from its Last-Event-ID) once it falls too far behind.
+ * it was read, and a live event's whole frame, id included, once when it was published (see {@link BrowserStream}),
+ * without a per-browser pass through JAX-RS's SSE writer. JAX-RS keeps the rest of the request: authentication, the
+ * checks before the stream starts, the response headers, and closing the stream when the browser goes away. A
+ * browser is read from only as fast as it reads: while its connection's write queue is full nothing more is taken
+ * from its live buffer, which drops it (the stream ends and the browser resumes from its Last-Event-ID) once it
+ * falls too far behind.
  */
 @ApplicationScoped
 public class SseFrames {
@@ -59,28 +57,26 @@ public class SseFrames {
     }
 
     /**
-     * Streams to the browser what {@code open} returns, given the executor its live feed is handed over on (the
-     * connection's event loop). Call on the request's event loop, from a resource method that takes the
-     * {@link SseEventSink} (JAX-RS then sends the headers when the method returns and closes the sink when the
-     * browser goes away); the first frame is written after that. {@code permit} is released when the stream ends,
-     * however it ends.
+     * Streams to the browser what {@code open} returns, given what the stream calls when it has something to poll.
+     * Call on the request's event loop, from a resource method that takes the {@link SseEventSink} (JAX-RS then
+     * sends the headers when the method returns and closes the sink when the browser goes away); the first frame is
+     * written after that. {@code permit} is released when the stream ends, however it ends.
      */
-    void stream(Function<Executor, Multi<StreamItem>> open, SseEventSink sink, HttpServerResponse response,
+    void stream(Function<Runnable, BrowserStream> open, SseEventSink sink, HttpServerResponse response,
                 StreamLimiter.Permit permit) {
         Context context = Vertx.currentContext();
-        Writer writer = new Writer(sink, response, permit, context);
         if (context == null) {
-            writer.start(open.apply(null));
-        } else {
-            Executor loop = task -> context.runOnContext(ignored -> task.run());
-            context.runOnContext(ignored -> writer.start(open.apply(loop)));
+            permit.release();
+            throw new IllegalStateException("a browser stream starts on the request's event loop");
         }
+        Writer writer = new Writer(sink, response, permit, context);
+        context.runOnContext(ignored -> writer.start(open));
     }
 
     /** Appends the SSE frame of one item. */
     void appendFrame(Buffer to, StreamItem item) {
         if (item instanceof StreamItem.Event e) {
-            to.appendString("id: ").appendString(e.cursor()).appendString("\n").appendBytes(e.event().frame());
+            to.appendBytes(e.frame());
         } else if (item instanceof StreamItem.End end) {
             StringBuilder frame = new StringBuilder("event: stream-end\n").append(retry);
             StreamedEvent.dataLines(frame, "{\"reason\":\"" + end.reason().replace("\\", "\\\\").replace("\"", "'") + "\"}");
@@ -91,26 +87,25 @@ public class SseFrames {
     }
 
     /**
-     * One browser's stream: takes an item when the connection can take a frame. Frames that arrive together (an
-     * event loop's turn, a catch-up) leave in one write.
+     * One browser's stream, on its connection's event loop: each time the stream has something, everything it has
+     * leaves in one write, as long as the connection takes it. While the connection's write queue is full nothing is
+     * taken from the stream, whose buffer then fills and, once it is full, drops the browser.
      */
-    private final class Writer implements MultiSubscriber<StreamItem> {
+    private final class Writer {
 
-        /** Bytes gathered before the writer waits for them to be written. */
+        /** Bytes gathered into one write. */
         private static final int MAX_PENDING = 64 * 1024;
 
         private final SseEventSink sink;
         private final HttpServerResponse response;
         private final StreamLimiter.Permit permit;
-        /** The request's context: the connection's event loop; null outside Vert.x. */
+        /** The request's context: the connection's event loop. */
         private final Context context;
-        private final AtomicBoolean ended = new AtomicBoolean();
-        private final AtomicBoolean draining = new AtomicBoolean();
-        private volatile Flow.Subscription subscription;
-        private Buffer pending;
-        private boolean flushScheduled;
+        private final Handler<Void> drainLater = ignored -> drain();
+        private BrowserStream stream;
+        /** Set while the connection's write queue is full; its drain handler resets it. */
         private boolean waiting;
-        private boolean endAfterFlush;
+        private boolean ended;
 
         Writer(SseEventSink sink, HttpServerResponse response, StreamLimiter.Permit permit, Context context) {
             this.sink = sink;
@@ -119,137 +114,101 @@ public class SseFrames {
             this.context = context;
         }
 
-        void start(Multi<StreamItem> items) {
+        void start(Function<Runnable, BrowserStream> open) {
             if (sink.isClosed() || response.closed()) {
                 permit.release();
                 return;
             }
             // The browser went away: the connection says so at once (the sink's own close comes with it).
             response.exceptionHandler(failure -> end());
+            // The connection has sent what it held: the writer goes on where it stopped.
+            response.drainHandler(ignored -> {
+                if (waiting) {
+                    waiting = false;
+                    drain();
+                }
+            });
             response.write(opening);
-            items.subscribe().withSubscriber(this);
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (ended.get()) {
-                s.cancel();
-            } else {
-                s.request(1);
+            try {
+                stream = open.apply(() -> context.runOnContext(drainLater));
+            } catch (RuntimeException e) {
+                Log.debugf("A browser stream failed: %s", e.toString());
+                end();
+                return;
             }
+            drain();
         }
 
-        @Override
-        public void onItem(StreamItem item) {
-            boolean more;
-            synchronized (this) {
-                if (ended.get()) {
+        /**
+         * Writes what the stream has, until it has no more for now or the connection is full. A stream dropped for
+         * reading too slowly is written to its end at once, full or not: what it held, then its stream-end frame.
+         */
+        private void drain() {
+            if (ended || waiting && !stream.dropped()) {
+                return;
+            }
+            waiting = false;
+            while (!response.writeQueueFull() || stream.dropped()) {
+                if (sink.isClosed() || response.closed()) {
+                    end();
+                    return;
+                }
+                Buffer pending = null;
+                StreamItem item;
+                try {
+                    while ((item = stream.poll()) != null) {
+                        if (pending == null) {
+                            // Often a single live event: no more room than it takes.
+                            pending = Buffer.buffer(item instanceof StreamItem.Event e ? e.frame().length : 256);
+                        }
+                        appendFrame(pending, item);
+                        if (item instanceof StreamItem.End || pending.length() >= MAX_PENDING) {
+                            break;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    Log.debugf("A browser stream failed: %s", e.toString());
+                    end();
                     return;
                 }
                 if (pending == null) {
-                    pending = Buffer.buffer(4096);
+                    return;
                 }
-                appendFrame(pending, item);
-                endAfterFlush = item instanceof StreamItem.End;
-                more = !endAfterFlush && pending.length() < MAX_PENDING && !response.writeQueueFull();
-                waiting = !more && !endAfterFlush;
-                if (!flushScheduled) {
-                    flushScheduled = true;
-                    if (context == null) {
-                        flush();
-                    } else {
-                        context.runOnContext(ignored -> flush());
-                    }
+                try {
+                    response.write(pending);
+                } catch (IllegalStateException closed) {
+                    end();
+                    return;
+                }
+                if (item == null) {
+                    // All of it is written; the stream says when there is more.
+                    return;
+                }
+                if (item instanceof StreamItem.End) {
+                    end();
+                    return;
                 }
             }
-            if (more) {
-                subscription.request(1);
-            }
-        }
-
-        /** Writes what was gathered, on the connection's event loop. */
-        private void flush() {
-            Buffer batch;
-            boolean last;
-            boolean resume;
-            synchronized (this) {
-                batch = pending;
-                pending = null;
-                flushScheduled = false;
-                last = endAfterFlush;
-                resume = waiting;
-                waiting = false;
-            }
-            if (batch == null || ended.get()) {
-                return;
-            }
-            if (sink.isClosed() || response.closed()) {
-                end();
-                return;
-            }
-            try {
-                response.write(batch);
-            } catch (IllegalStateException closed) {
-                end();
-                return;
-            }
-            if (last) {
-                end();
-            } else if (resume) {
-                next();
-            }
-        }
-
-        /** The next item now, or once the connection has sent what it holds. */
-        private void next() {
-            if (!response.writeQueueFull()) {
-                subscription.request(1);
-                return;
-            }
-            draining.set(true);
-            response.drainHandler(ignored -> {
-                if (draining.compareAndSet(true, false)) {
-                    subscription.request(1);
-                }
-            });
-            // It may have drained between the check and the handler.
-            if (!response.writeQueueFull() && draining.compareAndSet(true, false)) {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onFailure(Throwable failure) {
-            Log.debugf("A browser stream failed: %s", failure.toString());
-            end();
-        }
-
-        @Override
-        public void onCompletion() {
-            end();
+            // The stream keeps what it has until the connection has sent what it holds.
+            waiting = true;
         }
 
         private void end() {
-            if (!ended.compareAndSet(false, true)) {
+            if (ended) {
                 return;
             }
+            ended = true;
             permit.release();
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
+            if (stream != null) {
+                stream.close();
             }
             if (!sink.isClosed()) {
                 // On the connection's event loop, where JAX-RS ends its responses.
-                if (context == null) {
-                    sink.close();
-                } else {
-                    context.runOnContext(ignored -> {
-                        if (!sink.isClosed()) {
-                            sink.close();
-                        }
-                    });
-                }
+                context.runOnContext(ignored -> {
+                    if (!sink.isClosed()) {
+                        sink.close();
+                    }
+                });
             }
         }
     }

@@ -55,6 +55,6 @@ public class StreamResource {
             @Context SseEventSink sink, @Context HttpServerResponse response) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery,
                 "start".equals(from) ? new StreamCursor() : null);
-        frames.stream(loop -> streams.open(null, after, loop), sink, response, limiter.acquire(caller.name()));
+        frames.stream(ready -> streams.open(null, after, ready), sink, response, limiter.acquire(caller.name()));
     }
 }

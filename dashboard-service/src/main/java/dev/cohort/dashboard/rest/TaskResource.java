@@ -116,7 +116,7 @@ public class TaskResource {
             @QueryParam("lastEventId") String lastEventIdQuery,
             @Context SseEventSink sink, @Context HttpServerResponse response) {
         StreamCursor after = SseFrames.cursor(lastEventId, lastEventIdQuery, new StreamCursor());
-        frames.stream(loop -> streams.open(taskId, after, loop), sink, response, limiter.acquire(caller.name()));
+        frames.stream(ready -> streams.open(taskId, after, ready), sink, response, limiter.acquire(caller.name()));
     }
 
     /** A command's optional JSON body; the orchestrator validates its fields. */

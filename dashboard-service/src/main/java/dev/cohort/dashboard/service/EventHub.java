@@ -5,12 +5,12 @@ import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where every event this instance reads arrives, in reading order, and fans out to the browsers' live buffers.
  * It keeps the position it has read to (a {@link StreamCursor}), so a new stream knows exactly which events it must
- * catch up on and which will reach it live.
+ * catch up on and which will reach it live. Each live event goes to every browser as one frame, with the position
+ * right after it as its id, encoded once (see {@link BrowserStream} for why that id is right for each of them).
  */
 @ApplicationScoped
 public class EventHub {
@@ -35,7 +36,7 @@ public class EventHub {
             return size() > MAX_TASK_STARTS;
         }
     };
-    private final List<LiveSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BrowserStream> subscribers = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService keepAlive;
 
     @Inject
@@ -68,18 +69,26 @@ public class EventHub {
 
     /** An event read from Kafka. Called in reading order, one at a time. */
     public void publish(StreamedEvent event) {
-        List<LiveSubscriber> targets;
+        String id;
+        Iterator<BrowserStream> targets;
         synchronized (this) {
             if (event.taskId() != null && !taskStarts.containsKey(event.taskId())) {
                 taskStarts.put(event.taskId(), position.copy());
             }
             position.advance(event.topic(), event.partition(), event.offset());
             log.add(event);
-            targets = List.copyOf(subscribers);
+            if (subscribers.isEmpty()) {
+                return;
+            }
+            id = position.encode();
+            // The streams registered up to now, and no other: a snapshot that later changes leave alone.
+            targets = subscribers.iterator();
         }
         // Outside the lock: a browser's buffer never holds up registration of another.
-        for (LiveSubscriber s : targets) {
-            s.offer(event);
+        StreamItem.Event live = new StreamItem.Event(id, event);
+        while (targets.hasNext()) {
+            BrowserStream s = targets.next();
+            s.offer(live);
             if (s.dropped()) {
                 subscribers.remove(s);
             }
@@ -114,32 +123,31 @@ public class EventHub {
     }
 
     /**
-     * Starts a live buffer for a new stream and tells it where the live feed starts. Everything before
-     * {@code head} (and after the stream's own position) must come from {@code fromLog}, or, when that is empty
-     * because the log no longer holds it, from Kafka.
+     * Starts a new stream at {@code head}, where the live feed starts. What it missed before that (after its own
+     * position) comes from the log; when the log no longer holds all of it, {@link Registration#caughtUp()} is false
+     * and the caller reads it from Kafka and hands it to {@link BrowserStream#caughtUp}.
      *
      * @param after the stream's position, or null to start at the live feed
-     * @param executor where the live buffer hands events on (null: on the thread that publishes them)
+     * @param ready see {@link BrowserStream#poll()}
      */
-    public synchronized Registration register(String taskId, StreamCursor after, Executor executor) {
-        LiveSubscriber[] holder = new LiveSubscriber[1];
-        LiveSubscriber subscriber = new LiveSubscriber(taskId, clientBuffer, executor,
-                () -> subscribers.remove(holder[0]));
-        holder[0] = subscriber;
-        subscribers.add(subscriber);
+    public synchronized Registration register(String taskId, StreamCursor after, Runnable ready) {
         StreamCursor head = position.copy();
         Optional<List<StreamedEvent>> fromLog = after == null ? Optional.of(List.of()) : log.after(after, taskId);
-        return new Registration(subscriber, head, fromLog);
+        BrowserStream stream = new BrowserStream(this, taskId, clientBuffer, after == null ? head.copy() : after.copy(),
+                after != null && after.aheadOf(head), fromLog.orElse(null), ready);
+        subscribers.add(stream);
+        return new Registration(stream, head, fromLog.isPresent());
     }
 
-    /** Ends a live buffer whose stream will not subscribe to it (e.g. it ends after catching up). */
-    public void unregister(Registration registration) {
-        subscribers.remove(registration.subscriber());
+    /** Ends a stream's share of the live feed. */
+    void unregister(BrowserStream stream) {
+        subscribers.remove(stream);
     }
 
-    private void keepAlive() {
+    /** A keep-alive comment for every stream, after what it already holds. */
+    void keepAlive() {
         try {
-            for (LiveSubscriber s : subscribers) {
+            for (BrowserStream s : subscribers) {
                 s.keepAlive();
                 if (s.dropped()) {
                     subscribers.remove(s);
@@ -150,7 +158,7 @@ public class EventHub {
         }
     }
 
-    /** A new stream's live buffer, where the live feed starts, and what the log holds before that. */
-    public record Registration(LiveSubscriber subscriber, StreamCursor head, Optional<List<StreamedEvent>> fromLog) {
+    /** A new stream, where its live feed starts, and whether the log held everything it missed before that. */
+    public record Registration(BrowserStream stream, StreamCursor head, boolean caughtUp) {
     }
 }

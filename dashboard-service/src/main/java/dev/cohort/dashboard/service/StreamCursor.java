@@ -70,6 +70,19 @@ public final class StreamCursor {
         return offset < next.getOrDefault(key(topic, partition), 0L);
     }
 
+    /**
+     * True when this cursor has passed a record that {@code other} has not, in some partition: e.g. a Last-Event-ID
+     * from a dashboard instance that read further than this one.
+     */
+    public boolean aheadOf(StreamCursor other) {
+        for (Map.Entry<String, Long> entry : next.entrySet()) {
+            if (entry.getValue() > other.next.getOrDefault(entry.getKey(), 0L)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next offset per {@code topic:partition}; absent means the partition's beginning. */
     public Map<String, Long> positions() {
         return Map.copyOf(next);

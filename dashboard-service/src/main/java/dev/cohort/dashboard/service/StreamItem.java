@@ -1,10 +1,29 @@
 package dev.cohort.dashboard.service;
 
+import java.nio.charset.StandardCharsets;
+
 /** What a browser stream carries before it becomes an SSE frame. */
 public sealed interface StreamItem {
 
-    /** An event, with the stream position just after it: the SSE id a browser resumes from. */
-    record Event(String cursor, StreamedEvent event) implements StreamItem {
+    /**
+     * An event, with the stream position just after it: the SSE id a browser resumes from.
+     *
+     * @param frame the whole SSE frame: the {@code id:} line, then the event's own {@link StreamedEvent#frame()}
+     */
+    record Event(String cursor, StreamedEvent event, byte[] frame) implements StreamItem {
+
+        public Event(String cursor, StreamedEvent event) {
+            this(cursor, event, frame(cursor, event));
+        }
+
+        private static byte[] frame(String cursor, StreamedEvent event) {
+            byte[] id = ("id: " + cursor + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] rest = event.frame();
+            byte[] frame = new byte[id.length + rest.length];
+            System.arraycopy(id, 0, frame, 0, id.length);
+            System.arraycopy(rest, 0, frame, id.length, rest.length);
+            return frame;
+        }
     }
 
     /** A comment that keeps proxies and the browser from closing an idle connection. */

@@ -83,6 +83,29 @@ class StreamResourceTest {
     }
 
     @Test
+    void aBrowserThatResumesFromTheIdOfALiveEventGetsExactlyTheEventsAfterIt() throws Exception {
+        String task = UUID.randomUUID().toString();
+        try (TestEvents events = new TestEvents();
+             SseReader live = SseReader.open(url("api/tasks/" + task + "/stream"), null)) {
+            live.await(f -> !f.isEmpty(), WAIT); // connected
+            events.send(progress(task, 1), progress(task, 2), progress(task, 3));
+            List<SseReader.Frame> seen = live.awaitEvents(3, WAIT);
+            assertEquals(List.of(1L, 2L, 3L), tokensOf(seen));
+            try (SseReader resumed = SseReader.open(url("api/tasks/" + task + "/stream"), seen.get(1).id())) {
+                resumed.awaitEvents(1, WAIT);
+                events.send(progress(task, 4));
+                List<SseReader.Frame> rest = resumed.awaitEvents(2, WAIT);
+                List<SseReader.Frame> all = live.awaitEvents(4, WAIT);
+                assertEquals(all.get(3).id(), rest.get(1).id(), "a live event has the same id in every stream");
+                // Nothing arrives twice: wait for a keep-alive after them, then count again.
+                resumed.await(f -> f.stream().skip(f.indexOf(rest.get(1)) + 1).anyMatch(x -> x.comment() != null),
+                        WAIT);
+                assertEquals(List.of(3L, 4L), tokensOf(resumed.events()));
+            }
+        }
+    }
+
+    @Test
     void aResumeFromFurtherBackThanTheLogHoldsIsReadFromKafka() throws Exception {
         // The test log holds 300 events; 400 of one task push its beginning out of memory.
         String task = UUID.randomUUID().toString();

@@ -32,6 +32,16 @@ class StreamCursorTest {
     }
 
     @Test
+    void aCursorIsAheadOfAnotherWhenItPassedARecordTheOtherDidNot() {
+        StreamCursor hub = StreamCursor.parse("agent-events:0:5,task-events:0:10");
+        assertFalse(StreamCursor.parse("task-events:0:10").aheadOf(hub));
+        assertFalse(StreamCursor.parse("agent-events:0:2,task-events:0:10,artifact-events:1:0").aheadOf(hub));
+        assertTrue(StreamCursor.parse("agent-events:0:2,task-events:0:11").aheadOf(hub));
+        assertTrue(StreamCursor.parse("artifact-events:1:1").aheadOf(hub), "a partition the other has not read");
+        assertFalse(new StreamCursor().aheadOf(new StreamCursor()));
+    }
+
+    @Test
     void textThatIsNotACursorIsRefusedWithAReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamCursor.parse("42"));
         assertTrue(e.getMessage().contains("'42' is not a stream position"), e.getMessage());

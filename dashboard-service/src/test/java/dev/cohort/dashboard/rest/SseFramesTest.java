@@ -1,0 +1,239 @@
+package dev.cohort.dashboard.rest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cohort.contracts.Topics;
+import dev.cohort.dashboard.config.DashboardConfig;
+import dev.cohort.dashboard.service.EventHub;
+import dev.cohort.dashboard.service.EventLog;
+import dev.cohort.dashboard.service.EventStreams;
+import dev.cohort.dashboard.service.StreamLimiter;
+import dev.cohort.dashboard.service.StreamedEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live feed as browsers' connections get it, on a Vert.x event loop, with connections that take what is written
+ * or stop taking it (their write queue stays full) as the test says.
+ */
+class SseFramesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String OPENING = ": keep-alive\nretry: 2000\n";
+
+    private static Vertx vertx;
+
+    private EventHub hub;
+    private EventStreams streams;
+    private SseFrames frames;
+    private StreamLimiter limiter;
+    private Context loop;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @BeforeEach
+    void setUp() {
+        hub = new EventHub(new EventLog(1000), 10, 0);
+        // Live streams only: nothing is read from Kafka.
+        streams = new EventStreams(hub, null);
+        frames = new SseFrames(config());
+        limiter = new StreamLimiter(10, 10);
+        loop = vertx.getOrCreateContext();
+    }
+
+    @Test
+    void aBrowserThatStopsReadingIsDroppedWithTheStreamEndFrameWhileOthersGetEverything() {
+        Connection slow = open("slow");
+        Connection fast = open("fast");
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 2);
+        slow.full = true;
+        List<StreamedEvent> published = new ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            // As fast as the fast browser reads: its buffer of 10 never fills.
+            published.addAll(publish(round * 5, 5));
+            int sent = published.size();
+            await().atMost(WAIT).until(() -> fast.frames().size() == 1 + sent);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)));
+        }
+        assertEquals(expected, fast.frames().subList(1, 31), "every event once, in order, with its resume position");
+        // Once its buffer is full, without waiting for the browser to read: what was buffered goes out, then the end
+        // of the stream with its resume point, and the stream's permit is free for its reconnection.
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1 && slow.refused > 0 && slow.sinkClosed);
+        List<String> got = slow.frames();
+        assertEquals(1 + 10 + 1, got.size(), got.toString());
+        assertEquals(expected.subList(0, 10), got.subList(1, 11));
+        assertEquals("event: stream-end\nretry: 2000\ndata: {\"reason\":\"the browser read too slowly; reconnect with "
+                + "Last-Event-ID to continue\"}\n", got.get(11));
+        assertEquals(0, limiter.open("slow"), "the ended stream's permit is released");
+
+        // The fast browser is still there and gets what comes next.
+        publish(30, 1);
+        await().atMost(WAIT).until(() -> fast.frames().size() == 1 + 31);
+        assertEquals(1, limiter.open("fast"));
+    }
+
+    @Test
+    void aBrowserThatIsSlowForAWhileGetsEverythingOnceItReadsAgain() {
+        Connection browser = open("a");
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        browser.full = true;
+        List<StreamedEvent> published = publish(0, 8);
+        await().atMost(WAIT).until(() -> browser.refused > 0);
+        assertEquals(List.of(OPENING), browser.frames());
+
+        browser.full = false;
+        browser.drained();
+        await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 8);
+        published.addAll(publish(8, 3));
+        await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 11);
+        for (int i = 0; i < 11; i++) {
+            assertEquals("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)), browser.frames().get(1 + i));
+        }
+        assertEquals(1, hub.subscriberCount());
+    }
+
+    @Test
+    void aBrowserThatGoesAwayEndsItsStreamAndReleasesItsPermit() {
+        Connection browser = open("a");
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        publish(0, 2);
+        await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 2);
+        browser.sinkClosed = true;
+        publish(2, 1);
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 0);
+        assertEquals(0, limiter.open("a"));
+        assertEquals(1 + 2, browser.frames().size());
+    }
+
+    private Connection open(String principal) {
+        Connection connection = new Connection();
+        StreamLimiter.Permit permit = limiter.acquire(principal);
+        loop.runOnContext(ignored -> frames.stream(ready -> streams.open(null, null, ready), connection.sink,
+                connection.response, permit));
+        return connection;
+    }
+
+    private List<StreamedEvent> publish(int from, int count) {
+        List<StreamedEvent> list = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            StreamedEvent e = StreamedEvent.of(Topics.TASK_EVENTS, 0, i, "task.paused", "t-1", Instant.now(),
+                    JsonNodeFactory.instance.objectNode().put("n", i));
+            hub.publish(e);
+            list.add(e);
+        }
+        return list;
+    }
+
+    /** An event's frame after its id line, without the blank line that ends it. */
+    private static String text(StreamedEvent e) {
+        String frame = new String(e.frame(), StandardCharsets.UTF_8);
+        return frame.substring(0, frame.length() - 1);
+    }
+
+    private static DashboardConfig config() {
+        return (DashboardConfig) Proxy.newProxyInstance(DashboardConfig.class.getClassLoader(),
+                new Class<?>[] {DashboardConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("reconnectDelay")) {
+                        return Duration.ofSeconds(2);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** A browser's connection: the response the stream writes to, and the sink JAX-RS would close. */
+    private final class Connection {
+
+        private final StringBuffer written = new StringBuffer();
+        volatile boolean full;
+        /** How often the writer found the connection full. */
+        volatile int refused;
+        volatile boolean sinkClosed;
+        volatile Handler<Void> drainHandler;
+
+        final HttpServerResponse response = (HttpServerResponse) Proxy.newProxyInstance(
+                HttpServerResponse.class.getClassLoader(), new Class<?>[] {HttpServerResponse.class}, this::response);
+
+        final SseEventSink sink = (SseEventSink) Proxy.newProxyInstance(SseEventSink.class.getClassLoader(),
+                new Class<?>[] {SseEventSink.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "isClosed" -> sinkClosed;
+                    case "close" -> {
+                        sinkClosed = true;
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+
+        @SuppressWarnings("unchecked")
+        private Object response(Object proxy, Method method, Object[] args) {
+            switch (method.getName()) {
+                case "write":
+                    written.append(((Buffer) args[0]).toString(StandardCharsets.UTF_8));
+                    return Future.succeededFuture();
+                case "writeQueueFull":
+                    if (full) {
+                        refused++;
+                    }
+                    return full;
+                case "closed":
+                    return false;
+                case "drainHandler":
+                    drainHandler = (Handler<Void>) args[0];
+                    return proxy;
+                case "exceptionHandler":
+                    return proxy;
+                default:
+                    throw new UnsupportedOperationException(method.getName() + Arrays.toString(args));
+            }
+        }
+
+        /** The connection has sent what it held, as Vert.x tells it on the event loop. */
+        void drained() {
+            Handler<Void> handler = drainHandler;
+            loop.runOnContext(ignored -> handler.handle(null));
+        }
+
+        /** The frames written so far, each without the blank line that ends it. */
+        List<String> frames() {
+            String text = written.toString();
+            assertTrue(text.isEmpty() || text.endsWith("\n\n"), "whole frames only: " + text);
+            List<String> list = new ArrayList<>();
+            for (String frame : text.split("\n\n")) {
+                if (!frame.isEmpty()) {
+                    list.add(frame + "\n");
+                }
+            }
+            return list;
+        }
+    }
+}
