@@ -6,6 +6,7 @@ import dev.cohort.contracts.Retrying;
 import dev.cohort.contracts.TaskTrace;
 import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
+import dev.cohort.orchestrator.repository.OutboxRepository;
 import dev.cohort.orchestrator.service.OrchestrationService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -34,13 +35,15 @@ public class RecordApplier {
 
     private final OrchestrationService orchestration;
     private final OutboxRelay relay;
+    private final OutboxRepository outbox;
     private final OrchestratorConfig config;
     private final MeterRegistry metrics;
     private final Vertx vertx;
 
-    public RecordApplier(OrchestrationService orchestration, OutboxRelay relay, OrchestratorConfig config,
-                         MeterRegistry metrics, Vertx vertx) {
+    public RecordApplier(OrchestrationService orchestration, OutboxRelay relay, OutboxRepository outbox,
+                         OrchestratorConfig config, MeterRegistry metrics, Vertx vertx) {
         this.vertx = vertx;
+        this.outbox = outbox;
         this.orchestration = orchestration;
         this.relay = relay;
         this.config = config;
@@ -51,6 +54,7 @@ public class RecordApplier {
     public <T extends CohortEvent> Uni<Void> apply(Message<String> message, Class<T> type,
                                                   Function<T, Uni<Void>> apply) {
         String where = where(message);
+        long added = outbox.added();
         return Uni.createFrom().deferred(() -> {
                     T event = EventCodec.decode(message.getPayload(), type);
                     long started = System.nanoTime();
@@ -61,7 +65,13 @@ public class RecordApplier {
                             .invoke(() -> metrics.timer("cohort.orchestrator.records.applied", "topic", topic(message),
                                     "type", event.type()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
                 })
-                .invoke(relay::kick)
+                .invoke(() -> {
+                    // Most records (heartbeats, progress) write nothing to publish: no relay round for them. Another
+                    // record's rows counted here only cost a round that finds nothing.
+                    if (outbox.added() != added) {
+                        relay.kick();
+                    }
+                })
                 .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
                         ? Uni.createFrom().completionStage(message.ack())
                         : deadLetter(message, where, failure));

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepository<OutboxRecord> {
@@ -24,6 +25,9 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
     public static final String UNPUBLISHED_QUERY =
             "from OutboxRecord where publishedAt is null and setAsideAt is null order by id";
 
+    /** Rows this process has added, committed or not: whether a change wrote to the outbox at all. */
+    private final AtomicLong added = new AtomicLong();
+
     /** Adds an event to the outbox; call inside the transaction of the change the event announces. */
     public Uni<OutboxRecord> add(String topic, String key, CohortEvent event) {
         OutboxRecord record = new OutboxRecord();
@@ -34,7 +38,13 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
         record.createdAt = Instant.now();
         record.taskId = uuidOrNull(event.taskId());
         record.traceParent = TaskTrace.traceparent(TaskTrace.parent(event.taskId()));
+        added.incrementAndGet();
         return persist(record);
+    }
+
+    /** How many rows this process has added since it started. */
+    public long added() {
+        return added.get();
     }
 
     /**

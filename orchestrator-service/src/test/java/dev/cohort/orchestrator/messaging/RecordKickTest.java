@@ -1,0 +1,79 @@
+package dev.cohort.orchestrator.messaging;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cohort.contracts.EventCodec;
+import dev.cohort.contracts.Topics;
+import dev.cohort.contracts.event.AgentEvent;
+import dev.cohort.contracts.event.AgentHeartbeat;
+import dev.cohort.contracts.event.TaskPaused;
+import dev.cohort.orchestrator.domain.OutboxRecord;
+import dev.cohort.orchestrator.repository.OutboxRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record whose change wrote nothing to the outbox (the most frequent agent events, heartbeats and progress) costs
+ * no relay round; one whose change did is published at once, without waiting for the relay's timer. Hibernate's
+ * statistics (on in %test) count the rounds by their lock query.
+ */
+@QuarkusTest
+class RecordKickTest {
+
+    static final int RECORDS = 40;
+
+    @Inject
+    RecordApplier records;
+    @Inject
+    OutboxRepository outbox;
+    @Inject
+    Mutiny.SessionFactory factory;
+
+    @Test
+    void onlyARecordWhoseChangeWroteToTheOutboxStartsARelayRound() throws Throwable {
+        String taskId = UUID.randomUUID().toString();
+        AtomicReference<OutboxRecord> written = new AtomicReference<>();
+        apply(taskId, () -> Panache.withTransaction(() -> outbox.add(Topics.TASK_EVENTS, taskId,
+                new TaskPaused(taskId, "record kick test"))).invoke(written::set).replaceWithVoid());
+        await().atMost(Duration.ofSeconds(30)).until(() -> published(written.get().id));
+
+        long before = rounds();
+        for (int i = 0; i < RECORDS; i++) {
+            apply(taskId, () -> Uni.createFrom().voidItem());
+            Thread.sleep(5);
+        }
+        long rounds = rounds() - before;
+        // The timer's rounds (every 200 ms in %test, as by default) go on; the records add none.
+        assertTrue(rounds <= 3, "relay rounds during " + RECORDS + " records that wrote nothing: " + rounds);
+    }
+
+    private void apply(String taskId, java.util.function.Supplier<Uni<Void>> change) throws Throwable {
+        String heartbeat = EventCodec.encode(new AgentHeartbeat(taskId, UUID.randomUUID().toString(), 1,
+                UUID.randomUUID().toString(), "agent-1"));
+        VertxContextSupport.subscribeAndAwait(() -> records.apply(Message.of(heartbeat), AgentEvent.class,
+                event -> change.get()));
+    }
+
+    private boolean published(Long id) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(
+                    () -> Panache.withSession(() -> outbox.findById(id))).publishedAt != null;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long rounds() {
+        return factory.getStatistics().getQueryStatistics(OutboxRepository.RELAY_LOCK_QUERY).getExecutionCount();
+    }
+}
