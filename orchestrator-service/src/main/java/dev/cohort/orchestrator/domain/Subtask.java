@@ -170,9 +170,7 @@ public class Subtask {
     }
 
     public boolean finished() {
-        SubtaskStatus s = statusValue();
-        return s == SubtaskStatus.DONE || s == SubtaskStatus.FAILED || s == SubtaskStatus.SKIPPED
-                || s == SubtaskStatus.CANCELLED;
+        return SubtaskOutline.finished(statusValue());
     }
 
     /** Dispatched or running: an attempt is out with a worker. */

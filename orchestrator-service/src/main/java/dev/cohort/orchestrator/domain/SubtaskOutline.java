@@ -18,6 +18,11 @@ public record SubtaskOutline(UUID id, String planKey, SubtaskKind kind, SubtaskS
     }
 
     public boolean finished() {
+        return finished(status);
+    }
+
+    /** Done, failed, skipped or cancelled: nothing more runs for it. */
+    public static boolean finished(SubtaskStatus status) {
         return status == SubtaskStatus.DONE || status == SubtaskStatus.FAILED || status == SubtaskStatus.SKIPPED
                 || status == SubtaskStatus.CANCELLED;
     }

@@ -155,12 +155,9 @@ public final class TaskGraph {
      * the task runs nothing else ends work: a failed subtask fails the task.
      */
     public boolean allWorkFinished() {
-        if (outline == null) {
-            return byKey.values().stream().filter(s -> isWork(s.kindValue())).allMatch(Subtask::finished);
-        }
-        return byKey.values().stream().filter(s -> isWork(s.kindValue())).allMatch(Subtask::finished)
-                && outline.values().stream().filter(o -> !byKey.containsKey(o.planKey())).allMatch(
-                        o -> !o.work() || o.finished());
+        boolean loaded = byKey.values().stream().filter(s -> isWork(s.kindValue())).allMatch(Subtask::finished);
+        return loaded && (outline == null || outline.values().stream()
+                .filter(o -> o.work() && !byKey.containsKey(o.planKey())).allMatch(SubtaskOutline::finished));
     }
 
     /** A subtask's status as loaded, or as outlined; null for a key the task does not have. */

@@ -1,12 +1,9 @@
 package dev.cohort.orchestrator.service;
 
 import dev.cohort.contracts.event.AgentCompleted;
-import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
 import dev.cohort.contracts.model.SubtaskKind;
-import dev.cohort.contracts.model.SubtaskStatus;
-import dev.cohort.contracts.model.TaskStatus;
 import dev.cohort.contracts.model.Usage;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.domain.Task;
@@ -17,7 +14,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -78,22 +74,12 @@ class CompletionCostBenchmark {
 
     /** Mean ms: the whole graph loaded, the part a completion loads, a completion applied (all but the last). */
     private double[] measure(int size) throws Throwable {
-        Task task = new Task();
-        task.id = UUID.randomUUID();
-        task.title = "wide";
-        task.description = "completion cost";
-        task.approvalMode = ApprovalMode.AUTO.id();
-        task.status = TaskStatus.RUNNING.id();
-        task.createdAt = Instant.now();
-        task.updatedAt = task.createdAt;
+        Task task = CompletionLoadTest.runningTask("completion cost");
         List<Subtask> graph = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             Subtask s = subtaskFactory.newSubtask(task, "w-" + i, Role.BACKEND, SubtaskKind.WORK, "w-" + i,
                     "build part " + i + " of the thing. ".repeat(25), List.of());
-            s.status(SubtaskStatus.RUNNING);
-            s.attempt = 1;
-            s.leaseToken = UUID.randomUUID().toString();
-            s.leaseExpiresAt = Instant.now().plusSeconds(600);
+            CompletionLoadTest.running(s);
             // Loaded as it will be once done: with its result and summary.
             s.output = "result ".repeat(215);
             s.summaryJson = "{\"status\":\"done\",\"keyPoints\":[\"built part " + i + "\"]}";

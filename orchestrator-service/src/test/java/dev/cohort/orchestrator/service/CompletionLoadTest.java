@@ -50,14 +50,7 @@ class CompletionLoadTest {
 
     @Test
     void aCompletionInALargeTaskLoadsOnlyWhatItChanges() throws Throwable {
-        Task task = new Task();
-        task.id = UUID.randomUUID();
-        task.title = "wide";
-        task.description = "a completion in a large task";
-        task.approvalMode = ApprovalMode.AUTO.id();
-        task.status = TaskStatus.RUNNING.id();
-        task.createdAt = Instant.now();
-        task.updatedAt = task.createdAt;
+        Task task = runningTask("a completion in a large task");
         List<Subtask> graph = new ArrayList<>();
         Subtask done = work(task, "done", SubtaskStatus.RUNNING, List.of());
         Subtask busy = work(task, "busy", SubtaskStatus.RUNNING, List.of());
@@ -92,13 +85,33 @@ class CompletionLoadTest {
     private Subtask work(Task task, String key, SubtaskStatus status, List<String> dependsOn) {
         Subtask s = subtaskFactory.newSubtask(task, key, Role.BACKEND, SubtaskKind.WORK, key, "build " + key,
                 dependsOn);
-        s.status(status);
         if (status == SubtaskStatus.RUNNING) {
-            s.attempt = 1;
-            s.leaseToken = UUID.randomUUID().toString();
-            s.leaseExpiresAt = Instant.now().plusSeconds(600);
+            running(s);
+        } else {
+            s.status(status);
         }
         return s;
+    }
+
+    /** A running task, not stored yet. */
+    static Task runningTask(String description) {
+        Task task = new Task();
+        task.id = UUID.randomUUID();
+        task.title = "wide";
+        task.description = description;
+        task.approvalMode = ApprovalMode.AUTO.id();
+        task.status = TaskStatus.RUNNING.id();
+        task.createdAt = Instant.now();
+        task.updatedAt = task.createdAt;
+        return task;
+    }
+
+    /** The subtask's first attempt, running, with a lease. */
+    static void running(Subtask s) {
+        s.status(SubtaskStatus.RUNNING);
+        s.attempt = 1;
+        s.leaseToken = UUID.randomUUID().toString();
+        s.leaseExpiresAt = Instant.now().plusSeconds(600);
     }
 
     private long loads() {
