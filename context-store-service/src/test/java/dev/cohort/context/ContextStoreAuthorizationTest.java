@@ -79,6 +79,8 @@ class ContextStoreAuthorizationTest extends ContextStoreTestBase {
             new Endpoint("list artifacts", EVERYONE, 200, f -> role -> get("/api/tasks/" + f.task() + "/artifacts")),
             new Endpoint("get artifact", EVERYONE, 200,
                     f -> role -> get("/api/tasks/" + f.task() + "/artifacts/a.txt")),
+            new Endpoint("latest versions", EVERYONE, 200, f -> role -> new Call("POST",
+                    "/api/tasks/" + f.task() + "/latest", Map.of("keys", List.of("a.txt", "b.txt")))),
             new Endpoint("delete artifact", ADMINS, 201, f -> role -> new Call("DELETE",
                     "/api/tasks/" + f.task() + "/artifacts/a.txt?baseVersion=2", null)),
             new Endpoint("history", EVERYONE, 200, f -> role -> get("/api/tasks/" + f.task() + "/history/a.txt")),

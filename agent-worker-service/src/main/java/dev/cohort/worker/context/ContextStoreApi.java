@@ -34,6 +34,11 @@ public interface ContextStoreApi {
     Response version(@PathParam("taskId") String taskId, @PathParam("key") String key,
                      @QueryParam("version") long version);
 
+    /** The latest versions of the body's {@code keys}; a store older than this request answers 404 or 405. */
+    @POST
+    @Path("latest")
+    Response latest(@PathParam("taskId") String taskId, Map<String, Object> keys);
+
     @GET
     @Path("artifacts")
     Response list(@PathParam("taskId") String taskId, @QueryParam("prefix") String prefix);

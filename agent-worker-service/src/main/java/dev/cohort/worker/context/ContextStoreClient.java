@@ -10,7 +10,10 @@ import dev.cohort.worker.config.WorkerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,9 @@ public class ContextStoreClient {
 
     /** The error code of a write the store refused because a newer attempt of its subtask exists. */
     public static final String STALE_ATTEMPT = "stale-attempt";
+
+    /** The most keys one request reads (the store's limit, a subtask's reads and writes together). */
+    static final int KEYS_PER_READ = 100;
 
     private final ContextStoreApi api;
 
@@ -87,18 +93,51 @@ public class ContextStoreClient {
                 if (response.getStatus() == 404) {
                     return Optional.empty();
                 }
-                JsonNode body = body(response, "read " + key);
-                if (body.path("tombstone").asBoolean(false)) {
-                    return Optional.empty();
-                }
-                JsonNode author = body.path("author");
-                String by = author.path("role").isTextual()
-                        ? author.path("role").asText() + " " + author.path("agentId").asText("")
-                        : author.path("agentId").asText("unknown");
-                return Optional.of(new Stored(key, body.path("version").asLong(), body.path("content").asText(""),
-                        by.strip()));
+                return Optional.ofNullable(stored(key, body(response, "read " + key)));
             }
         });
+    }
+
+    /**
+     * The latest versions of {@code keys}, {@link #KEYS_PER_READ} to a request, in the order given; a key with nothing
+     * stored (or deleted) is absent. A store that predates the request is read one key at a time.
+     */
+    public Map<String, Stored> readLatest(String taskId, Collection<String> keys) {
+        List<String> all = List.copyOf(new LinkedHashSet<>(keys));
+        Map<String, Stored> read = new LinkedHashMap<>();
+        for (int from = 0; from < all.size(); from += KEYS_PER_READ) {
+            List<String> some = all.subList(from, Math.min(all.size(), from + KEYS_PER_READ));
+            String what = "read " + some.size() + " artifact(s) (" + some.get(0) + (some.size() > 1 ? ", ..." : "") + ")";
+            call(what, () -> {
+                try (Response response = api.latest(taskId, Map.of("keys", some))) {
+                    if (response.getStatus() == 404 || response.getStatus() == 405) {
+                        some.forEach(key -> read(taskId, key).ifPresent(s -> read.put(key, s)));
+                        return null;
+                    }
+                    for (JsonNode item : body(response, what)) {
+                        Stored stored = stored(item.path("key").asText(), item);
+                        if (stored != null) {
+                            read.put(stored.key(), stored);
+                        }
+                    }
+                    return null;
+                }
+            });
+        }
+        return read;
+    }
+
+    /** A version of {@code key} as the store answers it; null for a deletion. */
+    private static Stored stored(String key, JsonNode body) {
+        if (body.path("tombstone").asBoolean(false)) {
+            return null;
+        }
+        JsonNode author = body.path("author");
+        String by = author.path("role").isTextual()
+                ? author.path("role").asText() + " " + author.path("agentId").asText("")
+                : author.path("agentId").asText("unknown");
+        return new Stored(key, body.path("version").asLong(), body.path("content").asText(""),
+                by.strip());
     }
 
     public Written write(String taskId, String key, ArtifactKind kind, String mediaType, String content,

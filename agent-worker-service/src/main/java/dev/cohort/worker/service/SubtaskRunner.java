@@ -369,13 +369,12 @@ public class SubtaskRunner {
 
             @Override
             public Map<String, String> files() {
-                Map<String, Future<Optional<Stored>>> reads = new LinkedHashMap<>();
-                for (ContextStoreClient.Listed item : list("")) {
-                    reads.put(item.key(), io.submit(() -> withStore("read " + item.key(),
-                            () -> store.read(d.taskId(), item.key()))));
-                }
+                List<String> keys = list("").stream().map(ContextStoreClient.Listed::key).toList();
                 Map<String, String> files = new LinkedHashMap<>();
-                reads.forEach((key, pending) -> await(pending).ifPresent(stored -> files.put(key, stored.content())));
+                if (!keys.isEmpty()) {
+                    withStore("read the task's files", () -> store.readLatest(d.taskId(), keys))
+                            .forEach((key, stored) -> files.put(key, stored.content()));
+                }
                 return files;
             }
 
@@ -421,14 +420,8 @@ public class SubtaskRunner {
         private Map<String, Stored> readInputs() {
             Set<String> keys = new LinkedHashSet<>(d.reads());
             keys.addAll(d.writes());
-            // One request per key, all at once.
-            Map<String, Future<Optional<Stored>>> reads = new LinkedHashMap<>();
-            for (String key : keys) {
-                reads.put(key, io.submit(() -> withStore("read " + key, () -> store.read(d.taskId(), key))));
-            }
-            Map<String, Stored> read = new LinkedHashMap<>();
-            reads.forEach((key, pending) -> await(pending).ifPresent(s -> read.put(key, s)));
-            return read;
+            return keys.isEmpty() ? Map.of()
+                    : withStore("read " + keys.size() + " artifact(s)", () -> store.readLatest(d.taskId(), keys));
         }
 
         /** Writes the answer; each store call waits out a short outage, so the answer is never asked for twice. */

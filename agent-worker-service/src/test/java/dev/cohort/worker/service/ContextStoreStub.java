@@ -38,6 +38,10 @@ final class ContextStoreStub {
     private final int port = Ports.free();
     private final AtomicReference<HttpServer> server = new AtomicReference<>();
     private final AtomicInteger writeRequests = new AtomicInteger();
+    private final AtomicInteger latestRequests = new AtomicInteger();
+    private final AtomicInteger keyReads = new AtomicInteger();
+    /** A store from before {@code POST .../latest}: it answers that request 404, as an unknown path. */
+    private volatile boolean predatesLatest;
     private final List<JsonObject> stored = new CopyOnWriteArrayList<>();
     /** The latest version of each artifact, by task id and key. */
     private final java.util.Map<String, java.util.Map<String, JsonObject>> latest =
@@ -59,6 +63,9 @@ final class ContextStoreStub {
     void reset(WriteFault fault) {
         this.fault = fault;
         writeRequests.set(0);
+        latestRequests.set(0);
+        keyReads.set(0);
+        predatesLatest = false;
         stored.clear();
         latest.clear();
         outageStarted.set(false);
@@ -78,6 +85,21 @@ final class ContextStoreStub {
     /** Write requests that arrived, answered or not. */
     int writeRequests() {
         return writeRequests.get();
+    }
+
+    /** Answers {@code POST .../latest} 404 from now on, as a store that predates it. */
+    void predateLatest() {
+        predatesLatest = true;
+    }
+
+    /** {@code POST .../latest} requests that arrived (answered 404 or not). */
+    int latestRequests() {
+        return latestRequests.get();
+    }
+
+    /** Reads of one artifact ({@code GET .../artifacts/{key}}). */
+    int keyReads() {
+        return keyReads.get();
     }
 
     /** The writes that were stored. */
@@ -123,7 +145,24 @@ final class ContextStoreStub {
         String[] parts = path.split("/", 5); // "", api, tasks, {taskId}, artifacts[/key]
         java.util.Map<String, JsonObject> artifacts = parts.length > 3
                 ? latest.getOrDefault(parts[3], java.util.Map.of()) : java.util.Map.of();
-        if (request.method().name().equals("GET") && path.contains("/artifacts/")) {
+        if (request.method().name().equals("POST") && path.endsWith("/latest")) {
+            latestRequests.incrementAndGet();
+            if (predatesLatest) {
+                answer(request, 404, new JsonObject().put("error", "not-found"));
+                return;
+            }
+            request.body().onSuccess(body -> {
+                io.vertx.core.json.JsonArray found = new io.vertx.core.json.JsonArray();
+                body.toJsonObject().getJsonArray("keys").forEach(key -> {
+                    if (artifacts.containsKey((String) key)) {
+                        found.add(artifacts.get((String) key));
+                    }
+                });
+                request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .end(found.encode());
+            });
+        } else if (request.method().name().equals("GET") && path.contains("/artifacts/")) {
+            keyReads.incrementAndGet();
             JsonObject found = artifacts.get(java.net.URLDecoder.decode(
                     path.substring(path.indexOf("/artifacts/") + "/artifacts/".length()),
                     java.nio.charset.StandardCharsets.UTF_8));

@@ -172,6 +172,34 @@ class SubtaskRunnerOutageTest {
     }
 
     @Test
+    void whatASubtaskReadsBeforeItStartsComesInOneRequest() {
+        contextStore().reset(WriteFault.NONE);
+        SubtaskDispatch d = dispatch();
+        contextStore().seed(d.taskId(), KEY, "class TodoResource {}");
+
+        send(d);
+
+        assertEquals(1, of(outcome(d), AgentCompleted.class).size());
+        assertEquals(1, contextStore().latestRequests());
+        assertEquals(0, contextStore().keyReads());
+        assertEquals(1L, contextStore().stored().get(0).getLong("baseVersion"), "written on the version read");
+    }
+
+    @Test
+    void aStoreThatPredatesTheOneRequestReadIsReadKeyByKey() {
+        contextStore().reset(WriteFault.NONE);
+        contextStore().predateLatest();
+        SubtaskDispatch d = dispatch();
+        contextStore().seed(d.taskId(), KEY, "class TodoResource {}");
+
+        send(d);
+
+        assertEquals(1, of(outcome(d), AgentCompleted.class).size());
+        assertEquals(1, contextStore().keyReads());
+        assertEquals(1L, contextStore().stored().get(0).getLong("baseVersion"), "written on the version read");
+    }
+
+    @Test
     void aDispatchDecidedBeforeItsTaskWasStoppedIsNotRun() throws Exception {
         contextStore().reset(WriteFault.NONE);
         SubtaskDispatch before = dispatch();

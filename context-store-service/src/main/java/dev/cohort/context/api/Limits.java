@@ -13,6 +13,8 @@ public final class Limits {
     public static final int KEY = 512;
     /** Globs over keys ({@code glob} and {@code key} query parameters). */
     public static final int KEY_PATTERN = 1024;
+    /** Keys one request reads at once ({@code POST /api/tasks/{taskId}/latest}): a subtask's reads and writes. */
+    public static final int KEYS_PER_READ = 100;
     public static final int MEDIA_TYPE = 255;
     public static final int ROLE = 100;
     /** {@code agentId}, and the person in {@code createdBy} and {@code requestedBy}. */

@@ -5,6 +5,7 @@ import static dev.cohort.context.rest.ArtifactRule.Rule.TASK_ID;
 
 import dev.cohort.context.api.ArtifactSummaryView;
 import dev.cohort.context.api.ArtifactVersionView;
+import dev.cohort.context.api.LatestRequest;
 import dev.cohort.context.api.Limits;
 import dev.cohort.context.api.PublishRequest;
 import dev.cohort.context.service.ArtifactService;
@@ -37,6 +38,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -120,6 +122,28 @@ public class ArtifactResource {
                                         @PathParam("key") @ArtifactRule(KEY) String key,
                                         @QueryParam("version") Long version) {
         return artifacts.get(taskId, key, version);
+    }
+
+    @POST
+    @Path("latest")
+    @RolesAllowed(Roles.VIEWER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Get the latest versions of several artifacts, with content, in one request",
+            description = "What an agent reads before it starts: up to " + Limits.KEYS_PER_READ + " keys. Each key "
+                    + "that has a version and is not deleted is answered, in the order asked; the others (nothing "
+                    + "stored yet, deleted, or a task with nothing stored) are absent. POST, because so many keys do "
+                    + "not fit in a URL; it changes nothing.")
+    @APIResponse(responseCode = "200", description = "The versions found",
+            content = @Content(schema = @Schema(implementation = ArtifactVersionView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "400", description = "No keys, more than " + Limits.KEYS_PER_READ + ", or an invalid "
+            + "key")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    public Uni<List<ArtifactVersionView>> latest(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
+                                                 @Valid @NotNull(message = "a JSON body with keys is required",
+                                                         payload = RequestViolations.MissingBody.class)
+                                                 LatestRequest request) {
+        return artifacts.latest(taskId, request.keys());
     }
 
     @DELETE

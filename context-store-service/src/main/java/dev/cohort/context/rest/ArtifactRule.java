@@ -19,7 +19,7 @@ import org.hibernate.validator.constraintvalidation.HibernateConstraintValidator
  * export are checked with. A refusal carries the rule's own {@link ContextStoreException} as its dynamic payload, so
  * the request is answered with the rule's status, code and detail (see {@link RequestViolations}).
  */
-@Target({ElementType.FIELD, ElementType.PARAMETER})
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = ArtifactRule.Check.class)
 public @interface ArtifactRule {

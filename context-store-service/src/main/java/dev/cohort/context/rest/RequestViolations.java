@@ -8,6 +8,7 @@ import jakarta.validation.Payload;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.core.Response;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.RecordComponent;
@@ -37,7 +38,8 @@ public final class RequestViolations {
             NotNull.class, "missing-field",
             Text.class, "invalid-field",
             Min.class, "invalid-field",
-            PositiveOrZero.class, "invalid-field");
+            PositiveOrZero.class, "invalid-field",
+            Size.class, "invalid-field");
 
     private RequestViolations() {
     }

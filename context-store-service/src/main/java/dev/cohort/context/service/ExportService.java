@@ -32,11 +32,7 @@ public class ExportService {
     @WithSession
     public Uni<byte[]> exportZip(String taskId) {
         return artifacts.requireTask(taskId)
-                .chain(() -> versions.getSession())
-                .chain(session -> session.createQuery("select v from ArtifactVersionEntity v, ArtifactEntity a"
-                                + " where a.taskId = :taskId and a.tombstone = false and v.taskId = a.taskId"
-                                + " and v.key = a.key and v.version = a.latestVersion order by v.key",
-                        ArtifactVersionEntity.class).setParameter("taskId", taskId).getResultList())
+                .chain(() -> versions.latest(taskId))
                 .map(this::zip);
     }
 
