@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,15 +129,13 @@ public class OutboxRelay {
         List<OutboxSender.Row> rows = records.stream()
                 .map(r -> new OutboxSender.Row(r.id, r.topic, r.recordKey, r.payload, r.traceParent)).toList();
         return sender.send(rows).flatMap(outcomes -> {
-            int published = 0;
+            List<Long> published = new ArrayList<>();
             Uni<Void> setAside = Uni.createFrom().voidItem();
-            Instant now = Instant.now();
             for (int i = 0; i < records.size(); i++) {
                 OutboxRecord record = records.get(i);
                 OutboxSender.Outcome outcome = outcomes.get(i);
                 if (outcome.published()) {
-                    record.publishedAt = now;
-                    published++;
+                    published.add(record.id);
                     continue;
                 }
                 Throwable failure = outcome.failure();
@@ -149,9 +148,9 @@ public class OutboxRelay {
                             record.topic, record.sendAttempts, Failures.describe(failure));
                 }
             }
-            int count = published;
+            int count = published.size();
             metrics.counter("cohort.orchestrator.outbox.published").increment(count);
-            return setAside.replaceWith(count);
+            return setAside.call(() -> outbox.markPublished(published, Instant.now())).replaceWith(count);
         });
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * part a completion loads ({@link TaskGraphs#withRecordPart}), and whole completions applied, at 30, 100 and 300
  * subtasks (each with instructions and a result of 1,500 characters, as a model's would be). Not part of the build's tests (its name
  * is not a test's); run it against the test database with
- * {@code ./mvnw -o -pl orchestrator-service verify -DskipITs -Dtest=CompletionCostBenchmark}. It prints a table.
+ * {@code ./mvnw -o -pl orchestrator-service verify -DskipITs -Dtest=CompletionCostBenchmark}. It prints a table, and
+ * one of what a completion that dispatches costs.
  */
 @QuarkusTest
 class CompletionCostBenchmark {
@@ -70,6 +71,67 @@ class CompletionCostBenchmark {
             table.append(String.format("| %d | %.2f | %.2f | %.2f |%n", SIZES[i], sums[i][0], sums[i][1], sums[i][2]));
         }
         System.out.println(table);
+    }
+
+    /**
+     * What a completion costs when it dispatches: each of 20 running subtasks has one pending dependent, and one
+     * more has 8 (a plan's fan-out). Prints the mean ms of a completion that dispatches one, and of one that
+     * dispatches 8.
+     */
+    @Test
+    void completionThatDispatches() throws Throwable {
+        double one = 0;
+        double eight = 0;
+        for (int round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
+            double[] figures = dispatching(20, 8);
+            if (round >= WARM_UP_ROUNDS) {
+                one += figures[0] / ROUNDS;
+                eight += figures[1] / ROUNDS;
+            }
+        }
+        System.out.printf("%n| completion that dispatches | ms |%n|---|---|%n| one dependent | %.2f |%n"
+                + "| 8 dependents | %.2f |%n", one, eight);
+    }
+
+    private double[] dispatching(int pairs, int fanOut) throws Throwable {
+        Task task = CompletionLoadTest.runningTask("completion that dispatches");
+        List<Subtask> graph = new ArrayList<>();
+        List<Subtask> running = new ArrayList<>();
+        for (int i = 0; i <= pairs; i++) {
+            Subtask a = subtaskFactory.newSubtask(task, "a-" + i, Role.BACKEND, SubtaskKind.WORK, "a-" + i,
+                    "build part " + i + " of the thing. ".repeat(25), List.of());
+            CompletionLoadTest.running(a);
+            graph.add(a);
+            running.add(a);
+            for (int d = 0; d < (i == pairs ? fanOut : 1); d++) {
+                graph.add(subtaskFactory.newSubtask(task, "b-" + i + "-" + d, Role.FRONTEND, SubtaskKind.WORK,
+                        "b-" + i + "-" + d, "build on part " + i + ". ".repeat(25), List.of("a-" + i)));
+            }
+        }
+        // Work nobody finishes, so no completion is the task's last.
+        Subtask busy = subtaskFactory.newSubtask(task, "busy", Role.BACKEND, SubtaskKind.WORK, "busy", "keep busy",
+                List.of());
+        CompletionLoadTest.running(busy);
+        graph.add(busy);
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> tasks.persist(task).chain(() -> subtasks.persist(graph))));
+        double[] millis = new double[2];
+        for (int i = 0; i <= pairs; i++) {
+            Subtask done = running.get(i);
+            AgentCompleted completed = new AgentCompleted(task.id.toString(), done.id.toString(), done.attempt,
+                    done.leaseToken, "agent-1", Role.BACKEND, ScriptedWorker.MODEL,
+                    new StructuredSummary("done", List.of("built part " + i), null), List.of(),
+                    new Usage(10, 20, null, null), "result ".repeat(215), List.of());
+            long t0 = System.nanoTime();
+            VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvent(completed));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (i < pairs) {
+                millis[0] += ms / pairs;
+            } else {
+                millis[1] = ms;
+            }
+        }
+        return millis;
     }
 
     /** Mean ms: the whole graph loaded, the part a completion loads, a completion applied (all but the last). */
