@@ -136,8 +136,8 @@ public class ArtifactResource {
                     + "not fit in a URL; it changes nothing.")
     @APIResponse(responseCode = "200", description = "The versions found",
             content = @Content(schema = @Schema(implementation = ArtifactVersionView.class, type = SchemaType.ARRAY)))
-    @APIResponse(responseCode = "400", description = "No keys, more than " + Limits.KEYS_PER_READ + ", or an invalid "
-            + "key")
+    @APIResponse(responseCode = "400", description = "No body or no keys field, more than " + Limits.KEYS_PER_READ
+            + " keys, or an invalid key")
     @APIResponse(responseCode = "401", description = "No valid bearer token")
     public Uni<List<ArtifactVersionView>> latest(@PathParam("taskId") @ArtifactRule(TASK_ID) String taskId,
                                                  @Valid @NotNull(message = "a JSON body with keys is required",
