@@ -68,6 +68,10 @@ public class Task {
     @Column(name = "cost_usd", nullable = false)
     public BigDecimal costUsd = BigDecimal.ZERO;
 
+    /** Messages stored for the task; a dispatch reads them for its agent's inbox only when there are some. */
+    @Column(name = "message_count", nullable = false)
+    public int messageCount;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -6,14 +6,18 @@ import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.orchestrator.domain.OutboxRecord;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepository<OutboxRecord> {
@@ -26,11 +30,19 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
             "from OutboxRecord where publishedAt is null and setAsideAt is null order by id";
     public static final String PUBLISHED_UPDATE = "update OutboxRecord set publishedAt = :now where id in :ids";
 
+    /** The most rows one insert writes: 7 parameters each, far below PostgreSQL's 65,535. */
+    static final int ROWS_PER_INSERT = 64;
+    /** Where the rows of a change being collected wait, on the Vert.x context of its transaction. */
+    private static final String COLLECTED = OutboxRepository.class.getName() + ".collected";
+
     /** Rows this process has added, committed or not: whether a change wrote to the outbox at all. */
     private final AtomicLong added = new AtomicLong();
 
-    /** Adds an event to the outbox; call inside the transaction of the change the event announces. */
-    public Uni<OutboxRecord> add(String topic, String key, CohortEvent event) {
+    /**
+     * Adds an event to the outbox; call inside the transaction of the change the event announces. Inside
+     * {@link #collecting} the row is written with the change's other rows when the change is done; otherwise at once.
+     */
+    public Uni<Void> add(String topic, String key, CohortEvent event) {
         OutboxRecord record = new OutboxRecord();
         record.eventId = UUID.fromString(event.eventId());
         record.topic = topic;
@@ -40,7 +52,74 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
         record.taskId = uuidOrNull(event.taskId());
         record.traceParent = TaskTrace.traceparent(TaskTrace.parent(event.taskId()));
         added.incrementAndGet();
-        return persist(record);
+        List<OutboxRecord> collected = collected();
+        if (collected != null) {
+            collected.add(record);
+            return Uni.createFrom().voidItem();
+        }
+        return persist(record).replaceWithVoid();
+    }
+
+    /**
+     * Runs a change, inside its transaction, with the outbox rows it adds written together at its end: one statement
+     * for a completion's state changes and the dispatches it makes, instead of one (and a round trip) per row. The
+     * rows get their ids in the order they were added, so the relay still publishes them in that order. A change
+     * that fails writes none. Nested, the outermost change writes them.
+     */
+    public <T> Uni<T> collecting(Supplier<Uni<T>> change) {
+        return Uni.createFrom().deferred(() -> {
+            if (!VertxContext.isOnDuplicatedContext() || collected() != null) {
+                return change.get();
+            }
+            List<OutboxRecord> rows = new ArrayList<>();
+            ContextLocals.put(COLLECTED, rows);
+            return change.get()
+                    .call(() -> {
+                        ContextLocals.remove(COLLECTED);
+                        return insert(rows);
+                    })
+                    .onTermination().invoke(() -> ContextLocals.remove(COLLECTED));
+        });
+    }
+
+    private static List<OutboxRecord> collected() {
+        return VertxContext.isOnDuplicatedContext()
+                ? ContextLocals.<List<OutboxRecord>>get(COLLECTED).orElse(null) : null;
+    }
+
+    /** Writes the rows in the order given, up to {@link #ROWS_PER_INSERT} per statement. */
+    private Uni<Void> insert(List<OutboxRecord> rows) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            List<OutboxRecord> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            chain = chain.call(() -> Panache.getSession().flatMap(session -> {
+                var insert = session.createMutationQuery(insertStatement(chunk.size()));
+                for (int i = 0; i < chunk.size(); i++) {
+                    OutboxRecord row = chunk.get(i);
+                    insert.setParameter("e" + i, row.eventId)
+                            .setParameter("t" + i, row.topic)
+                            .setParameter("k" + i, row.recordKey)
+                            .setParameter("p" + i, row.payload)
+                            .setParameter("c" + i, row.createdAt)
+                            .setParameter("task" + i, row.taskId)
+                            .setParameter("tp" + i, row.traceParent);
+                }
+                return insert.executeUpdate();
+            }));
+        }
+        return chain;
+    }
+
+    /** An insert of {@code rows} rows; the database numbers them in the order of the values. */
+    static String insertStatement(int rows) {
+        StringBuilder hql = new StringBuilder("insert into OutboxRecord (eventId, topic, recordKey, payload, createdAt, "
+                + "taskId, traceParent, sendAttempts) values ");
+        for (int i = 0; i < rows; i++) {
+            hql.append(i == 0 ? "" : ", ").append("(:e").append(i).append(", :t").append(i).append(", :k").append(i)
+                    .append(", :p").append(i).append(", :c").append(i).append(", :task").append(i).append(", :tp")
+                    .append(i).append(", 0)");
+        }
+        return hql.toString();
     }
 
     /** How many rows this process has added since it started. */

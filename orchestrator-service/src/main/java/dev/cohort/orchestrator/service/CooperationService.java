@@ -121,6 +121,7 @@ public class CooperationService {
                 return Uni.createFrom().voidItem();
             }
             AgentMessage bounded = bounded(message);
+            graph.task().messageCount++;
             Uni<Void> stored = messages.persist(MessageRecord.of(bounded)).replaceWithVoid();
             if (publish) {
                 stored = stored.call(() -> outbox.add(Topics.AGENT_MESSAGES, bounded.taskId(), bounded));
@@ -197,6 +198,7 @@ public class CooperationService {
             AgentMessage answer = new AgentMessage(subtask.taskId.toString(), Participant.role(subtask.roleValue()),
                     new Participant(ParticipantType.fromId(question.fromType), question.fromId), MessageKind.ANSWER,
                     text, question.subtaskId == null ? null : question.subtaskId.toString(), question.id.toString());
+            graph.task().messageCount++;
             return messages.persist(MessageRecord.of(answer))
                     .call(() -> outbox.add(Topics.AGENT_MESSAGES, answer.taskId(), answer))
                     .replaceWithVoid();

@@ -112,7 +112,10 @@ public class Dispatcher {
                 : null;
         ModelRef requested = subtask.requestedModel == null ? null
                 : new ModelRef(Provider.fromId(subtask.requestedProvider), subtask.requestedModel);
-        return messages.byTask(subtask.taskId).flatMap(all -> {
+        // A task nobody has sent a message in (most) has no inbox to read.
+        Uni<List<MessageRecord>> taskMessages = graph.task().messageCount == 0 ? Uni.createFrom().item(List.of())
+                : messages.byTask(subtask.taskId);
+        return taskMessages.flatMap(all -> {
             SubtaskDispatch dispatch = new SubtaskDispatch(subtask.taskId.toString(), subtask.id.toString(),
                     subtask.attempt, subtask.leaseToken, null, subtask.roleValue(), subtask.kindValue(), subtask.title,
                     subtask.instructions, graph.task().title, graph.task().description, subtask.readKeys(),

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import dev.cohort.contracts.model.Verification;
 import dev.cohort.orchestrator.config.AdmissionConfig;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
-import dev.cohort.orchestrator.domain.Attempt;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.domain.Task;
 import dev.cohort.orchestrator.repository.AttemptRepository;
@@ -620,21 +619,9 @@ public class OrchestrationService {
     Uni<Void> finishAttempt(Subtask subtask, String outcome, FailureKind kind, String reason, Usage usage) {
         // A slot on its model is free: subtasks held back for it need not wait for the next sweep.
         slotFreed.fire(new ModelSlotFreed(subtask.provider, subtask.model));
-        return attempts.find(subtask.id, subtask.attempt).invoke(a -> {
-            if (a != null) {
-                a.outcome = outcome;
-                a.failureKind = kind == null ? null : kind.id();
-                a.reason = reason;
-                a.finishedAt = Instant.now();
-                if (usage != null) {
-                    a.promptTokens += usage.promptTokens();
-                    a.completionTokens += usage.completionTokens();
-                    if (usage.costUsd() != null) {
-                        a.costUsd = a.costUsd.add(usage.costUsd());
-                    }
-                }
-            }
-        }).replaceWithVoid();
+        return attempts.finish(subtask.id, subtask.attempt, outcome, kind == null ? null : kind.id(), reason,
+                Instant.now(), usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens(),
+                usage == null || usage.costUsd() == null ? BigDecimal.ZERO : usage.costUsd()).replaceWithVoid();
     }
 
     private Duration backoff(int attempt) {

@@ -3,6 +3,7 @@ package dev.cohort.orchestrator.service;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.domain.SubtaskOutline;
 import dev.cohort.orchestrator.domain.Task;
+import dev.cohort.orchestrator.repository.OutboxRepository;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import dev.cohort.orchestrator.repository.TaskRepository;
 import io.quarkus.logging.Log;
@@ -17,17 +18,20 @@ import java.util.function.Supplier;
 
 /**
  * The one way to change a task: lock its row, load its graph, apply the change, all in the caller's transaction, so
- * agent events, sweeps, messages and people's commands on one task never interleave.
+ * agent events, sweeps, messages and people's commands on one task never interleave. The events a change writes to
+ * the outbox are written together when it is done ({@link OutboxRepository#collecting}).
  */
 @ApplicationScoped
 public class TaskGraphs {
 
     private final TaskRepository tasks;
     private final SubtaskRepository subtasks;
+    private final OutboxRepository outbox;
 
-    public TaskGraphs(TaskRepository tasks, SubtaskRepository subtasks) {
+    public TaskGraphs(TaskRepository tasks, SubtaskRepository subtasks, OutboxRepository outbox) {
         this.tasks = tasks;
         this.subtasks = subtasks;
+        this.outbox = outbox;
     }
 
     /** Applies a change to the task's whole graph; an unknown task is skipped with a warning. */
@@ -66,8 +70,8 @@ public class TaskGraphs {
             return subtasks.outline(taskId).flatMap(outline -> {
                 Set<UUID> ids = part.apply(task, outline);
                 return ids == null
-                        ? subtasks.byTask(taskId).flatMap(list -> change.apply(new TaskGraph(task, list)))
-                        : subtasks.ofTask(taskId, ids).flatMap(list -> change.apply(TaskGraph.part(task, list, outline)));
+                        ? subtasks.byTask(taskId).flatMap(list -> apply(change, new TaskGraph(task, list)))
+                        : subtasks.ofTask(taskId, ids).flatMap(list -> apply(change, TaskGraph.part(task, list, outline)));
             });
         });
     }
@@ -83,7 +87,11 @@ public class TaskGraphs {
                 Log.warnf("Ignoring an event for unknown task %s", taskId);
                 return Uni.createFrom().voidItem();
             }
-            return load.get().flatMap(list -> change.apply(new TaskGraph(task, list)));
+            return load.get().flatMap(list -> apply(change, new TaskGraph(task, list)));
         });
+    }
+
+    private Uni<Void> apply(Function<TaskGraph, Uni<Void>> change, TaskGraph graph) {
+        return outbox.collecting(() -> change.apply(graph));
     }
 }
