@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.cohort.context.service.ContextStoreException;
+import dev.cohort.contracts.Failures;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -88,8 +89,18 @@ public class ErrorMappers {
         };
     }
 
+    /** Seconds a client is asked to wait before trying again while the database cannot be reached. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (Failures.isTransient(e)) {
+            // The database away for a moment (a restart, a failover): the same request succeeds once it is back.
+            Log.warnf("Answering 503: %s", Failures.describe(e));
+            return Response.fromResponse(ApiErrors.error(503, "unavailable", "the context store cannot reach its "
+                    + "database right now; try again in a few seconds", null))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         String reference = UUID.randomUUID().toString();
         Log.errorf(e, "unexpected failure, reference %s", reference);
         return ApiErrors.error(500, "internal-error", "the request failed on our side; quote reference " + reference

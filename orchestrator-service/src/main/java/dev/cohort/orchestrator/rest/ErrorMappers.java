@@ -2,6 +2,7 @@ package dev.cohort.orchestrator.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.cohort.contracts.Failures;
 import dev.cohort.orchestrator.service.CommandRejected;
 import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
@@ -14,6 +15,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns every failure into an {@link ApiError}; clients never see a stack trace. */
 public class ErrorMappers {
+
+    /** Seconds a client is asked to wait before trying again while a dependency cannot be reached. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -62,6 +66,12 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (Failures.isTransient(e)) {
+            // The database or the broker away for a moment: the same request succeeds once it is back.
+            Log.warnf("Answering 503: %s", Failures.describe(e));
+            return Response.fromResponse(respond(503, "the orchestrator cannot reach its database or Kafka right now; "
+                    + "try again in a few seconds", null)).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         Log.error("Unexpected error while handling a request", e);
         return respond(500, "internal error; the orchestrator log has the details", null);
     }
