@@ -74,10 +74,7 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
             List<OutboxRecord> rows = new ArrayList<>();
             ContextLocals.put(COLLECTED, rows);
             return change.get()
-                    .call(() -> {
-                        ContextLocals.remove(COLLECTED);
-                        return insert(rows);
-                    })
+                    .call(() -> insert(rows))
                     .onTermination().invoke(() -> ContextLocals.remove(COLLECTED));
         });
     }

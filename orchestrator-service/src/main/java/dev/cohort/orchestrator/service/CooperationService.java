@@ -121,8 +121,7 @@ public class CooperationService {
                 return Uni.createFrom().voidItem();
             }
             AgentMessage bounded = bounded(message);
-            graph.task().messageCount++;
-            Uni<Void> stored = messages.persist(MessageRecord.of(bounded)).replaceWithVoid();
+            Uni<Void> stored = store(graph, bounded);
             if (publish) {
                 stored = stored.call(() -> outbox.add(Topics.AGENT_MESSAGES, bounded.taskId(), bounded));
             }
@@ -198,11 +197,16 @@ public class CooperationService {
             AgentMessage answer = new AgentMessage(subtask.taskId.toString(), Participant.role(subtask.roleValue()),
                     new Participant(ParticipantType.fromId(question.fromType), question.fromId), MessageKind.ANSWER,
                     text, question.subtaskId == null ? null : question.subtaskId.toString(), question.id.toString());
-            graph.task().messageCount++;
-            return messages.persist(MessageRecord.of(answer))
+            return store(graph, answer)
                     .call(() -> outbox.add(Topics.AGENT_MESSAGES, answer.taskId(), answer))
                     .replaceWithVoid();
         });
+    }
+
+    /** Stores a message of the task, counted on the task (a dispatch reads the messages only when there are some). */
+    private Uni<Void> store(TaskGraph graph, AgentMessage message) {
+        graph.task().messageCount++;
+        return messages.persist(MessageRecord.of(message)).replaceWithVoid();
     }
 
     /** Two agents wrote one artifact from the same base: the lead merges, and readers of the artifact wait. */
