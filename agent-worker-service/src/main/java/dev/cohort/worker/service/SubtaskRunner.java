@@ -42,6 +42,7 @@ import dev.cohort.worker.model.SubtaskPrompts;
 import dev.cohort.worker.tools.AgentToolbox;
 import dev.cohort.worker.tools.ToolHost;
 import dev.cohort.worker.tools.ToolLoop;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,6 +57,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -147,19 +150,30 @@ public class SubtaskRunner {
             return;
         }
         Attempt attempt = new Attempt(d, agentId, cancellation);
+        Future<Inputs> inputs = null;
         try {
-            // The question and the reads go out together: a start waits for the slower of the two, not their sum.
-            Future<OrchestratorClient.Verdict> asked = firstDelivery && fresh(d) ? null
-                    : io.submit(() -> askOrchestrator(d, agentId, cancellation));
-            Inputs inputs = attempt.prefetch();
-            OrchestratorClient.Verdict verdict = asked == null ? null : await(asked);
-            if (verdict != null && !verdict.runs()) {
-                Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(), d.taskId(),
-                        verdict.reason());
-                return;
+            if (firstDelivery && fresh(d)) {
+                // Nothing to ask: the start is reported while the inputs are read, and the model is called once both
+                // are done.
+                Callable<Inputs> read = attempt::prefetch;
+                inputs = io.submit(Context.current().wrap(read));
+            } else {
+                // The question and the reads go out together: a start waits for the slower of the two, not their
+                // sum, and nothing is reported before the orchestrator has said the attempt runs.
+                Future<OrchestratorClient.Verdict> asked = io.submit(() -> askOrchestrator(d, agentId, cancellation));
+                inputs = CompletableFuture.completedFuture(attempt.prefetch());
+                OrchestratorClient.Verdict verdict = await(asked);
+                if (!verdict.runs()) {
+                    Log.infof("%s: skipping %s attempt %d of task %s: %s", agentId, d.title(), d.attempt(),
+                            d.taskId(), verdict.reason());
+                    return;
+                }
             }
             attempt.run(inputs);
         } finally {
+            if (inputs != null) {
+                inputs.cancel(true);
+            }
             attempt.stopHeartbeats();
             running.remove(d.subtaskId(), d.attempt(), attempt.modelCalled);
         }
@@ -242,19 +256,14 @@ public class SubtaskRunner {
             }
         }
 
-        void run(Inputs inputs) {
+        /**
+         * Reports the start (and an escalation), then calls the model once the inputs are read. The model is called
+         * only after Kafka has the start: an attempt whose start was never reported calls no model.
+         */
+        void run(Future<Inputs> pending) {
             try {
-                if (inputs.failure() != null) {
-                    throw inputs.failure();
-                }
                 RoleProfile profile = profiles.profile(d.role());
-                Map<String, Stored> read = inputs.read();
-                JsonNode conflict = inputs.conflict();
-                // Work subtasks of a role in native tool mode read through tools: nothing is quoted in the prompt.
-                boolean toolLoop = profile.toolMode() == RoleProfile.ToolMode.NATIVE && d.kind() == SubtaskKind.WORK;
-                String context = toolLoop ? ToolLoop.instructions(tools.offered(profile)) : context(d, read, conflict);
-                ModelRequest request = models.request(d, context, cancellation);
-                model = request.model();
+                model = profile.modelFor(d.model(), d.escalate());
                 if (d.escalate() && !model.equals(profile.modelFor(d.model()))) {
                     report(new AgentEscalated(d.taskId(), d.subtaskId(), d.attempt(), d.role(),
                             profile.modelFor(d.model()), model, d.escalationReason()));
@@ -267,6 +276,17 @@ public class SubtaskRunner {
                                 agentId)),
                         config.heartbeatInterval().toMillis(), config.heartbeatInterval().toMillis(),
                         TimeUnit.MILLISECONDS);
+                Inputs inputs = await(pending);
+                if (inputs.failure() != null) {
+                    throw inputs.failure();
+                }
+                Map<String, Stored> read = inputs.read();
+                JsonNode conflict = inputs.conflict();
+                // Work subtasks of a role in native tool mode read through tools: nothing is quoted in the prompt.
+                boolean toolLoop = profile.toolMode() == RoleProfile.ToolMode.NATIVE && d.kind() == SubtaskKind.WORK;
+                String context = toolLoop ? ToolLoop.instructions(tools.offered(profile)) : context(d, read, conflict);
+                ModelRequest request = models.request(d, context, cancellation);
+                model = request.model();
 
                 modelCalled = true;
                 AgentCompleted completed;

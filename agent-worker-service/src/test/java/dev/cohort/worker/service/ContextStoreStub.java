@@ -42,6 +42,8 @@ final class ContextStoreStub {
     private final AtomicInteger keyReads = new AtomicInteger();
     /** A store from before {@code POST .../latest}: it answers that request 404, as an unknown path. */
     private volatile boolean predatesLatest;
+    /** The next {@code POST .../latest} is answered only when the test lets it through ({@link #release}). */
+    private volatile boolean holdRead;
     private final List<JsonObject> stored = new CopyOnWriteArrayList<>();
     /** The latest version of each artifact, by task id and key. */
     private final java.util.Map<String, java.util.Map<String, JsonObject>> latest =
@@ -66,6 +68,7 @@ final class ContextStoreStub {
         latestRequests.set(0);
         keyReads.set(0);
         predatesLatest = false;
+        holdRead = false;
         stored.clear();
         latest.clear();
         outageStarted.set(false);
@@ -92,6 +95,11 @@ final class ContextStoreStub {
         predatesLatest = true;
     }
 
+    /** Holds the answer to the next {@code POST .../latest} until {@link #release}. */
+    void holdTheNextRead() {
+        holdRead = true;
+    }
+
     /** {@code POST .../latest} requests that arrived (answered 404 or not). */
     int latestRequests() {
         return latestRequests.get();
@@ -107,11 +115,12 @@ final class ContextStoreStub {
         return stored;
     }
 
-    boolean holdingAWrite() {
+    /** Whether a write ({@link WriteFault#HELD}) or a read ({@link #holdTheNextRead}) waits for {@link #release}. */
+    boolean holding() {
         return held.get() != null;
     }
 
-    /** Answers the held write (stored as version 1). */
+    /** Answers the held write (stored as version 1) or read. */
     void release() {
         Runnable answer = held.getAndSet(null);
         if (answer != null) {
@@ -152,14 +161,22 @@ final class ContextStoreStub {
                 return;
             }
             request.body().onSuccess(body -> {
-                io.vertx.core.json.JsonArray found = new io.vertx.core.json.JsonArray();
-                body.toJsonObject().getJsonArray("keys").forEach(key -> {
-                    if (artifacts.containsKey((String) key)) {
-                        found.add(artifacts.get((String) key));
-                    }
-                });
-                request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-                        .end(found.encode());
+                Runnable answer = () -> {
+                    io.vertx.core.json.JsonArray found = new io.vertx.core.json.JsonArray();
+                    body.toJsonObject().getJsonArray("keys").forEach(key -> {
+                        if (artifacts.containsKey((String) key)) {
+                            found.add(artifacts.get((String) key));
+                        }
+                    });
+                    request.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                            .end(found.encode());
+                };
+                if (holdRead) {
+                    holdRead = false;
+                    held.set(answer);
+                } else {
+                    answer.run();
+                }
             });
         } else if (request.method().name().equals("GET") && path.contains("/artifacts/")) {
             keyReads.incrementAndGet();

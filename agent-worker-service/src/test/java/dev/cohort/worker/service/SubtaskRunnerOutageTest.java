@@ -186,6 +186,27 @@ class SubtaskRunnerOutageTest {
     }
 
     @Test
+    void aFreshDispatchReportsItsStartWhileItsInputsAreReadAndCallsTheModelOnlyOnceItHasThem() {
+        contextStore().reset(WriteFault.NONE);
+        contextStore().holdTheNextRead();
+        SubtaskDispatch d = dispatch();
+        contextStore().seed(d.taskId(), KEY, "class TodoResource {}");
+
+        send(d);
+
+        await().atMost(WAIT).until(() -> contextStore().holding());
+        List<ConsumerRecord<String, String>> started = TopicReader.read(Topics.AGENT_EVENTS,
+                read -> of(eventsOf(d, read), AgentStarted.class).size() == 1, WAIT, Duration.ZERO);
+        assertEquals(1, of(eventsOf(d, started), AgentStarted.class).size(), "started while the read is held");
+        assertEquals(List.of(), modelCalls(), "no model call before the inputs are read");
+        contextStore().release();
+
+        assertEquals(1, of(outcome(d), AgentCompleted.class).size());
+        assertEquals(List.of("ok"), modelCalls());
+        assertEquals(1L, contextStore().stored().get(0).getLong("baseVersion"), "written on the version read");
+    }
+
+    @Test
     void aStoreThatPredatesTheOneRequestReadIsReadKeyByKey() {
         contextStore().reset(WriteFault.NONE);
         contextStore().predateLatest();
@@ -260,7 +281,7 @@ class SubtaskRunnerOutageTest {
         orchestrator().subtask(d.taskId(), d.subtaskId(), "dispatched", 1, null);
 
         send(d);
-        await().atMost(WAIT).until(contextStore()::holdingAWrite);
+        await().atMost(WAIT).until(contextStore()::holding);
         kafka.stop();
         try {
             contextStore().release();
