@@ -108,9 +108,7 @@ public class OutboxRelay {
 
     /** One relay round; the number of rows published. */
     Uni<Integer> relay() {
-        return Panache.withTransaction(() -> outbox.tryRelayLock().flatMap(mine -> !mine
-                        ? Uni.createFrom().item(0)
-                        : outbox.lockUnpublished(config.outboxBatchSize()).flatMap(this::publish)))
+        return Panache.withTransaction(() -> outbox.lockUnpublished(config.outboxBatchSize()).flatMap(this::publish))
                 .invoke(() -> {
                     if (failing.compareAndSet(true, false)) {
                         Log.info("Outbox relay is publishing again");

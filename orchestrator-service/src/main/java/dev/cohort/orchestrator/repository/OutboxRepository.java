@@ -23,11 +23,14 @@ import java.util.function.Supplier;
 public class OutboxRepository implements PanacheRepository<OutboxRecord> {
 
     /** One relay at a time across all orchestrator replicas, so that each task's events leave in the order written. */
-    private static final long RELAY_LOCK = 0x636f686f72744fL; // "cohortO"
-    /** A relay round's queries. */
-    public static final String RELAY_LOCK_QUERY = "select function('pg_try_advisory_xact_lock', :lock)";
-    public static final String UNPUBLISHED_QUERY =
-            "from OutboxRecord where publishedAt is null and setAsideAt is null order by id";
+    public static final long RELAY_LOCK = 0x636f686f72744fL; // "cohortO"
+    /**
+     * A relay round's query: the relay lock and the batch in one round trip. The lock is an uncorrelated subquery,
+     * which PostgreSQL evaluates once, before the rows: without the lock no row is read or locked.
+     */
+    public static final String UNPUBLISHED_QUERY = "from OutboxRecord where "
+            + "(select function('pg_try_advisory_xact_lock', :lock)) = true "
+            + "and publishedAt is null and setAsideAt is null order by id";
     public static final String PUBLISHED_UPDATE = "update OutboxRecord set publishedAt = :now where id in :ids";
 
     /** The most rows one insert writes: 7 parameters each, far below PostgreSQL's 65,535. */
@@ -125,19 +128,15 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
     }
 
     /**
-     * Takes the relay lock for this transaction; false when another replica's relay holds it. The lock ends with the
-     * transaction, also when the replica dies. In HQL, like every query a relay round makes: Hibernate plans a native
-     * selection again at each execution (and keeps each plan in its cache), while an HQL query is planned once.
+     * Takes the relay lock for this transaction and the oldest events waiting to be published, in the order they were
+     * written, locked for this transaction; none when another replica's relay holds the lock, so replicas never
+     * publish out of order. The lock ends with the transaction, also when the replica dies. In HQL, like every query
+     * a relay round makes: Hibernate plans a native selection again at each execution (and keeps each plan in its
+     * cache), while an HQL query is planned once.
      */
-    public Uni<Boolean> tryRelayLock() {
-        return Panache.getSession().flatMap(session -> session.createSelectionQuery(RELAY_LOCK_QUERY, Boolean.class)
-                .setParameter("lock", RELAY_LOCK)
-                .getSingleResult());
-    }
-
-    /** The oldest events waiting to be published, in the order they were written, locked for this transaction. */
     public Uni<List<OutboxRecord>> lockUnpublished(int limit) {
         return Panache.getSession().flatMap(session -> session.createSelectionQuery(UNPUBLISHED_QUERY, OutboxRecord.class)
+                .setParameter("lock", RELAY_LOCK)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setMaxResults(limit)
                 .getResultList());

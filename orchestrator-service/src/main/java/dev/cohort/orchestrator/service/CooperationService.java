@@ -17,7 +17,6 @@ import dev.cohort.orchestrator.domain.MessageRecord;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.repository.MessageRepository;
 import dev.cohort.orchestrator.repository.OutboxRepository;
-import dev.cohort.orchestrator.repository.ProcessedEventRepository;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
@@ -40,20 +39,18 @@ public class CooperationService {
     private final ReadyWork ready;
     private final SubtaskRepository subtasks;
     private final MessageRepository messages;
-    private final ProcessedEventRepository processed;
     private final OutboxRepository outbox;
     private final TaskEvents events;
     private final OrchestratorConfig config;
 
     public CooperationService(TaskGraphs graphs, SubtaskFactory factory, ReadyWork ready, SubtaskRepository subtasks,
-                              MessageRepository messages, ProcessedEventRepository processed, OutboxRepository outbox,
+                              MessageRepository messages, OutboxRepository outbox,
                               TaskEvents events, OrchestratorConfig config) {
         this.graphs = graphs;
         this.factory = factory;
         this.ready = ready;
         this.subtasks = subtasks;
         this.messages = messages;
-        this.processed = processed;
         this.outbox = outbox;
         this.events = events;
         this.config = config;
@@ -78,7 +75,7 @@ public class CooperationService {
                 return Uni.createFrom().voidItem(); // sent through the API, or a redelivery
             }
             // Only a worker's agent working through tools sends on Kafka, while its attempt runs.
-            return graphs.withRecordGraph(taskId, graph -> accept(graph, message, false, true));
+            return graphs.withRecordGraph(taskId, null, graph -> accept(graph, message, false, true));
         }));
     }
 
@@ -212,11 +209,9 @@ public class CooperationService {
     /** Two agents wrote one artifact from the same base: the lead merges, and readers of the artifact wait. */
     public Uni<Void> onConflict(ArtifactConflict conflict) {
         UUID taskId = UUID.fromString(conflict.taskId());
-        return Panache.withTransaction(() -> processed.markProcessed(conflict.eventId()).flatMap(first -> !first
-                ? Uni.createFrom().voidItem()
-                : graphs.withRecordGraph(taskId, graph -> merge(graph, new ConflictRef(conflict.key(),
-                        conflict.conflictId(), conflict.baseVersion(), conflict.currentVersion()))
-                        .call(() -> ready.dispatchReady(graph)))));
+        return Panache.withTransaction(() -> graphs.withRecordGraph(taskId, conflict.eventId(),
+                graph -> merge(graph, new ConflictRef(conflict.key(), conflict.conflictId(), conflict.baseVersion(),
+                        conflict.currentVersion())).call(() -> ready.dispatchReady(graph))));
     }
 
     /**

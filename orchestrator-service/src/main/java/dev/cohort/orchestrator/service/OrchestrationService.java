@@ -33,7 +33,6 @@ import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.domain.Task;
 import dev.cohort.orchestrator.repository.AttemptRepository;
-import dev.cohort.orchestrator.repository.ProcessedEventRepository;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
 import dev.cohort.orchestrator.repository.TaskRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -65,7 +64,6 @@ public class OrchestrationService {
     private final TaskRepository tasks;
     private final SubtaskRepository subtasks;
     private final AttemptRepository attempts;
-    private final ProcessedEventRepository processed;
     private final Dispatcher dispatcher;
     private final TaskEvents events;
     private final OrchestratorConfig config;
@@ -82,7 +80,7 @@ public class OrchestrationService {
     private final Event<ModelSlotFreed> slotFreed;
 
     public OrchestrationService(TaskRepository tasks, SubtaskRepository subtasks, AttemptRepository attempts,
-                                ProcessedEventRepository processed, Dispatcher dispatcher, TaskEvents events,
+                                Dispatcher dispatcher, TaskEvents events,
                                 OrchestratorConfig config, EstimateService estimates, CooperationService cooperation,
                                 DatabaseClock clock, WorkloadMetrics workloadMetrics, ModelAdmission admission,
                                 AdmissionConfig admissionConfig, Event<ModelSlotFreed> slotFreed, TaskGraphs graphs,
@@ -100,7 +98,6 @@ public class OrchestrationService {
         this.tasks = tasks;
         this.subtasks = subtasks;
         this.attempts = attempts;
-        this.processed = processed;
         this.dispatcher = dispatcher;
         this.events = events;
         this.config = config;
@@ -145,26 +142,26 @@ public class OrchestrationService {
                             event.attempt(), leaseToken(event), clock.now().plus(config.leaseTtl()),
                             progress == null ? null : progress.tokens(), phase)
                     .flatMap(renewed -> renewed == 1 ? Uni.createFrom().voidItem()
-                            : graphs.withRecordGraph(taskId, graph -> apply(graph, event))));
+                            : graphs.withRecordGraph(taskId, null, graph -> apply(graph, event))));
         }
-        return Panache.withTransaction(() -> processed.markProcessed(event.eventId()).flatMap(first -> {
-            if (!first) {
-                Log.debugf("Ignoring %s %s: already applied", event.type(), event.eventId());
-                return Uni.createFrom().voidItem();
-            }
+        // Anything else takes effect once: the event is recorded as applied in the transaction of its change.
+        String eventId = event.eventId();
+        return Panache.withTransaction(() -> {
             if (event instanceof AgentStarted) {
                 // A start changes its own subtask only: the task and that one row, whatever the size of the graph.
-                return graphs.withRecordSubtask(taskId, UUID.fromString(event.subtaskId()), graph -> apply(graph, event));
+                return graphs.withRecordSubtask(taskId, eventId, UUID.fromString(event.subtaskId()),
+                        graph -> apply(graph, event));
             }
             if (event instanceof AgentCompleted done && changesOnlyAround(done)) {
                 // A piece of work done: itself and what it makes ready, whatever the size of the graph.
-                return graphs.withRecordPart(taskId, (task, outline) -> task.statusValue() != TaskStatus.RUNNING
-                        || reachesBudget(task, done.usage()) ? null
-                        : TaskGraph.aroundCompletion(outline, UUID.fromString(done.subtaskId()), done.attempt()),
+                return graphs.withRecordPart(taskId, eventId, (task, outline) ->
+                                task.statusValue() != TaskStatus.RUNNING || reachesBudget(task, done.usage()) ? null
+                                        : TaskGraph.aroundCompletion(outline, UUID.fromString(done.subtaskId()),
+                                                done.attempt()),
                         graph -> apply(graph, event));
             }
-            return graphs.withRecordGraph(taskId, graph -> apply(graph, event));
-        }));
+            return graphs.withRecordGraph(taskId, eventId, graph -> apply(graph, event));
+        });
     }
 
     /**

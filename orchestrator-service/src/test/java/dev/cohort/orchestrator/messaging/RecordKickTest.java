@@ -98,6 +98,6 @@ class RecordKickTest {
     }
 
     private long rounds() {
-        return factory.getStatistics().getQueryStatistics(OutboxRepository.RELAY_LOCK_QUERY).getExecutionCount();
+        return factory.getStatistics().getQueryStatistics(OutboxRepository.UNPUBLISHED_QUERY).getExecutionCount();
     }
 }

@@ -160,10 +160,10 @@ class CompletionCostBenchmark {
         for (int i = 0; i < loads; i++) {
             long t0 = System.nanoTime();
             VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                    () -> graphs.withRecordGraph(task.id, g -> Uni.createFrom().voidItem())));
+                    () -> graphs.withRecordGraph(task.id, null, g -> Uni.createFrom().voidItem())));
             long t1 = System.nanoTime();
             VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> graphs.withRecordPart(task.id,
-                    (t, outline) -> Set.of(graph.get(0).id), g -> Uni.createFrom().voidItem())));
+                    null, (t, outline) -> Set.of(graph.get(0).id), g -> Uni.createFrom().voidItem())));
             whole += t1 - t0;
             part += System.nanoTime() - t1;
         }

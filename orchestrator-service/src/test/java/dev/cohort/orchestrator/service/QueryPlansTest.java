@@ -47,7 +47,7 @@ class QueryPlansTest {
         // %test: at most one attempt at a time on ollama/admission-test, so each dispatch to it is decided in the database.
         limited.requestedProvider = "ollama";
         limited.requestedModel = "admission-test";
-        List<String> queries = List.of(OutboxRepository.RELAY_LOCK_QUERY, OutboxRepository.UNPUBLISHED_QUERY,
+        List<String> queries = List.of(OutboxRepository.UNPUBLISHED_QUERY,
                 ModelAdmission.MODEL_QUERY, DatabaseClock.NOW_QUERY);
         round(limited);
         Map<String, Long> planned = new HashMap<>();
@@ -66,7 +66,7 @@ class QueryPlansTest {
 
     /** What a relay round, a dispatch to a limited model and a lease sweep ask the database. */
     private void round(Subtask limited) throws Throwable {
-        inTransaction(() -> outbox.tryRelayLock().chain(() -> outbox.lockUnpublished(config.outboxBatchSize())));
+        inTransaction(() -> outbox.lockUnpublished(config.outboxBatchSize()));
         ModelAdmission.Decision decision = inTransaction(() -> admission.admit(limited, false));
         assertTrue(decision instanceof ModelAdmission.Decision.Admit, "nothing runs on the model: " + decision);
         VertxContextSupport.subscribeAndAwait(clock::refresh);
