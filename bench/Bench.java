@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -371,8 +372,8 @@ public class Bench {
             }
         }
         watcher.sync();
-        Map<String, Instant> firstCalls = firstCalls();
-        views.forEach(v -> measure(v, firstCalls, f));
+        Map<String, List<SimCall>> calls = calls();
+        views.forEach(v -> measure(v, calls, f));
         ObjectNode out = RESULTS.putObject("hops");
         out.put("tasks", profile.hopTasks()).put("completed", views.size()).put("latencyMs", 100)
                 .put("workers", workers.size()).put("orchestrators", orchestrators.size()).put("shape", "diamond");
@@ -401,9 +402,9 @@ public class Bench {
                     }
                 }
                 watcher.sync();
-                Map<String, Instant> firstCalls = firstCalls();
+                Map<String, List<SimCall>> calls = calls();
                 Figures f = new Figures();
-                views.forEach(v -> measure(v, firstCalls, f));
+                views.forEach(v -> measure(v, calls, f));
                 ObjectNode row = rows.addObject();
                 row.put("shape", shape[0]).put("latencyMs", latency).put("tasks", profile.efficiencyTasks())
                         .put("completed", views.size());
@@ -926,6 +927,7 @@ public class Bench {
         final List<Double> completedToDispatchTx = new ArrayList<>();
         final List<Double> dispatchTxToRecord = new ArrayList<>();
         final List<Double> dispatchRecordToStarted = new ArrayList<>();
+        final List<Double> hopToModelCall = new ArrayList<>();
         final List<Double> submitToFirstCall = new ArrayList<>();
         final List<Double> submitToPlanStarted = new ArrayList<>();
         final List<Double> submitToPlanStartedKafka = new ArrayList<>();
@@ -941,6 +943,7 @@ public class Bench {
             summary(stages.putObject("completedToDispatchTx"), completedToDispatchTx);
             summary(stages.putObject("dispatchTxToRecord"), dispatchTxToRecord);
             summary(stages.putObject("dispatchRecordToStarted"), dispatchRecordToStarted);
+            summary(out.putObject("hopToModelCallMs"), hopToModelCall);
             summary(out.putObject("submitToFirstModelCallMs"), submitToFirstCall);
             summary(out.putObject("submitToPlanStartedMs"), submitToPlanStarted);
             summary(out.putObject("submitToPlanStartedKafkaMs"), submitToPlanStartedKafka);
@@ -956,7 +959,7 @@ public class Bench {
      * plan for a root subtask; every work subtask for the summary): by Kafka producer timestamps, the dependency's
      * agent.completed sent to the dependent's first agent.started sent; by the task view, finishedAt to startedAt.
      */
-    static void measure(JsonNode view, Map<String, Instant> firstCalls, Figures f) {
+    static void measure(JsonNode view, Map<String, List<SimCall>> calls, Figures f) {
         Map<String, JsonNode> byKey = new HashMap<>();
         view.path("subtasks").forEach(s -> byKey.put(s.path("key").asText(), s));
         TaskTrace trace = watcher.trace(view.path("id").asText());
@@ -967,10 +970,9 @@ public class Bench {
         if (trace.submittedTs > 0 && planSub.firstStarted() > 0) {
             f.submitToPlanStartedKafka.add((double) (planSub.firstStarted() - trace.submittedTs));
         }
-        Instant firstCall = firstCalls.get(view.path("title").asText());
-        if (firstCall != null) {
-            f.submitToFirstCall.add(ms(created, firstCall));
-        }
+        List<SimCall> taskCalls = calls.getOrDefault(view.path("title").asText(), List.of());
+        taskCalls.stream().map(SimCall::startedAt).min(Comparator.naturalOrder())
+                .ifPresent(firstCall -> f.submitToFirstCall.add(ms(created, firstCall)));
         Map<String, Double> memo = new HashMap<>();
         for (JsonNode s : view.path("subtasks")) {
             longestPath(s, byKey, memo);
@@ -1004,6 +1006,10 @@ public class Bench {
             }
             long started = sub.started.get(attempt);
             f.hopKafka.add((double) (started - lastKafka));
+            Instant modelCall = firstCallOf(s, view, taskCalls);
+            if (modelCall != null) {
+                f.hopToModelCall.add((double) (modelCall.toEpochMilli() - lastKafka));
+            }
             Long tx = sub.dispatchTx.get(attempt);
             Long record = sub.dispatchRecord.get(attempt);
             if (tx != null && record != null) {
@@ -1179,17 +1185,41 @@ public class Bench {
                 HttpResponse.BodyHandlers.discarding());
     }
 
-    /** The first call the simulator saw for each task, by the task's title (the prompt's Task: line). */
-    static Map<String, Instant> firstCalls() throws Exception {
-        Map<String, Instant> first = new HashMap<>();
+    /** One model call the simulator saw: the role and kind its prompt names, and when it arrived. */
+    record SimCall(String role, String kind, Instant startedAt) {
+    }
+
+    /** The calls the simulator saw, by the task's title (the prompt's Task: line). */
+    static Map<String, List<SimCall>> calls() throws Exception {
+        Map<String, List<SimCall>> calls = new HashMap<>();
         for (JsonNode call : JSON.readTree(get(SIM + "/sim/calls"))) {
             String task = call.path("task").asText(null);
             if (task != null) {
-                Instant at = Instant.parse(call.path("startedAt").asText());
-                first.merge(task, at, (a, b) -> a.isBefore(b) ? a : b);
+                calls.computeIfAbsent(task, t -> new ArrayList<>()).add(new SimCall(call.path("role").asText(""),
+                        call.path("kind").asText(""), Instant.parse(call.path("startedAt").asText())));
             }
         }
-        return first;
+        return calls;
+    }
+
+    /**
+     * When the model was first called for a subtask: the first call of the task with the subtask's role and kind, if
+     * no other subtask of the task has both (as in the diamond); else null.
+     */
+    static Instant firstCallOf(JsonNode subtask, JsonNode view, List<SimCall> taskCalls) {
+        String role = subtask.path("role").asText();
+        String kind = subtask.path("kind").asText();
+        long same = 0;
+        for (JsonNode other : view.path("subtasks")) {
+            if (other.path("role").asText().equals(role) && other.path("kind").asText().equals(kind)) {
+                same++;
+            }
+        }
+        if (same != 1) {
+            return null;
+        }
+        return taskCalls.stream().filter(c -> c.role().equalsIgnoreCase(role) && c.kind().equalsIgnoreCase(kind))
+                .map(SimCall::startedAt).min(Comparator.naturalOrder()).orElse(null);
     }
 
     static String get(String url) throws Exception {
@@ -2024,6 +2054,8 @@ public class Bench {
                     hops.path("hopStagesMs").path("dispatchTxToRecord"), null);
             row(md, "… dispatch record → `agent.started` sent (share group, worker)",
                     hops.path("hopStagesMs").path("dispatchRecordToStarted"), null);
+            row(md, "hop to the model: dependency's `agent.completed` sent → dependent's first model call (simulator's "
+                    + "call log)", hops.path("hopToModelCallMs"), null);
             row(md, "submit (`createdAt`) → first model call (simulator's call log)", hops.path("submitToFirstModelCallMs"),
                     fh.path("submitToFirstCallMs"));
             row(md, "submit (`createdAt`) → plan's `startedAt` (task view)", hops.path("submitToPlanStartedMs"), null);
