@@ -92,11 +92,9 @@ public class TaskGraphs {
      * was applied before, or there is no such task and it need not exist (a failure when it must).
      */
     private Uni<Task> lock(UUID taskId, String eventId, boolean mustExist) {
-        if (eventId == null) {
-            return tasks.lock(taskId).flatMap(task -> existing(task, taskId, mustExist));
-        }
-        return processed.markProcessed(eventId).flatMap(first -> {
-            if (!first) {
+        Uni<Boolean> first = eventId == null ? Uni.createFrom().item(true) : processed.markProcessed(eventId);
+        return first.flatMap(applies -> {
+            if (!applies) {
                 Log.debugf("Ignoring event %s of task %s: already applied", eventId, taskId);
                 return Uni.createFrom().nullItem();
             }
