@@ -306,8 +306,10 @@ public class SubtaskRunner {
                 } else {
                     ModelResponse response = models.call(request, profile.maxAttempts(), progress(d, agentId),
                             AnswerCheck.of(d)).await().indefinitely();
-                    progress(d, agentId, "writing artifacts", response.usage().completionTokens());
-                    completed = finish(response, read, conflict);
+                    try (LatePhase writing = new LatePhase(d, agentId, "writing artifacts",
+                            response.usage().completionTokens())) {
+                        completed = finish(response, read, conflict);
+                    }
                 }
                 try {
                     report(completed);
@@ -661,6 +663,34 @@ public class SubtaskRunner {
 
     private void progress(SubtaskDispatch d, String agentId, String phase, long tokens) {
         events.send(new AgentProgress(d.taskId(), d.subtaskId(), d.attempt(), d.leaseToken(), agentId, phase, tokens));
+    }
+
+    /**
+     * A phase reported only if it is still going one progress interval after it began. Most phases between the model's
+     * answer and the result take a few milliseconds; an event for each would be one more record for the orchestrator
+     * to apply in the task's partition just ahead of the result, and one more line on the dashboard that the result
+     * replaces at once. Once closed it reports nothing, so no progress follows the result.
+     */
+    private final class LatePhase implements AutoCloseable {
+
+        private final ScheduledFuture<?> timer;
+        private boolean over;
+
+        LatePhase(SubtaskDispatch d, String agentId, String phase, long tokens) {
+            timer = timers.schedule(() -> {
+                synchronized (this) {
+                    if (!over) {
+                        progress(d, agentId, phase, tokens);
+                    }
+                }
+            }, config.progressInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public synchronized void close() {
+            over = true;
+            timer.cancel(false);
+        }
     }
 
     /**

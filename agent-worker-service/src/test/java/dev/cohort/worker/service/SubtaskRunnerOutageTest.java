@@ -13,6 +13,7 @@ import dev.cohort.contracts.Topics;
 import dev.cohort.contracts.event.AgentCompleted;
 import dev.cohort.contracts.event.AgentEvent;
 import dev.cohort.contracts.event.AgentFailed;
+import dev.cohort.contracts.event.AgentProgress;
 import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.event.SubtaskDispatch;
 import dev.cohort.contracts.event.TaskCancelled;
@@ -207,6 +208,32 @@ class SubtaskRunnerOutageTest {
     }
 
     @Test
+    void writingTheArtifactsIsReportedOnlyWhenItTakesAWhileAndNeverAfterTheResult() {
+        contextStore().reset(WriteFault.NONE);
+        SubtaskDispatch quick = dispatch();
+
+        send(quick);
+
+        List<AgentEvent> quickEvents = everyEventOf(quick);
+        assertEquals(1, of(quickEvents, AgentCompleted.class).size(), "completed: " + quickEvents);
+        assertEquals(List.of(), writingReports(quickEvents), "a write of a few milliseconds is not reported");
+
+        contextStore().reset(WriteFault.HELD);
+        SubtaskDispatch slow = dispatch();
+        send(slow);
+        await().atMost(WAIT).until(contextStore()::holding);
+        TopicReader.read(Topics.AGENT_EVENTS,
+                read -> !writingReports(eventsOf(slow, read, AgentEvent.class)).isEmpty(), WAIT, Duration.ZERO);
+        contextStore().release();
+
+        List<AgentEvent> slowEvents = everyEventOf(slow);
+        assertEquals(1, writingReports(slowEvents).size(), "a write held for a while is reported: " + slowEvents);
+        assertTrue(slowEvents.get(slowEvents.size() - 1) instanceof AgentCompleted,
+                "nothing follows the result: " + slowEvents);
+        assertEquals(List.of("ok", "ok"), modelCalls());
+    }
+
+    @Test
     void aStoreThatPredatesTheOneRequestReadIsReadKeyByKey() {
         contextStore().reset(WriteFault.NONE);
         contextStore().predateLatest();
@@ -374,11 +401,31 @@ class SubtaskRunnerOutageTest {
     }
 
     private static List<AgentEvent> eventsOf(SubtaskDispatch d, List<ConsumerRecord<String, String>> records) {
+        return eventsOf(d, records, AgentEvent.class).stream()
+                .filter(e -> e instanceof AgentStarted || e instanceof AgentCompleted || e instanceof AgentFailed)
+                .toList();
+    }
+
+    /** Every event of the attempt's subtask among {@code records}, in their order on the partition. */
+    private static <T extends AgentEvent> List<T> eventsOf(SubtaskDispatch d,
+                                                           List<ConsumerRecord<String, String>> records,
+                                                           Class<T> type) {
         return records.stream().filter(r -> d.taskId().equals(r.key()))
                 .map(r -> EventCodec.decode(r.value(), AgentEvent.class))
                 .filter(e -> d.subtaskId().equals(e.subtaskId()))
-                .filter(e -> e instanceof AgentStarted || e instanceof AgentCompleted || e instanceof AgentFailed)
+                .filter(type::isInstance).map(type::cast)
                 .toList();
+    }
+
+    /** Every event of the attempt, progress included, once it completed or failed and a second more has passed. */
+    private static List<AgentEvent> everyEventOf(SubtaskDispatch d) {
+        return eventsOf(d, TopicReader.read(Topics.AGENT_EVENTS,
+                read -> eventsOf(d, read).stream().anyMatch(e -> e instanceof AgentCompleted || e instanceof AgentFailed),
+                WAIT, Duration.ofSeconds(1)), AgentEvent.class);
+    }
+
+    private static List<AgentProgress> writingReports(List<AgentEvent> events) {
+        return of(events, AgentProgress.class).stream().filter(p -> "writing artifacts".equals(p.phase())).toList();
     }
 
     static <T extends AgentEvent> List<T> of(List<AgentEvent> events, Class<T> type) {
