@@ -223,7 +223,7 @@ class SubtaskRunnerOutageTest {
         send(slow);
         await().atMost(WAIT).until(contextStore()::holding);
         TopicReader.read(Topics.AGENT_EVENTS,
-                read -> !writingReports(eventsOf(slow, read, AgentEvent.class)).isEmpty(), WAIT, Duration.ZERO);
+                read -> !writingReports(everyEventOf(slow, read)).isEmpty(), WAIT, Duration.ZERO);
         contextStore().release();
 
         List<AgentEvent> slowEvents = everyEventOf(slow);
@@ -394,34 +394,32 @@ class SubtaskRunnerOutageTest {
 
     /** The attempt's events once it completed or failed, and any that follow within a second. */
     static List<AgentEvent> outcome(SubtaskDispatch d) {
-        List<ConsumerRecord<String, String>> records = TopicReader.read(Topics.AGENT_EVENTS,
-                read -> eventsOf(d, read).stream().anyMatch(e -> e instanceof AgentCompleted || e instanceof AgentFailed),
-                WAIT, Duration.ofSeconds(1));
-        return eventsOf(d, records);
+        return everyEventOf(d).stream().filter(SubtaskRunnerOutageTest::startOrOutcome).toList();
     }
 
+    /** The start, result and failure events of the attempt's subtask among {@code records}. */
     private static List<AgentEvent> eventsOf(SubtaskDispatch d, List<ConsumerRecord<String, String>> records) {
-        return eventsOf(d, records, AgentEvent.class).stream()
-                .filter(e -> e instanceof AgentStarted || e instanceof AgentCompleted || e instanceof AgentFailed)
-                .toList();
+        return everyEventOf(d, records).stream().filter(SubtaskRunnerOutageTest::startOrOutcome).toList();
     }
 
-    /** Every event of the attempt's subtask among {@code records}, in their order on the partition. */
-    private static <T extends AgentEvent> List<T> eventsOf(SubtaskDispatch d,
-                                                           List<ConsumerRecord<String, String>> records,
-                                                           Class<T> type) {
+    /** Every event of the attempt's subtask among {@code records}, progress included, in partition order. */
+    private static List<AgentEvent> everyEventOf(SubtaskDispatch d, List<ConsumerRecord<String, String>> records) {
         return records.stream().filter(r -> d.taskId().equals(r.key()))
                 .map(r -> EventCodec.decode(r.value(), AgentEvent.class))
                 .filter(e -> d.subtaskId().equals(e.subtaskId()))
-                .filter(type::isInstance).map(type::cast)
                 .toList();
     }
 
     /** Every event of the attempt, progress included, once it completed or failed and a second more has passed. */
     private static List<AgentEvent> everyEventOf(SubtaskDispatch d) {
-        return eventsOf(d, TopicReader.read(Topics.AGENT_EVENTS,
-                read -> eventsOf(d, read).stream().anyMatch(e -> e instanceof AgentCompleted || e instanceof AgentFailed),
-                WAIT, Duration.ofSeconds(1)), AgentEvent.class);
+        return everyEventOf(d, TopicReader.read(Topics.AGENT_EVENTS,
+                read -> everyEventOf(d, read).stream()
+                        .anyMatch(e -> e instanceof AgentCompleted || e instanceof AgentFailed),
+                WAIT, Duration.ofSeconds(1)));
+    }
+
+    private static boolean startOrOutcome(AgentEvent e) {
+        return e instanceof AgentStarted || e instanceof AgentCompleted || e instanceof AgentFailed;
     }
 
     private static List<AgentProgress> writingReports(List<AgentEvent> events) {
