@@ -6,6 +6,7 @@ import static dev.cohort.context.Api.publishAs;
 import static dev.cohort.context.Api.publishBody;
 import static dev.cohort.context.Api.with;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -170,9 +171,28 @@ class FencingTest extends ContextStoreTestBase {
     }
 
     @Test
-    void aWriteBeforeItsDispatchArrivesIsToldToRetryAndThenAccepted() throws Exception {
+    void aWriteJustAheadOfItsDispatchWaitsForItAndIsStored() throws Exception {
+        String task = newTaskId();
+        var body = publishBody("ahead.txt", "ahead", null, "s-ahead", 1);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            Future<ValidatableResponse> write = writer.submit(() -> publish(task, body));
+            // the write is in, found no fence, and waits
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> given().get("/q/metrics").asString()
+                    .lines().anyMatch(l -> l.startsWith("cohort_context_writes_waiting_for_dispatch")
+                            && l.endsWith(" 1.0")));
+            dispatch(task, "s-ahead", 1, "ahead.txt");
+            write.get().statusCode(201).body("version", equalTo(1)).body("attempt", equalTo(1));
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteWhoseDispatchDoesNotComeIsToldToRetryAndThenAccepted() throws Exception {
         String task = newTaskId();
         var body = publishBody("early.txt", "early", null, "s-early", 1);
+        // held for cohort.context.dispatch-wait, then refused
         publish(task, body).statusCode(503).header("Retry-After", "1")
                 .body("error", equalTo("not-dispatched-yet"))
                 .body("detail", containsString("has not seen attempt 1 of subtask s-early dispatched"));

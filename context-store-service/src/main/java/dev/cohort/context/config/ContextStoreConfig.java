@@ -47,4 +47,18 @@ public interface ContextStoreConfig {
     /** Most event streams this instance holds open at once, for all principals together (429 above). */
     @WithDefault("1000")
     int maxStreams();
+
+    /**
+     * How long a worker's write waits for its attempt's dispatch when it arrives before the store has read it from
+     * the task events; after that it is refused with 503 {@code not-dispatched-yet} and Retry-After. 0 refuses at once.
+     */
+    @WithDefault("2s")
+    Duration dispatchWait();
+
+    /**
+     * How often such a write looks again on its own; a dispatch this replica applies wakes it at once, this is for
+     * one another replica applied.
+     */
+    @WithDefault("500ms")
+    Duration dispatchRecheck();
 }

@@ -4,6 +4,7 @@ import dev.cohort.context.api.Limits;
 import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.service.ArtifactRules;
 import dev.cohort.context.service.ContextStoreException;
+import dev.cohort.context.service.DispatchWaits;
 import dev.cohort.context.service.SubtaskFenceService;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Failures;
@@ -45,14 +46,16 @@ public class TaskEventListener {
     private static final Pattern LEASE_HASH = Pattern.compile("[0-9a-f]{64}");
 
     private final SubtaskFenceService fences;
+    private final DispatchWaits waits;
     private final ArtifactRules rules;
     private final ContextStoreConfig config;
     private final Vertx vertx;
     private final Counter deadLettered;
 
-    public TaskEventListener(SubtaskFenceService fences, ArtifactRules rules, ContextStoreConfig config, Vertx vertx,
+    public TaskEventListener(SubtaskFenceService fences, DispatchWaits waits, ArtifactRules rules, ContextStoreConfig config, Vertx vertx,
                              MeterRegistry metrics) {
         this.fences = fences;
+        this.waits = waits;
         this.rules = rules;
         this.config = config;
         this.vertx = vertx;
@@ -84,6 +87,11 @@ public class TaskEventListener {
                 + where(message) + ")";
         return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed)), what,
                         config.unknownFailureRetries())
+                .invoke(fenceChanged -> {
+                    if (fenceChanged) {
+                        waits.changed(changed.taskId(), changed.subtaskId());
+                    }
+                })
                 .replaceWithVoid();
     }
 

@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
 public class ArtifactService {
 
     private final ArtifactWriter writer;
+    private final DispatchWaits waits;
     private final ArtifactEventRelay relay;
     private final ArtifactTaskRepository tasks;
     private final ArtifactRepository artifacts;
@@ -51,12 +52,13 @@ public class ArtifactService {
     private final ArtifactConflictRepository conflicts;
     private final MeterRegistry metrics;
 
-    public ArtifactService(ArtifactWriter writer, ArtifactEventRelay relay,
+    public ArtifactService(ArtifactWriter writer, DispatchWaits waits, ArtifactEventRelay relay,
                            ArtifactTaskRepository tasks, ArtifactRepository artifacts,
                            ArtifactVersionRepository versions, ArtifactConflictRepository conflicts,
                            MeterRegistry metrics) {
         this.metrics = metrics;
         this.writer = writer;
+        this.waits = waits;
         this.relay = relay;
         this.tasks = tasks;
         this.artifacts = artifacts;
@@ -75,7 +77,7 @@ public class ArtifactService {
         WriteCommand cmd = new WriteCommand(taskId, request.key(),
                 ArtifactContent.text(request.kind(), mediaType, request.content()), base(request.baseVersion()),
                 by.provenance(), by.leaseToken());
-        return writer.write(cmd).invoke(this::written);
+        return waits.write(taskId, cmd.provenance().subtaskId(), () -> writer.write(cmd)).invoke(this::written);
     }
 
     /** Counts the outcome and wakes the relay, now that the write has committed. */
@@ -91,7 +93,7 @@ public class ArtifactService {
                                       String agentId, String subtaskId, Integer attempt, String leaseToken) {
         Attribution by = attribute(caller, role, agentId, null, null, subtaskId, attempt, leaseToken);
         WriteCommand cmd = new WriteCommand(taskId, key, null, baseVersion, by.provenance(), by.leaseToken());
-        return writer.write(cmd).invoke(this::written);
+        return waits.write(taskId, cmd.provenance().subtaskId(), () -> writer.write(cmd)).invoke(this::written);
     }
 
     public Uni<PublishOutcome.Stored> resolve(Caller caller, String taskId, UUID conflictId, ResolveRequest request) {
@@ -100,7 +102,8 @@ public class ArtifactService {
         MergeCommand merge = new MergeCommand(request.content(), request.kind(),
                 ArtifactRules.present(request.mediaType()), base(request.baseVersion()), by.provenance(),
                 by.leaseToken());
-        return writer.resolve(taskId, conflictId, merge).invoke(relay::wake);
+        return waits.write(taskId, merge.provenance().subtaskId(), () -> writer.resolve(taskId, conflictId, merge))
+                .invoke(relay::wake);
     }
 
     /** The version a write was based on; absent means none, a create. */

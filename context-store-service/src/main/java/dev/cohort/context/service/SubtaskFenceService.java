@@ -55,8 +55,11 @@ public class SubtaskFenceService {
             Admission admission = fence == null ? Admission.NOT_DISPATCHED_YET
                     : fence.admit(writer.attempt(), leaseToken, key);
             if (admission != Admission.ADMITTED) {
-                metrics.counter("cohort.context.writes.fenced", "reason", admission.name().toLowerCase(Locale.ROOT))
-                        .increment();
+                if (admission != Admission.NOT_DISPATCHED_YET) {
+                    // A write ahead of its dispatch waits for it (DispatchWaits), which counts the final refusal.
+                    metrics.counter("cohort.context.writes.fenced", "reason",
+                            admission.name().toLowerCase(Locale.ROOT)).increment();
+                }
                 throw refusal(taskId, fence, writer, key, admission);
             }
         }).replaceWithVoid();
@@ -99,8 +102,6 @@ public class SubtaskFenceService {
         if (admission == Admission.NOT_DISPATCHED_YET) {
             info.put("code", NOT_DISPATCHED_YET);
             String known = fence == null ? "no attempt of it yet" : "attempt " + fence.attempt + " as the latest";
-            Log.infof("deferred a write of attempt %d of subtask %s of task %s: the store knows %s", attempt, subtask,
-                    taskId, known);
             return ContextStoreException.unavailable(NOT_DISPATCHED_YET, "the context store has not seen attempt "
                     + attempt + " of subtask " + subtask + " dispatched (it knows " + known + "); nothing was stored."
                     + " The dispatch is usually a moment behind: try again after Retry-After", info,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.context.config.ContextStoreConfig;
 import dev.cohort.context.service.ArtifactRules;
+import dev.cohort.context.service.DispatchWaits;
 import dev.cohort.context.service.SubtaskFenceService;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Fence;
@@ -150,7 +151,8 @@ class TaskEventListenerTest {
                 return work.apply(tries.incrementAndGet());
             }
         };
-        return new TaskEventListener(fences, new ArtifactRules(config), config, vertx, new SimpleMeterRegistry());
+        return new TaskEventListener(fences, new DispatchWaits(vertx, config, new SimpleMeterRegistry()), new ArtifactRules(config), config, vertx,
+                new SimpleMeterRegistry());
     }
 
     /** A record of the task-events channel that remembers how it was acknowledged. */
@@ -221,6 +223,16 @@ class TaskEventListenerTest {
             @Override
             public int maxStreams() {
                 return 1000;
+            }
+
+            @Override
+            public Duration dispatchWait() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Duration dispatchRecheck() {
+                return Duration.ofMillis(100);
             }
         };
     }
