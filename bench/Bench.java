@@ -59,7 +59,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Sections: hops (a), efficiency (b), floor (e, bench/Floor.java in a process of its own), sse (d), growth (3),
  * saturation (c, with memory and CPU per service). Usage: bench/run.sh [--quick] [--only LIST] [--slots N]
- * [--serial-gc].
+ * [--serial-gc] [--saturation O:W,...] [--scale-out W,...|none].
  */
 public class Bench {
 
@@ -92,6 +92,9 @@ public class Bench {
     static boolean quick;
     static Set<String> sections = new LinkedHashSet<>(ALL_SECTIONS);
     static int slots = 2;
+    /** --saturation and --scale-out: the configurations of section c instead of the profile's; null: the profile's. */
+    static List<int[]> saturationConfigs;
+    static List<Integer> scaleOut;
     static boolean serialGc;
     /** More JVM options for every service (--jvm). */
     static List<String> jvmOptions = List.of();
@@ -130,6 +133,22 @@ public class Bench {
             List.of(10, 30), 4, 10, 6,
             List.of(new int[]{1, 1}, new int[]{2, 1}), List.of(1, 2), 1, 4);
 
+    /** "1:2,1:1" = (1 orchestrator, 2 workers), then (1, 1), in that order; "none" = no configuration. */
+    static List<int[]> saturationConfigs(String spec) {
+        if (spec.equals("none")) {
+            return List.of();
+        }
+        List<int[]> configs = new ArrayList<>();
+        for (String c : spec.split(",")) {
+            String[] ow = c.split(":");
+            if (ow.length != 2) {
+                throw new IllegalArgumentException("--saturation takes orchestrators:workers pairs, e.g. 1:2,1:1; got " + c);
+            }
+            configs.add(new int[]{Integer.parseInt(ow[0]), Integer.parseInt(ow[1])});
+        }
+        return configs;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--report")) {
             rereport(Path.of(args[1]));
@@ -142,6 +161,9 @@ public class Bench {
                 case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                 case "--only" -> sections = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 case "--slots" -> slots = Integer.parseInt(args[++i]);
+                case "--saturation" -> saturationConfigs = saturationConfigs(args[++i]);
+                case "--scale-out" -> scaleOut = args[++i].equals("none") ? List.of()
+                        : java.util.Arrays.stream(args[i].split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -151,6 +173,14 @@ public class Bench {
             }
         }
         profile = quick ? QUICK : FULL;
+        if (saturationConfigs != null || scaleOut != null) {
+            Profile p = profile;
+            profile = new Profile(p.warmupTasks(), p.warmupMaxS(), p.idleS(), p.hopTasks(), p.latencies(),
+                    p.efficiencyTasks(), p.sseTasks(), p.sseClients(), p.growthTasks(), p.growthWidths(),
+                    p.saturationWarmupS(), p.saturationMaxWarmupS(), p.saturationWindowS(),
+                    saturationConfigs != null ? saturationConfigs : p.saturationZero(),
+                    scaleOut != null ? scaleOut : p.scaleOutWorkers(), p.floorWarmupS(), p.floorWindowS());
+        }
         quietKafkaLogs();
         Files.createDirectories(LOGS);
         Files.createDirectories(PIDS);
@@ -1986,6 +2016,14 @@ public class Bench {
         RESULTS.setAll((ObjectNode) old);
         quick = old.path("mode").asText().equals("quick");
         profile = quick ? QUICK : FULL;
+        if (saturationConfigs != null || scaleOut != null) {
+            Profile p = profile;
+            profile = new Profile(p.warmupTasks(), p.warmupMaxS(), p.idleS(), p.hopTasks(), p.latencies(),
+                    p.efficiencyTasks(), p.sseTasks(), p.sseClients(), p.growthTasks(), p.growthWidths(),
+                    p.saturationWarmupS(), p.saturationMaxWarmupS(), p.saturationWindowS(),
+                    saturationConfigs != null ? saturationConfigs : p.saturationZero(),
+                    scaleOut != null ? scaleOut : p.scaleOutWorkers(), p.floorWarmupS(), p.floorWindowS());
+        }
         slots = old.path("settings").path("slotsPerRolePerWorker").asInt(2);
         sections = new LinkedHashSet<>();
         old.path("sections").forEach(n -> sections.add(n.asText()));

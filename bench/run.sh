@@ -6,12 +6,16 @@
 # run also writes docs/scale-out.svg). What each figure means: docs/performance.md#benchmark-suite.
 #
 # Usage: bench/run.sh [--quick] [--only SECTIONS] [--slots N] [--serial-gc] [--jvm OPTIONS]
+#                     [--saturation O:W,...] [--scale-out W,...]
 #        bench/run.sh --report bench/target/results-<date>.json   (the tables and the chart again)
 #   --quick          a smoke run: fewer tasks, configurations and seconds (8-11 minutes on 2 cores, the full about 35)
 #   --only LIST      comma-separated sections: hops,efficiency,floor,sse,growth,saturation,admission (default: all)
 #   --slots N        subtasks one role runs at once in one worker process (cohort.worker.concurrency, default 2)
 #   --serial-gc      run every service with -XX:+UseSerialGC (default: the JVM's choice, G1 on this kind of machine)
 #   --jvm OPTIONS    more JVM options for every service, space-separated (e.g. "-XX:TieredStopAtLevel=1")
+#   --saturation L   section c's configurations at latency 0 as orchestrators:workers, in order (e.g. 1:2,1:1;
+#                    "none"); a configuration that keeps the processes of the one before measures them warm
+#   --scale-out L    worker processes for the scale-out at 1000 ms (e.g. 1,2,4; "none")
 #
 # The stack is isolated from deploy/local/run.sh's: its own COHORT_HOME (bench/target/home, emptied each run),
 # Kafka on 19092/19093, PostgreSQL on 15433, orchestrators on 18080 and 18083, context store 18081, dashboard
@@ -32,10 +36,10 @@ fi
 ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --quick|--serial-gc) ARGS+=("$1") ;;
-    --only|--slots|--jvm) [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift ;;
-    --only=*|--slots=*|--jvm=*) ARGS+=("${1%%=*}" "${1#*=}") ;;
+    --only|--slots|--jvm|--saturation|--scale-out) [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; }; ARGS+=("$1" "$2"); shift ;;
+    --only=*|--slots=*|--jvm=*|--saturation=*|--scale-out=*) ARGS+=("${1%%=*}" "${1#*=}") ;;
     *) echo "error: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
