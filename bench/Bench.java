@@ -149,6 +149,18 @@ public class Bench {
         return configs;
     }
 
+    /** {@code p} with section c's configurations from --saturation and --scale-out, where given. */
+    static Profile withSaturationConfigs(Profile p) {
+        if (saturationConfigs == null && scaleOut == null) {
+            return p;
+        }
+        return new Profile(p.warmupTasks(), p.warmupMaxS(), p.idleS(), p.hopTasks(), p.latencies(),
+                p.efficiencyTasks(), p.sseTasks(), p.sseClients(), p.growthTasks(), p.growthWidths(),
+                p.saturationWarmupS(), p.saturationMaxWarmupS(), p.saturationWindowS(),
+                saturationConfigs != null ? saturationConfigs : p.saturationZero(),
+                scaleOut != null ? scaleOut : p.scaleOutWorkers(), p.floorWarmupS(), p.floorWindowS());
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--report")) {
             rereport(Path.of(args[1]));
@@ -172,15 +184,7 @@ public class Bench {
                 throw new IllegalArgumentException("unknown section '" + s + "'; sections: " + ALL_SECTIONS);
             }
         }
-        profile = quick ? QUICK : FULL;
-        if (saturationConfigs != null || scaleOut != null) {
-            Profile p = profile;
-            profile = new Profile(p.warmupTasks(), p.warmupMaxS(), p.idleS(), p.hopTasks(), p.latencies(),
-                    p.efficiencyTasks(), p.sseTasks(), p.sseClients(), p.growthTasks(), p.growthWidths(),
-                    p.saturationWarmupS(), p.saturationMaxWarmupS(), p.saturationWindowS(),
-                    saturationConfigs != null ? saturationConfigs : p.saturationZero(),
-                    scaleOut != null ? scaleOut : p.scaleOutWorkers(), p.floorWarmupS(), p.floorWindowS());
-        }
+        profile = withSaturationConfigs(quick ? QUICK : FULL);
         quietKafkaLogs();
         Files.createDirectories(LOGS);
         Files.createDirectories(PIDS);
@@ -2016,14 +2020,6 @@ public class Bench {
         RESULTS.setAll((ObjectNode) old);
         quick = old.path("mode").asText().equals("quick");
         profile = quick ? QUICK : FULL;
-        if (saturationConfigs != null || scaleOut != null) {
-            Profile p = profile;
-            profile = new Profile(p.warmupTasks(), p.warmupMaxS(), p.idleS(), p.hopTasks(), p.latencies(),
-                    p.efficiencyTasks(), p.sseTasks(), p.sseClients(), p.growthTasks(), p.growthWidths(),
-                    p.saturationWarmupS(), p.saturationMaxWarmupS(), p.saturationWindowS(),
-                    saturationConfigs != null ? saturationConfigs : p.saturationZero(),
-                    scaleOut != null ? scaleOut : p.scaleOutWorkers(), p.floorWarmupS(), p.floorWindowS());
-        }
         slots = old.path("settings").path("slotsPerRolePerWorker").asInt(2);
         sections = new LinkedHashSet<>();
         old.path("sections").forEach(n -> sections.add(n.asText()));
@@ -2048,7 +2044,10 @@ public class Bench {
             if (RESULTS.has("saturation")) {
                 String svg = svg();
                 Files.writeString(TARGET.resolve("scale-out-" + STAMP + ".svg"), svg);
-                if (!quick && !RESULTS.has("error")) {
+                // Only a full run's chart stands for Cohort in the docs: every section, the profile's configurations.
+                boolean full = !quick && sections.containsAll(ALL_SECTIONS)
+                        && saturationConfigs == null && scaleOut == null;
+                if (full && !RESULTS.has("error")) {
                     Files.writeString(ROOT.resolve("docs/scale-out.svg"), svg);
                 }
             }

@@ -52,47 +52,47 @@ public class DispatchWaits {
             return write.get();
         }
         long start = System.nanoTime();
-        AtomicBoolean waited = new AtomicBoolean();
-        Uni<T> tried = wait.isZero() || wait.isNegative() ? Uni.createFrom().deferred(write::get)
-                : attempt(key(taskId, subtaskId), write, start + wait.toNanos(), waited);
-        return tried.onItemOrFailure().invoke((item, failure) -> {
-            boolean refused = failure != null && notDispatchedYet(failure);
-            if (refused) {
-                metrics.counter("cohort.context.writes.fenced", "reason", "not_dispatched_yet").increment();
-                Log.infof("deferred a write for subtask %s of task %s: its attempt's dispatch did not reach the store "
-                        + "within %d ms (%s)", subtaskId, taskId, (System.nanoTime() - start) / 1_000_000,
-                        failure.getMessage());
-            }
-            if (waited.get()) {
-                metrics.counter("cohort.context.writes.dispatch-waits", "outcome",
-                        failure == null ? "admitted" : refused ? "refused" : "other").increment();
-            }
-        });
+        String key = key(taskId, subtaskId);
+        // Registered before the first try and until the write is through, so that no change of the fence is missed.
+        Waiter waiter = new Waiter(Vertx.currentContext());
+        waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+        return attempt(waiter, write, start + wait.toNanos())
+                .onTermination().invoke(() -> forget(key, waiter))
+                .onItemOrFailure().invoke((item, failure) -> {
+                    boolean refused = failure != null && notDispatchedYet(failure);
+                    if (refused) {
+                        metrics.counter("cohort.context.writes.fenced", "reason", "not_dispatched_yet").increment();
+                        Log.infof("deferred a write for subtask %s of task %s: its attempt's dispatch did not reach "
+                                + "the store within %d ms (%s)", subtaskId, taskId,
+                                (System.nanoTime() - start) / 1_000_000, failure.getMessage());
+                    }
+                    if (waiter.waited) {
+                        metrics.counter("cohort.context.writes.dispatch-waits", "outcome",
+                                failure == null ? "admitted" : refused ? "refused" : "other").increment();
+                    }
+                });
     }
 
     /** The fence of the subtask changed (the change committed): the writes waiting for it try again now. */
     public void changed(String taskId, String subtaskId) {
-        Set<Waiter> waiters = waiting.remove(key(taskId, subtaskId));
+        Set<Waiter> waiters = waiting.get(key(taskId, subtaskId));
         if (waiters != null) {
             waiters.forEach(Waiter::wake);
         }
     }
 
-    private <T> Uni<T> attempt(String key, Supplier<Uni<T>> write, long deadline, AtomicBoolean waited) {
-        // Registered before the try, so that a change committed between the refusal and the wait is not missed.
-        Waiter waiter = new Waiter(Vertx.currentContext());
-        waiting.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
-        // It stays registered while it waits and until the write is through, whatever the outcome.
+    private <T> Uni<T> attempt(Waiter waiter, Supplier<Uni<T>> write, long deadline) {
+        // Re-armed before the try: a change committed from now on, even before the refusal, ends the wait at once.
+        waiter.rearm();
         return Uni.createFrom().<T>deferred(write::get)
                 .onFailure(e -> notDispatchedYet(e) && System.nanoTime() < deadline)
                 .recoverWithUni(refused -> {
-                    waited.set(true);
+                    waiter.waited = true;
                     waitingNow.incrementAndGet();
                     return waiter.await(Math.min(recheck.toNanos(), deadline - System.nanoTime()))
                             .onTermination().invoke(waitingNow::decrementAndGet)
-                            .chain(() -> attempt(key, write, deadline, waited));
-                })
-                .onTermination().invoke(() -> forget(key, waiter));
+                            .chain(() -> attempt(waiter, write, deadline));
+                });
     }
 
     private void forget(String key, Waiter waiter) {
@@ -110,15 +110,25 @@ public class DispatchWaits {
         return taskId + '/' + subtaskId;
     }
 
-    /** One write's wait: woken by a change of its fence, or by its timer; it resumes on the request's context. */
+    /**
+     * One write's waits, one after each refusal: each ends at a change of its fence since the try before it, or at its
+     * timer, and resumes on the request's context.
+     */
     private final class Waiter {
 
         private final Context context;
         private final AtomicBoolean woken = new AtomicBoolean();
         private volatile Runnable resume;
+        /** Whether the write was refused at least once and waited. */
+        private volatile boolean waited;
 
         Waiter(Context context) {
             this.context = context;
+        }
+
+        void rearm() {
+            resume = null;
+            woken.set(false);
         }
 
         void wake() {
