@@ -63,8 +63,16 @@ public class Dispatcher {
      * waiting, to be looked at again by the next sweep.
      */
     public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason) {
+        return dispatch(graph, subtask, reason, null);
+    }
+
+    /**
+     * {@link #dispatch(TaskGraph, Subtask, String)} as one of a run of dispatches in one transaction with nothing else
+     * changed between them: their admissions are decided as one {@link ModelAdmission.Round}.
+     */
+    public Uni<Void> dispatch(TaskGraph graph, Subtask subtask, String reason, ModelAdmission.Round round) {
         boolean escalate = escalates(subtask);
-        return admission.admit(subtask, escalate).flatMap(decision -> {
+        return admission.admit(subtask, escalate, round).flatMap(decision -> {
             if (decision instanceof ModelAdmission.Decision.Wait wait) {
                 return hold(subtask, wait);
             }

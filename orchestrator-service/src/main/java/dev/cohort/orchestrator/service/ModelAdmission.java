@@ -9,16 +9,19 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Decides whether a ready subtask may go to its model now (docs/models.md, "Limits"). The limits hold for every
@@ -89,14 +92,68 @@ public class ModelAdmission {
     private record Known(ModelRef model, Instant readAt) {
     }
 
+    /**
+     * Dispatches decided one after another in one transaction with nothing else changed between them, such as the
+     * subtasks one change made ready. The first decision's query sees the transaction's changes so far (Hibernate
+     * writes them before it runs, as before any query). The later ones read the database as it was then and add
+     * what the round itself has admitted since: the round's dispatches are written together when the transaction
+     * ends, instead of a write before each decision. A model (or a role whose model is not known) is read once per
+     * round: the transaction holds its lock from then on, so no other dispatch to it can be decided meanwhile, and
+     * what the round admits to it is counted here. Use one round for one run of decisions only.
+     */
+    public static final class Round {
+
+        /** Set once the round has queried: its later queries need not write the transaction's changes first. */
+        private boolean read;
+        /** What the round's query read, per model and per role whose model is not known. */
+        private final Map<ModelRef, Object[]> modelRows = new HashMap<>();
+        private final Map<String, Object[]> roleRows = new HashMap<>();
+        private final Map<ModelRef, Integer> models = new HashMap<>();
+        private final Map<String, Integer> providers = new HashMap<>();
+        private final Map<String, Integer> unknownModelRoles = new HashMap<>();
+
+        /** A model query's row with the round's own admissions to the model and its provider added. */
+        Object[] withAdmitted(ModelRef model, Object[] row) {
+            int toModel = models.getOrDefault(model, 0);
+            int toProvider = providers.getOrDefault(model.provider().id(), 0);
+            Object[] adjusted = row.clone();
+            adjusted[3] = ((Number) row[3]).longValue() + toModel;
+            adjusted[4] = ((Number) row[4]).longValue() + toModel;
+            adjusted[5] = ((Number) row[5]).longValue() + toProvider;
+            return adjusted;
+        }
+
+        void admitted(String role, ModelRef model) {
+            if (model == null) {
+                unknownModelRoles.merge(role, 1, Integer::sum);
+            } else {
+                models.merge(model, 1, Integer::sum);
+                providers.merge(model.provider().id(), 1, Integer::sum);
+            }
+        }
+    }
+
     /** Whether the subtask's next attempt ({@code escalate}: on the role's escalation model) may be dispatched now. */
     public Uni<Decision> admit(Subtask subtask, boolean escalate) {
+        return admit(subtask, escalate, null);
+    }
+
+    /** {@link #admit(Subtask, boolean)} as one of a {@link Round}'s decisions; {@code round} null for none. */
+    public Uni<Decision> admit(Subtask subtask, boolean escalate, Round round) {
+        return decideFor(subtask, escalate, round).invoke(decision -> {
+            if (round != null && decision instanceof Decision.Admit admitted) {
+                round.admitted(subtask.role, admitted.model());
+            }
+        });
+    }
+
+    private Uni<Decision> decideFor(Subtask subtask, boolean escalate, Round round) {
         return expectedModel(subtask, escalate).flatMap(model -> {
             if (!config.enabled()) {
                 return Uni.createFrom().item(new Decision.Admit(model));
             }
             if (model == null) {
-                return firstOfRole(subtask);
+                return firstOfRole(subtask, round);
             }
             int concurrency = config.concurrency(model);
             int perMinute = config.requestsPerMinute(model);
@@ -104,13 +161,22 @@ public class ModelAdmission {
             Instant now = clock.now();
             // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
             String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
-            return Panache.getSession().flatMap(session -> session.createSelectionQuery(MODEL_QUERY, Object[].class)
+            Object[] read = round == null ? null : round.modelRows.get(model);
+            Uni<Object[]> row = read != null ? Uni.createFrom().item(read)
+                    : Panache.getSession().flatMap(session -> flushMode(session.createSelectionQuery(MODEL_QUERY,
+                                    Object[].class), round)
                             .setParameter("key", key)
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
                             .setParameter("since", now.minus(Duration.ofMinutes(1)))
                             .getSingleResult())
-                    .map(row -> decide(model, row, now, concurrency, perMinute, total));
+                    .invoke(r -> {
+                        if (round != null) {
+                            round.modelRows.put(model, r);
+                        }
+                    });
+            return row.map(r -> decide(model, round == null ? r : round.withAdmitted(model, r), now, concurrency,
+                    perMinute, total));
         });
     }
 
@@ -118,27 +184,50 @@ public class ModelAdmission {
      * The role's model is not known yet: a few attempts go (cohort.admission.unknown-model-concurrency), and the
      * first to start names the model for the rest.
      */
-    private Uni<Decision> firstOfRole(Subtask subtask) {
+    private Uni<Decision> firstOfRole(Subtask subtask, Round round) {
         int limit = config.unknownModelConcurrency();
         if (limit <= 0) {
             return Uni.createFrom().item(new Decision.Admit(null));
         }
         Instant now = clock.now();
-        return Panache.getSession().flatMap(session -> session.createSelectionQuery(ROLE_QUERY, Object[].class)
+        Object[] read = round == null ? null : round.roleRows.get(subtask.role);
+        Uni<Object[]> query = read != null ? Uni.createFrom().item(read)
+                : Panache.getSession().flatMap(session -> flushMode(session.createSelectionQuery(ROLE_QUERY,
+                                Object[].class), round)
                         .setParameter("key", "cohort-admission:role:" + subtask.role)
                         .setParameter("role", subtask.role)
                         .getSingleResult())
-                .map(row -> {
+                .invoke(r -> {
+                    if (round != null) {
+                        round.roleRows.put(subtask.role, r);
+                    }
+                });
+        return query.map(row -> {
                     if (!Boolean.TRUE.equals(row[0])) {
                         return new Decision.Wait(now.plus(config.recheck()), "the " + subtask.role + " role's model: "
                                 + "another dispatch to it is being decided");
                     }
-                    long inFlight = ((Number) row[1]).longValue();
+                    long inFlight = ((Number) row[1]).longValue()
+                            + (round == null ? 0 : round.unknownModelRoles.getOrDefault(subtask.role, 0));
                     return inFlight >= limit
                             ? new Decision.Wait(now, "the " + subtask.role + " role's model, not known until one of "
                             + "its workers starts an attempt (" + inFlight + " of " + limit + " in flight)")
                             : new Decision.Admit(null);
                 });
+    }
+
+    /**
+     * A round's first query writes the transaction's changes before it runs (Hibernate's default, as for any query);
+     * its later ones do not: the round counts its own admissions instead.
+     */
+    private static <R> Mutiny.SelectionQuery<R> flushMode(Mutiny.SelectionQuery<R> query, Round round) {
+        if (round != null) {
+            if (round.read) {
+                query.setFlushMode(FlushModeType.COMMIT);
+            }
+            round.read = true;
+        }
+        return query;
     }
 
     /**

@@ -554,12 +554,13 @@ public class OrchestrationService {
         }
         return chain.call(() -> {
             Uni<Void> retries = Uni.createFrom().voidItem();
+            ModelAdmission.Round round = new ModelAdmission.Round();
             Instant now = clock.now();
             for (Subtask subtask : graph.subtasks()) {
                 if (subtask.statusValue() == SubtaskStatus.PENDING && subtask.retryAt != null
                         && !subtask.retryAt.isAfter(now)) {
                     String why = subtask.waitingFor != null ? "its model has room" : "retry";
-                    retries = retries.call(() -> dispatcher.dispatch(graph, subtask, why));
+                    retries = retries.call(() -> dispatcher.dispatch(graph, subtask, why, round));
                 }
             }
             return retries;

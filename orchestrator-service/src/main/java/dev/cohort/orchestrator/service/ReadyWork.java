@@ -47,8 +47,10 @@ public class ReadyWork {
             graph.add(summary);
             return subtasks.persist(summary).chain(() -> dispatcher.dispatch(graph, summary, "all work done"));
         }
+        // What the change made ready is dispatched as one admission round: written together when the change ends.
+        ModelAdmission.Round round = new ModelAdmission.Round();
         return Multi.createFrom().iterable(graph.ready())
-                .onItem().transformToUniAndConcatenate(s -> dispatcher.dispatch(graph, s, "dependencies done"))
+                .onItem().transformToUniAndConcatenate(s -> dispatcher.dispatch(graph, s, "dependencies done", round))
                 .collect().last().replaceWithVoid();
     }
 }

@@ -52,6 +52,23 @@ class AdmissionDecisionTest {
         assertTrue(wait.reason().contains("another dispatch to it is being decided"), wait.reason());
     }
 
+    @Test
+    void aRoundAddsWhatItAdmittedToWhatItsLaterQueriesRead() {
+        // Those queries do not see the round's own dispatches, which are written when the transaction ends.
+        ModelAdmission.Round round = new ModelAdmission.Round();
+        round.admitted("backend", MODEL);
+        round.admitted("frontend", new ModelRef(Provider.OLLAMA, "llama3.2:3b"));
+        round.admitted("tester", new ModelRef(Provider.OPENROUTER, "qwen/qwen3-coder"));
+        Object[] read = {true, null, null, 1L, 5L, 1L};
+        Object[] seen = round.withAdmitted(MODEL, read);
+        assertEquals(2L, seen[3], "in flight on the model");
+        assertEquals(6L, seen[4], "dispatched to the model in the last minute");
+        assertEquals(3L, seen[5], "in flight on all of the provider's models");
+        assertEquals(1L, read[3], "the row read is left as it was");
+        assertEquals(MODEL + ": 2 of 2 in flight (cohort.admission concurrency)",
+                waiting(admission.decide(MODEL, seen, NOW, 2, 0, 0)).reason());
+    }
+
     private ModelAdmission.Decision decide(boolean locked, Instant pausedUntil, long inFlight, long lastMinute,
                                            long providerInFlight, int concurrency, int perMinute, int total) {
         Object[] row = {locked, pausedUntil, pausedUntil == null ? null : "429", inFlight, lastMinute, providerInFlight};
