@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -103,11 +104,8 @@ public class ModelAdmission {
      */
     public static final class Round {
 
-        /** Set once the round has queried: its later queries need not write the transaction's changes first. */
-        private boolean read;
-        /** What the round's query read, per model and per role whose model is not known. */
-        private final Map<ModelRef, Object[]> modelRows = new HashMap<>();
-        private final Map<String, Object[]> roleRows = new HashMap<>();
+        /** What the round's queries read, per model ({@link ModelRef}) and per role whose model is not known. */
+        private final Map<Object, Object[]> rows = new HashMap<>();
         private final Map<ModelRef, Integer> models = new HashMap<>();
         private final Map<String, Integer> providers = new HashMap<>();
         private final Map<String, Integer> unknownModelRoles = new HashMap<>();
@@ -161,22 +159,13 @@ public class ModelAdmission {
             Instant now = clock.now();
             // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
             String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
-            Object[] read = round == null ? null : round.modelRows.get(model);
-            Uni<Object[]> row = read != null ? Uni.createFrom().item(read)
-                    : Panache.getSession().flatMap(session -> flushMode(session.createSelectionQuery(MODEL_QUERY,
-                                    Object[].class), round)
+            return row(round, model, MODEL_QUERY, query -> query
                             .setParameter("key", key)
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
-                            .setParameter("since", now.minus(Duration.ofMinutes(1)))
-                            .getSingleResult())
-                    .invoke(r -> {
-                        if (round != null) {
-                            round.modelRows.put(model, r);
-                        }
-                    });
-            return row.map(r -> decide(model, round == null ? r : round.withAdmitted(model, r), now, concurrency,
-                    perMinute, total));
+                            .setParameter("since", now.minus(Duration.ofMinutes(1))))
+                    .map(r -> decide(model, round == null ? r : round.withAdmitted(model, r), now, concurrency,
+                            perMinute, total));
         });
     }
 
@@ -190,19 +179,10 @@ public class ModelAdmission {
             return Uni.createFrom().item(new Decision.Admit(null));
         }
         Instant now = clock.now();
-        Object[] read = round == null ? null : round.roleRows.get(subtask.role);
-        Uni<Object[]> query = read != null ? Uni.createFrom().item(read)
-                : Panache.getSession().flatMap(session -> flushMode(session.createSelectionQuery(ROLE_QUERY,
-                                Object[].class), round)
+        return row(round, subtask.role, ROLE_QUERY, query -> query
                         .setParameter("key", "cohort-admission:role:" + subtask.role)
-                        .setParameter("role", subtask.role)
-                        .getSingleResult())
-                .invoke(r -> {
-                    if (round != null) {
-                        round.roleRows.put(subtask.role, r);
-                    }
-                });
-        return query.map(row -> {
+                        .setParameter("role", subtask.role))
+                .map(row -> {
                     if (!Boolean.TRUE.equals(row[0])) {
                         return new Decision.Wait(now.plus(config.recheck()), "the " + subtask.role + " role's model: "
                                 + "another dispatch to it is being decided");
@@ -217,17 +197,27 @@ public class ModelAdmission {
     }
 
     /**
-     * A round's first query writes the transaction's changes before it runs (Hibernate's default, as for any query);
-     * its later ones do not: the round counts its own admissions instead.
+     * One admission query's row. In a round, {@code key} (a model, or a role whose model is not known) is read once,
+     * and only the round's first query writes the transaction's changes before it runs (Hibernate's default, as for
+     * any query): the round counts its own admissions instead.
      */
-    private static <R> Mutiny.SelectionQuery<R> flushMode(Mutiny.SelectionQuery<R> query, Round round) {
-        if (round != null) {
-            if (round.read) {
+    private static Uni<Object[]> row(Round round, Object key, String hql,
+                                     UnaryOperator<Mutiny.SelectionQuery<Object[]>> parameters) {
+        Object[] read = round == null ? null : round.rows.get(key);
+        if (read != null) {
+            return Uni.createFrom().item(read);
+        }
+        return Panache.getSession().flatMap(session -> {
+            Mutiny.SelectionQuery<Object[]> query = session.createSelectionQuery(hql, Object[].class);
+            if (round != null && !round.rows.isEmpty()) {
                 query.setFlushMode(FlushModeType.COMMIT);
             }
-            round.read = true;
-        }
-        return query;
+            return parameters.apply(query).getSingleResult();
+        }).invoke(row -> {
+            if (round != null) {
+                round.rows.put(key, row);
+            }
+        });
     }
 
     /**
