@@ -10,6 +10,10 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.FlushModeType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -49,21 +53,50 @@ public class ModelAdmission {
      * and, with PostgreSQL's unquoted names, SQL (the native query of {@link #load()}).
      */
     private static final String IN_FLIGHT = "select count(*) from Subtask s where s.status in ('dispatched', 'running') ";
-    /** The transaction's lock on deciding for one key (a model, a provider or a role), or false when another has it. */
-    private static final String LOCK = "function('pg_try_advisory_xact_lock', function('hashtext', :key))";
     /**
-     * A dispatch to a model: the lock, the model's pause and its reason, in flight on the model, dispatched to it in
+     * The beginning of every model query, whatever its lock: what tells them apart from other queries (in Hibernate's
+     * statistics, say).
+     */
+    static final String MODEL_QUERY_START = "select function('pg_try_advisory_xact_lock', ";
+
+    /**
+     * A dispatch to a model: the transaction's lock on deciding for {@code key} (the model, or its provider) or false
+     * when another transaction has it, the model's pause and its reason, in flight on the model, dispatched to it in
      * the last minute, in flight on all of the provider's models.
      */
-    static final String MODEL_QUERY = "select " + LOCK + ", "
-            + "(select m.pausedUntil from ModelPause m where m.provider = :provider and m.model = :model), "
-            + "(select m.reason from ModelPause m where m.provider = :provider and m.model = :model), "
-            + "(" + IN_FLIGHT + "and s.provider = :provider and s.model = :model), "
-            + "(select count(*) from Attempt a where a.provider = :provider and a.model = :model "
-            + "and a.dispatchedAt > :since), "
-            + "(" + IN_FLIGHT + "and s.provider = :provider)";
-    /** A dispatch of a role whose model is not known yet: the lock, and the role's attempts in flight. */
-    static final String ROLE_QUERY = "select " + LOCK + ", (" + IN_FLIGHT + "and s.role = :role and s.provider is null)";
+    static String modelQuery(String key) {
+        return MODEL_QUERY_START + lockId(key) + "L), "
+                + "(select m.pausedUntil from ModelPause m where m.provider = :provider and m.model = :model), "
+                + "(select m.reason from ModelPause m where m.provider = :provider and m.model = :model), "
+                + "(" + IN_FLIGHT + "and s.provider = :provider and s.model = :model), "
+                + "(select count(*) from Attempt a where a.provider = :provider and a.model = :model "
+                + "and a.dispatchedAt > :since), "
+                + "(" + IN_FLIGHT + "and s.provider = :provider)";
+    }
+
+    /**
+     * A dispatch of a role whose model is not known yet: the lock on deciding for {@code key}, and the role's attempts
+     * in flight.
+     */
+    static String roleQuery(String key) {
+        return "select function('pg_try_advisory_xact_lock', " + lockId(key) + "L), (" + IN_FLIGHT
+                + "and s.role = :role and s.provider is null)";
+    }
+
+    /**
+     * The advisory lock of deciding for {@code key}, written into the query as a number. As a parameter it would be a
+     * function's last argument, which Hibernate lets a list be bound to, and a query with such a parameter is planned
+     * again at each execution. One query text per model (or provider, or role) is planned once instead.
+     */
+    static long lockId(String key) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)))
+                    .getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     static final String ROLE_MODEL_QUERY =
             "select r.provider, r.model from RoleModel r where r.role = :role and r.escalated = :escalated";
 
@@ -159,8 +192,7 @@ public class ModelAdmission {
             Instant now = clock.now();
             // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
             String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
-            return row(round, model, MODEL_QUERY, query -> query
-                            .setParameter("key", key)
+            return row(round, model, modelQuery(key), query -> query
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
                             .setParameter("since", now.minus(Duration.ofMinutes(1))))
@@ -179,8 +211,7 @@ public class ModelAdmission {
             return Uni.createFrom().item(new Decision.Admit(null));
         }
         Instant now = clock.now();
-        return row(round, subtask.role, ROLE_QUERY, query -> query
-                        .setParameter("key", "cohort-admission:role:" + subtask.role)
+        return row(round, subtask.role, roleQuery("cohort-admission:role:" + subtask.role), query -> query
                         .setParameter("role", subtask.role))
                 .map(row -> {
                     if (!Boolean.TRUE.equals(row[0])) {
