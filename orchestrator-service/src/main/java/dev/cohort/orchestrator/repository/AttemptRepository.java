@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.reactive.common.AffectedEntities;
 
 @ApplicationScoped
 public class AttemptRepository implements PanacheRepositoryBase<Attempt, Attempt.Key> {
@@ -34,7 +35,7 @@ public class AttemptRepository implements PanacheRepositoryBase<Attempt, Attempt
      */
     public Uni<Integer> finish(UUID subtaskId, int attempt, String outcome, String failureKind, String reason,
                                Instant finishedAt, long promptTokens, long completionTokens, BigDecimal costUsd) {
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(FINISH_UPDATE)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(FINISH_UPDATE, new AffectedEntities(Attempt.class))
                 .setParameter("outcome", outcome)
                 .setParameter("kind", failureKind)
                 .setParameter("reason", reason)

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.hibernate.reactive.common.AffectedEntities;
 
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepository<OutboxRecord> {
@@ -38,6 +39,9 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
      * keeps no plan of one), and a native statement costs next to nothing to prepare. The ids go as one array.
      */
     public static final String PUBLISHED_UPDATE = "update outbox set published_at = :now where id = any(:ids)";
+
+    /** What the outbox's SQL statements change: Hibernate writes the session's pending outbox rows before them. */
+    private static final AffectedEntities OUTBOX = new AffectedEntities(OutboxRecord.class);
 
     /** The most rows one insert writes: 7 parameters each, far below PostgreSQL's 65,535. */
     static final int ROWS_PER_INSERT = 64;
@@ -99,7 +103,7 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
         for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
             List<OutboxRecord> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
             chain = chain.call(() -> Panache.getSession().flatMap(session -> {
-                var insert = session.createNativeQuery(insertStatement(chunk.size()));
+                var insert = session.createNativeQuery(insertStatement(chunk.size()), OUTBOX);
                 for (int i = 0; i < chunk.size(); i++) {
                     OutboxRecord row = chunk.get(i);
                     insert.setParameter("e" + i, row.eventId)
@@ -159,7 +163,7 @@ public class OutboxRepository implements PanacheRepository<OutboxRecord> {
             return Uni.createFrom().item(0);
         }
         Long[] marked = ids.toArray(new Long[0]);
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(PUBLISHED_UPDATE)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(PUBLISHED_UPDATE, OUTBOX)
                 .setParameter("now", now)
                 .setParameter("ids", marked)
                 .executeUpdate());

@@ -4,6 +4,7 @@ import dev.cohort.contracts.model.SubtaskKind;
 import dev.cohort.contracts.model.SubtaskStatus;
 import dev.cohort.orchestrator.domain.Subtask;
 import dev.cohort.orchestrator.domain.SubtaskOutline;
+import dev.cohort.orchestrator.domain.Task;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.hibernate.reactive.common.AffectedEntities;
 
 @ApplicationScoped
 public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
@@ -22,6 +24,12 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
     /** The order of a task's graph: as byTask sorts it. */
     static final Comparator<Subtask> GRAPH_ORDER = Comparator.comparing((Subtask s) -> s.createdAt)
             .thenComparing(s -> s.planKey);
+
+    /**
+     * What a lease renewal reads and changes: Hibernate writes the session's pending subtask and task changes before
+     * it, as it would before the same statement in HQL.
+     */
+    private static final AffectedEntities LEASE_RENEWAL = new AffectedEntities(Subtask.class, Task.class);
 
     static final String OUTLINE_QUERY = "select s.id, s.planKey, s.kind, s.status, s.attempt, s.retryAt, s.dependsOn "
             + "from Subtask s where s.taskId = :taskId";
@@ -94,7 +102,7 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
                 + "and exists (select 1 from task t where t.id = :taskId "
                 + "and t.status not in ('completed', 'failed', 'cancelled'))";
         return getSession().flatMap(session -> {
-            var query = session.createNativeQuery(update)
+            var query = session.createNativeQuery(update, LEASE_RENEWAL)
                     .setParameter("expires", expires)
                     .setParameter("id", subtaskId)
                     .setParameter("taskId", taskId)
