@@ -8,7 +8,6 @@ import dev.cohort.orchestrator.domain.Task;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -21,7 +20,7 @@ import org.hibernate.reactive.common.AffectedEntities;
 @ApplicationScoped
 public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
 
-    /** The order of a task's graph: as byTask sorts it. */
+    /** The order of a task's graph, for the whole graph and for a part of it alike. */
     static final Comparator<Subtask> GRAPH_ORDER = Comparator.comparing((Subtask s) -> s.createdAt)
             .thenComparing(s -> s.planKey);
 
@@ -40,7 +39,7 @@ public class SubtaskRepository implements PanacheRepositoryBase<Subtask, UUID> {
     }
 
     public Uni<List<Subtask>> byTask(UUID taskId) {
-        return list("taskId", Sort.ascending("createdAt", "planKey"), taskId);
+        return list("taskId", taskId).map(all -> all.stream().sorted(GRAPH_ORDER).toList());
     }
 
     /** The outline of every subtask of the task: what a change around one subtask needs to know of the others. */

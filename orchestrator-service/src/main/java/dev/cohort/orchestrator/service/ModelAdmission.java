@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,10 +55,10 @@ public class ModelAdmission {
      */
     private static final String IN_FLIGHT = "select count(*) from Subtask s where s.status in ('dispatched', 'running') ";
     /**
-     * The beginning of every model query, whatever its lock: what tells them apart from other queries (in Hibernate's
-     * statistics, say).
+     * The beginning of every admission query, a model's or a role's: the transaction's lock on deciding for its key,
+     * whose number follows. What tells these queries apart from others (in Hibernate's statistics, say).
      */
-    static final String MODEL_QUERY_START = "select function('pg_try_advisory_xact_lock', ";
+    static final String ADMISSION_QUERY_START = "select function('pg_try_advisory_xact_lock', ";
 
     /**
      * A dispatch to a model: the transaction's lock on deciding for {@code key} (the model, or its provider) or false
@@ -65,7 +66,7 @@ public class ModelAdmission {
      * the last minute, in flight on all of the provider's models.
      */
     static String modelQuery(String key) {
-        return MODEL_QUERY_START + lockId(key) + "L), "
+        return ADMISSION_QUERY_START + lockId(key) + "L), "
                 + "(select m.pausedUntil from ModelPause m where m.provider = :provider and m.model = :model), "
                 + "(select m.reason from ModelPause m where m.provider = :provider and m.model = :model), "
                 + "(" + IN_FLIGHT + "and s.provider = :provider and s.model = :model), "
@@ -79,7 +80,7 @@ public class ModelAdmission {
      * in flight.
      */
     static String roleQuery(String key) {
-        return "select function('pg_try_advisory_xact_lock', " + lockId(key) + "L), (" + IN_FLIGHT
+        return ADMISSION_QUERY_START + lockId(key) + "L), (" + IN_FLIGHT
                 + "and s.role = :role and s.provider is null)";
     }
 
@@ -192,7 +193,7 @@ public class ModelAdmission {
             Instant now = clock.now();
             // With a limit on all of the provider's models, admissions to any of them are decided one at a time.
             String key = "cohort-admission:" + (total > 0 ? "provider:" + model.provider().id() : model.toString());
-            return row(round, model, modelQuery(key), query -> query
+            return row(round, model, () -> modelQuery(key), query -> query
                             .setParameter("provider", model.provider().id())
                             .setParameter("model", model.model())
                             .setParameter("since", now.minus(Duration.ofMinutes(1))))
@@ -211,7 +212,7 @@ public class ModelAdmission {
             return Uni.createFrom().item(new Decision.Admit(null));
         }
         Instant now = clock.now();
-        return row(round, subtask.role, roleQuery("cohort-admission:role:" + subtask.role), query -> query
+        return row(round, subtask.role, () -> roleQuery("cohort-admission:role:" + subtask.role), query -> query
                         .setParameter("role", subtask.role))
                 .map(row -> {
                     if (!Boolean.TRUE.equals(row[0])) {
@@ -230,16 +231,17 @@ public class ModelAdmission {
     /**
      * One admission query's row. In a round, {@code key} (a model, or a role whose model is not known) is read once,
      * and only the round's first query writes the transaction's changes before it runs (Hibernate's default, as for
-     * any query): the round counts its own admissions instead.
+     * any query): the round counts its own admissions instead. The query's text (its lock's hash) is made only when
+     * the round has not read the key yet.
      */
-    private static Uni<Object[]> row(Round round, Object key, String hql,
+    private static Uni<Object[]> row(Round round, Object key, Supplier<String> hql,
                                      UnaryOperator<Mutiny.SelectionQuery<Object[]>> parameters) {
         Object[] read = round == null ? null : round.rows.get(key);
         if (read != null) {
             return Uni.createFrom().item(read);
         }
         return Panache.getSession().flatMap(session -> {
-            Mutiny.SelectionQuery<Object[]> query = session.createSelectionQuery(hql, Object[].class);
+            Mutiny.SelectionQuery<Object[]> query = session.createSelectionQuery(hql.get(), Object[].class);
             if (round != null && !round.rows.isEmpty()) {
                 query.setFlushMode(FlushModeType.COMMIT);
             }

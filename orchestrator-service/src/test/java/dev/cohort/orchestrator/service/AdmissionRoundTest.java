@@ -79,7 +79,7 @@ class AdmissionRoundTest {
 
     private long modelQueries() {
         var statistics = factory.getStatistics();
-        return Arrays.stream(statistics.getQueries()).filter(q -> q.startsWith(ModelAdmission.MODEL_QUERY_START))
+        return Arrays.stream(statistics.getQueries()).filter(q -> q.startsWith(ModelAdmission.ADMISSION_QUERY_START))
                 .mapToLong(q -> statistics.getQueryStatistics(q).getExecutionCount()).sum();
     }
 }
