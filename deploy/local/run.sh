@@ -33,7 +33,7 @@ build_if_needed() {
   local stale=false
   for m in $SERVICES; do
     local jar=$COHORT_ROOT/$m/target/quarkus-app/quarkus-run.jar
-    if [ ! -f "$jar" ] || [ -n "$(find "$COHORT_ROOT/$m/src/main" "$COHORT_ROOT/contracts/src/main" "$COHORT_ROOT/outbox/src/main" -newer "$jar" -print -quit)" ]; then
+    if [ ! -f "$jar" ] || [ -n "$(find "$COHORT_ROOT/$m/src/main" "$COHORT_ROOT/contracts/src/main" "$COHORT_ROOT/outbox/src/main" "$COHORT_ROOT/security/src/main" -newer "$jar" -print -quit)" ]; then
       stale=true
     fi
   done

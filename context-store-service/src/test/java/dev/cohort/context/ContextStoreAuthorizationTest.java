@@ -2,18 +2,24 @@ package dev.cohort.context;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cohort.cli.LocalIssuer;
 import dev.cohort.contracts.EventCodec;
 import dev.cohort.contracts.Roles;
+import dev.cohort.security.VerifiedTokens;
 import dev.cohort.testsupport.AuthenticatedRestAssured;
 import dev.cohort.testsupport.TestTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyFactory;
@@ -108,6 +114,12 @@ class ContextStoreAuthorizationTest extends ContextStoreTestBase {
             new Lease("task-nowhere", "s", 1, "lease", Api.WORKER));
 
     private static LocalIssuer otherIssuer;
+
+    @Inject
+    JWTCallerPrincipalFactory principals;
+
+    @Inject
+    MeterRegistry metrics;
     private static Fixture readFixture;
 
     @BeforeEach
@@ -167,6 +179,35 @@ class ContextStoreAuthorizationTest extends ContextStoreTestBase {
         } else {
             isForbidden(answer);
         }
+    }
+
+    @Test
+    void aTokenSentAgainIsAnsweredFromMemoryAndAForgeryOfItIsNot() throws Exception {
+        assertInstanceOf(VerifiedTokens.class, principals, "tokens are verified through VerifiedTokens");
+        Call list = get("/api/tasks/task-nowhere/artifacts");
+        String token = TestTokens.mint("test-viewer-again", Roles.VIEWER);
+        double checked = verified("signature");
+        double remembered = verified("memory");
+
+        for (int i = 0; i < 3; i++) {
+            // past authentication and the role check: the task does not exist
+            assertEquals(404, call(list, TestTokens.bearer(token)).status());
+        }
+        assertEquals(1, verified("signature") - checked, "the signature is checked once");
+        assertEquals(2, verified("memory") - remembered, "the next two requests are answered from memory");
+
+        // The same claims under another key's signature: the token differs, so it is checked, and refused.
+        String[] genuine = token.split("\\.");
+        String[] other = otherIssuer().mint("test-viewer-again", Duration.ofHours(1), List.of(Roles.VIEWER))
+                .split("\\.");
+        isUnauthorized(call(list, TestTokens.bearer(genuine[0] + "." + genuine[1] + "." + other[2])));
+        isForbidden(call(list, TestTokens.bearer(TestTokens.mint("test-viewer-again"))));
+    }
+
+    /** The count so far; the counters appear with the first token verified. */
+    private double verified(String by) {
+        Counter counter = metrics.find("cohort.tokens.verified").tag("by", by).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

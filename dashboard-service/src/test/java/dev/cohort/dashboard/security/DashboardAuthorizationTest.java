@@ -17,10 +17,13 @@ import dev.cohort.dashboard.SseReader;
 import dev.cohort.dashboard.StubServer;
 import dev.cohort.testsupport.AuthenticatedRestAssured;
 import dev.cohort.testsupport.TestTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +89,9 @@ class DashboardAuthorizationTest {
     @TestHTTPResource("/")
     URL base;
 
+    @Inject
+    MeterRegistry metrics;
+
     @ConfigProperty(name = "cohort.dashboard.orchestrator-url")
     String orchestratorUrl;
 
@@ -129,6 +135,25 @@ class DashboardAuthorizationTest {
         given().when().get("/api/session").then().statusCode(401);
         assertEquals(List.of(), orchestrator.requests(), "nothing reached the orchestrator");
         assertEquals(List.of(), contextStore.requests(), "nothing reached the context store");
+    }
+
+    @Test
+    void aTokenSentAgainIsAnsweredFromMemory() {
+        String viewer = TestTokens.bearer(TestTokens.mint("test-viewer-again", "viewer"));
+        Endpoint read = API.stream().filter(e -> e.kind() == Kind.READ).findFirst().orElseThrow();
+        double checked = verified("signature");
+        double remembered = verified("memory");
+        for (int i = 0; i < 3; i++) {
+            send(given().header("Authorization", viewer), read).then().statusCode(200);
+        }
+        assertEquals(1, verified("signature") - checked, "the signature is checked once");
+        assertEquals(2, verified("memory") - remembered, "the next two requests are answered from memory");
+    }
+
+    /** Tokens verified so far (dev.cohort.security.VerifiedTokens); the counters appear with the first one. */
+    private double verified(String by) {
+        Counter counter = metrics.find("cohort.tokens.verified").tag("by", by).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cohort.cli.LocalIssuer;
 import dev.cohort.testsupport.AuthenticatedRestAssured;
 import dev.cohort.testsupport.TestTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +61,9 @@ class OrchestratorAuthorizationTest {
 
     String task;
 
+    @Inject
+    MeterRegistry metrics;
+
     @BeforeEach
     void aTask() {
         task = given().contentType(ContentType.JSON)
@@ -94,6 +100,24 @@ class OrchestratorAuthorizationTest {
             assertEquals(401, send(e, "Basic YWRtaW46YWRtaW4=").statusCode(), e + " with a password");
         }
         send(ENDPOINTS.get(0), null).then().header("WWW-Authenticate", containsString("Bearer"));
+    }
+
+    @Test
+    void aTokenSentAgainIsAnsweredFromMemory() {
+        String viewer = TestTokens.bearer(TestTokens.mint("test-viewer-again", "viewer"));
+        double checked = verified("signature");
+        double remembered = verified("memory");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, send(Endpoint.read("/api/tasks"), viewer).statusCode());
+        }
+        assertEquals(1, verified("signature") - checked, "the signature is checked once");
+        assertEquals(2, verified("memory") - remembered, "the next two requests are answered from memory");
+    }
+
+    /** Tokens verified so far (dev.cohort.security.VerifiedTokens); the counters appear with the first one. */
+    private double verified(String by) {
+        Counter counter = metrics.find("cohort.tokens.verified").tag("by", by).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
