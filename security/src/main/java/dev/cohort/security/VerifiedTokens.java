@@ -69,10 +69,12 @@ public class VerifiedTokens extends JWTCallerPrincipalFactory {
         this.clock = clock;
         this.ttlMillis = Math.max(0, ttl.toMillis());
         this.maxEntries = Math.max(0, maxEntries);
-        this.checked = Counter.builder("cohort.tokens.verified").tag("by", "signature")
-                .description("Bearer tokens verified: by checking their signature, or from memory of an earlier check")
-                .register(metrics);
-        this.remembered = Counter.builder("cohort.tokens.verified").tag("by", "memory")
+        this.checked = verified(metrics, "signature");
+        this.remembered = verified(metrics, "memory");
+    }
+
+    private static Counter verified(MeterRegistry metrics, String by) {
+        return Counter.builder("cohort.tokens.verified").tag("by", by)
                 .description("Bearer tokens verified: by checking their signature, or from memory of an earlier check")
                 .register(metrics);
     }

@@ -49,6 +49,16 @@ class VerifiedTokensTest {
         clock = new MovableClock(Instant.now());
     }
 
+    /** Remembering for 60 s, up to 10 tokens. */
+    VerifiedTokens tokens() {
+        return tokens(Duration.ofSeconds(60), 10);
+    }
+
+    /** A worker's token, good for an hour. */
+    static String workerToken() {
+        return issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+    }
+
     VerifiedTokens tokens(Duration ttl, int size) {
         return new VerifiedTokens(new io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory(), clock, ttl,
                 size, metrics);
@@ -60,8 +70,8 @@ class VerifiedTokensTest {
 
     @Test
     void aTokenSentAgainIsNotCheckedAgain() throws ParseException {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 10);
-        String token = issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+        VerifiedTokens tokens = tokens();
+        String token = workerToken();
 
         var first = tokens.parse(token, settings);
         var second = tokens.parse(token, settings);
@@ -76,8 +86,8 @@ class VerifiedTokensTest {
 
     @Test
     void aTokenIsCheckedAgainOnceTheTtlHasPassed() throws ParseException {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 10);
-        String token = issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+        VerifiedTokens tokens = tokens();
+        String token = workerToken();
 
         tokens.parse(token, settings);
         clock.advance(Duration.ofSeconds(59));
@@ -107,7 +117,7 @@ class VerifiedTokensTest {
 
     @Test
     void theVerifierRefusesATokenThatHasExpired() {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 10);
+        VerifiedTokens tokens = tokens();
         JWTAuthContextInfo strict = settings();
         strict.setClockSkew(0);
         String expired = issuer.mint("viewer", Instant.now().minusSeconds(5), List.of("viewer"));
@@ -119,8 +129,8 @@ class VerifiedTokensTest {
 
     @Test
     void aForgedSignatureIsRefusedEvenWhenTheGenuineTokenIsRemembered() throws ParseException {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 10);
-        String token = issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+        VerifiedTokens tokens = tokens();
+        String token = workerToken();
         tokens.parse(token, settings);
 
         String other = issuer.mint("admin", Duration.ofHours(1), List.of("admin"));
@@ -134,8 +144,8 @@ class VerifiedTokensTest {
 
     @Test
     void otherVerificationSettingsCheckTheTokenAgain() throws ParseException {
-        VerifiedTokens tokens = tokens(Duration.ofSeconds(60), 10);
-        String token = issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+        VerifiedTokens tokens = tokens();
+        String token = workerToken();
         tokens.parse(token, settings);
 
         JWTAuthContextInfo otherAudience = settings();
@@ -173,7 +183,7 @@ class VerifiedTokensTest {
     @Test
     void aTtlOfZeroChecksEveryToken() throws ParseException {
         VerifiedTokens tokens = tokens(Duration.ZERO, 10);
-        String token = issuer.mint("worker-1", Duration.ofHours(1), List.of("worker"));
+        String token = workerToken();
         tokens.parse(token, settings);
         tokens.parse(token, settings);
         assertEquals(2, verified("signature"));
