@@ -16,6 +16,14 @@ public interface DashboardConfig {
     @WithDefault("1000")
     int clientBuffer();
 
+    /**
+     * The least time between two writes to one browser's connection. An event that comes later than that after the
+     * last write goes out at once; events that come sooner wait for the rest of it and leave together, in one write.
+     * Fewer, larger writes are what lets one instance feed many browsers; 0 writes each event at once.
+     */
+    @WithDefault("25ms")
+    Duration writeInterval();
+
     /** How often an idle stream gets a keep-alive comment. */
     @WithDefault("15s")
     Duration keepAlive();

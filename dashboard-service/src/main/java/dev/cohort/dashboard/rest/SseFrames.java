@@ -36,9 +36,12 @@ public class SseFrames {
 
     private final Buffer opening;
     private final String retry;
+    /** The least time between two writes to one connection, in nanoseconds (see {@link DashboardConfig#writeInterval}). */
+    private final long writeInterval;
 
     public SseFrames(DashboardConfig config) {
         this.retry = "retry: " + config.reconnectDelay().toMillis() + "\n";
+        this.writeInterval = config.writeInterval().toNanos();
         // The first frame says how soon to reconnect and, with it, sends the headers: the browser knows it is connected.
         this.opening = Buffer.buffer(": keep-alive\n" + retry + "\n");
     }
@@ -88,8 +91,10 @@ public class SseFrames {
 
     /**
      * One browser's stream, on its connection's event loop: each time the stream has something, everything it has
-     * leaves in one write, as long as the connection takes it. While the connection's write queue is full nothing is
-     * taken from the stream, whose buffer then fills and, once it is full, drops the browser.
+     * leaves in one write, as long as the connection takes it, and at most once per write interval: what comes
+     * sooner after a write waits for the interval's end and leaves with whatever else came meanwhile. While the
+     * connection's write queue is full nothing is taken from the stream, whose buffer then fills and, once it is full,
+     * drops the browser.
      */
     private final class Writer {
 
@@ -102,10 +107,19 @@ public class SseFrames {
         /** The request's context: the connection's event loop. */
         private final Context context;
         private final Handler<Void> drainLater = ignored -> drain();
+        private final Handler<Long> intervalOver = ignored -> {
+            timer = false;
+            drain();
+        };
         private BrowserStream stream;
         /** Set while the connection's write queue is full; its drain handler resets it. */
         private boolean waiting;
         private boolean ended;
+        /** When the last write left (System.nanoTime()); none yet while {@code written} is false. */
+        private long lastWrite;
+        private boolean written;
+        /** Set while a timer is due to drain at the end of the write interval. */
+        private boolean timer;
 
         Writer(SseEventSink sink, HttpServerResponse response, StreamLimiter.Permit permit, Context context) {
             this.sink = sink;
@@ -147,6 +161,9 @@ public class SseFrames {
             if (ended || waiting && !stream.dropped()) {
                 return;
             }
+            if (tooSoon()) {
+                return;
+            }
             waiting = false;
             while (!response.writeQueueFull() || stream.dropped()) {
                 if (sink.isClosed() || response.closed()) {
@@ -180,6 +197,8 @@ public class SseFrames {
                     end();
                     return;
                 }
+                written = true;
+                lastWrite = System.nanoTime();
                 if (item == null) {
                     // All of it is written; the stream says when there is more.
                     return;
@@ -191,6 +210,27 @@ public class SseFrames {
             }
             // The stream keeps what it has until the connection has sent what it holds.
             waiting = true;
+        }
+
+        /**
+         * Whether the last write was less than the write interval ago; then a timer drains at the interval's end (the
+         * stream does not call again meanwhile: it is due to be polled). A stream dropped for reading too slowly
+         * never waits.
+         */
+        private boolean tooSoon() {
+            if (timer) {
+                return !stream.dropped();
+            }
+            if (writeInterval <= 0 || !written || stream.dropped()) {
+                return false;
+            }
+            long wait = writeInterval - (System.nanoTime() - lastWrite);
+            if (wait <= 0) {
+                return false;
+            }
+            timer = true;
+            context.owner().setTimer(Math.max(1, (wait + 999_999) / 1_000_000), intervalOver);
+            return true;
         }
 
         private void end() {

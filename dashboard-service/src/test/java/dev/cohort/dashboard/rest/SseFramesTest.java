@@ -64,7 +64,7 @@ class SseFramesTest {
         hub = new EventHub(new EventLog(1000), 10, 0);
         // Live streams only: nothing is read from Kafka.
         streams = new EventStreams(hub, null);
-        frames = new SseFrames(config());
+        frames = new SseFrames(config(Duration.ofMillis(20)));
         limiter = new StreamLimiter(10, 10);
         loop = vertx.getOrCreateContext();
     }
@@ -136,6 +136,40 @@ class SseFramesTest {
         assertEquals(1 + 2, browser.frames().size());
     }
 
+    @Test
+    void eventsThatComeSoonerThanTheWriteIntervalAfterAWriteLeaveTogetherInOneWrite() {
+        frames = new SseFrames(config(Duration.ofSeconds(2)));
+        Connection browser = open("a");
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        List<StreamedEvent> published = publish(0, 1);
+        // The first event after the opening goes out at once: no write came before it.
+        await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 1);
+        assertEquals(2, browser.writes, "the opening, then the first event");
+        published.addAll(publish(1, 5));
+        await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 6);
+        assertEquals(3, browser.writes, "the five events that came within the interval leave in one write");
+        for (int i = 0; i < 6; i++) {
+            assertEquals("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)), browser.frames().get(1 + i));
+        }
+    }
+
+    @Test
+    void aBrowserDroppedForReadingTooSlowlyGetsItsStreamEndWithoutWaitingForTheWriteInterval() {
+        // An interval no test waits for: the end can only come because a dropped stream does not wait.
+        frames = new SseFrames(config(Duration.ofHours(1)));
+        Connection slow = open("slow");
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        publish(0, 1);
+        await().atMost(WAIT).until(() -> slow.frames().size() == 1 + 1);
+        slow.full = true;
+        publish(1, 11);
+        await().atMost(WAIT).until(() -> slow.sinkClosed && hub.subscriberCount() == 0);
+        List<String> got = slow.frames();
+        assertEquals(1 + 1 + 10 + 1, got.size(), got.toString());
+        assertTrue(got.get(12).startsWith("event: stream-end\n"), got.get(12));
+        assertEquals(0, limiter.open("slow"), "the ended stream's permit is released");
+    }
+
     private Connection open(String principal) {
         Connection connection = new Connection();
         StreamLimiter.Permit permit = limiter.acquire(principal);
@@ -161,13 +195,12 @@ class SseFramesTest {
         return frame.substring(0, frame.length() - 1);
     }
 
-    private static DashboardConfig config() {
+    private static DashboardConfig config(Duration writeInterval) {
         return (DashboardConfig) Proxy.newProxyInstance(DashboardConfig.class.getClassLoader(),
-                new Class<?>[] {DashboardConfig.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("reconnectDelay")) {
-                        return Duration.ofSeconds(2);
-                    }
-                    throw new UnsupportedOperationException(method.getName());
+                new Class<?>[] {DashboardConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "reconnectDelay" -> Duration.ofSeconds(2);
+                    case "writeInterval" -> writeInterval;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
@@ -176,6 +209,8 @@ class SseFramesTest {
 
         private final StringBuffer written = new StringBuffer();
         volatile boolean full;
+        /** How many writes the connection took. */
+        volatile int writes;
         /** How often the writer found the connection full. */
         volatile int refused;
         volatile boolean sinkClosed;
@@ -199,6 +234,7 @@ class SseFramesTest {
             switch (method.getName()) {
                 case "write":
                     written.append(((Buffer) args[0]).toString(StandardCharsets.UTF_8));
+                    writes++;
                     return Future.succeededFuture();
                 case "writeQueueFull":
                     if (full) {
