@@ -71,9 +71,8 @@ class SseFramesTest {
 
     @Test
     void aBrowserThatStopsReadingIsDroppedWithTheStreamEndFrameWhileOthersGetEverything() {
-        Connection slow = open("slow");
-        Connection fast = open("fast");
-        await().atMost(WAIT).until(() -> hub.subscriberCount() == 2);
+        Connection slow = registered("slow");
+        Connection fast = registered("fast");
         slow.full = true;
         List<StreamedEvent> published = new ArrayList<>();
         for (int round = 0; round < 6; round++) {
@@ -84,7 +83,7 @@ class SseFramesTest {
         }
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            expected.add("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)));
+            expected.add(frame(i, published));
         }
         assertEquals(expected, fast.frames().subList(1, 31), "every event once, in order, with its resume position");
         // Once its buffer is full, without waiting for the browser to read: what was buffered goes out, then the end
@@ -105,8 +104,7 @@ class SseFramesTest {
 
     @Test
     void aBrowserThatIsSlowForAWhileGetsEverythingOnceItReadsAgain() {
-        Connection browser = open("a");
-        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        Connection browser = registered("a");
         browser.full = true;
         List<StreamedEvent> published = publish(0, 8);
         await().atMost(WAIT).until(() -> browser.refused > 0);
@@ -118,15 +116,14 @@ class SseFramesTest {
         published.addAll(publish(8, 3));
         await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 11);
         for (int i = 0; i < 11; i++) {
-            assertEquals("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)), browser.frames().get(1 + i));
+            assertEquals(frame(i, published), browser.frames().get(1 + i));
         }
         assertEquals(1, hub.subscriberCount());
     }
 
     @Test
     void aBrowserThatGoesAwayEndsItsStreamAndReleasesItsPermit() {
-        Connection browser = open("a");
-        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        Connection browser = registered("a");
         publish(0, 2);
         await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 2);
         browser.sinkClosed = true;
@@ -139,8 +136,7 @@ class SseFramesTest {
     @Test
     void eventsThatComeSoonerThanTheWriteIntervalAfterAWriteLeaveTogetherInOneWrite() {
         frames = new SseFrames(config(Duration.ofSeconds(2)));
-        Connection browser = open("a");
-        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        Connection browser = registered("a");
         List<StreamedEvent> published = publish(0, 1);
         // The first event after the opening goes out at once: no write came before it.
         await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 1);
@@ -149,7 +145,7 @@ class SseFramesTest {
         await().atMost(WAIT).until(() -> browser.frames().size() == 1 + 6);
         assertEquals(3, browser.writes, "the five events that came within the interval leave in one write");
         for (int i = 0; i < 6; i++) {
-            assertEquals("id: task-events:0:" + (i + 1) + "\n" + text(published.get(i)), browser.frames().get(1 + i));
+            assertEquals(frame(i, published), browser.frames().get(1 + i));
         }
     }
 
@@ -157,8 +153,7 @@ class SseFramesTest {
     void aBrowserDroppedForReadingTooSlowlyGetsItsStreamEndWithoutWaitingForTheWriteInterval() {
         // An interval no test waits for: the end can only come because a dropped stream does not wait.
         frames = new SseFrames(config(Duration.ofHours(1)));
-        Connection slow = open("slow");
-        await().atMost(WAIT).until(() -> hub.subscriberCount() == 1);
+        Connection slow = registered("slow");
         publish(0, 1);
         await().atMost(WAIT).until(() -> slow.frames().size() == 1 + 1);
         slow.full = true;
@@ -168,6 +163,14 @@ class SseFramesTest {
         assertEquals(1 + 1 + 10 + 1, got.size(), got.toString());
         assertTrue(got.get(12).startsWith("event: stream-end\n"), got.get(12));
         assertEquals(0, limiter.open("slow"), "the ended stream's permit is released");
+    }
+
+    /** A browser's stream, once the hub counts it. */
+    private Connection registered(String principal) {
+        int before = hub.subscriberCount();
+        Connection connection = open(principal);
+        await().atMost(WAIT).until(() -> hub.subscriberCount() == before + 1);
+        return connection;
     }
 
     private Connection open(String principal) {
@@ -187,6 +190,11 @@ class SseFramesTest {
             list.add(e);
         }
         return list;
+    }
+
+    /** The frame of the i-th published event with its resume position, without the blank line that ends it. */
+    private static String frame(int i, List<StreamedEvent> published) {
+        return "id: task-events:0:" + (i + 1) + "\n" + text(published.get(i));
     }
 
     /** An event's frame after its id line, without the blank line that ends it. */
