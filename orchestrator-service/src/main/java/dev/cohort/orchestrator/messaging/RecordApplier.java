@@ -18,7 +18,13 @@ import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.Function;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -53,10 +59,102 @@ public class RecordApplier {
     /** Decodes the record as {@code type} and applies it with {@code apply}; the result acknowledges or dead-letters it. */
     public <T extends CohortEvent> Uni<Void> apply(Message<String> message, Class<T> type,
                                                   Function<T, Uni<Void>> apply) {
+        return applyOne(message, null, type, apply).chain(applied -> applied
+                ? Uni.createFrom().completionStage(message.ack()) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Applies the records of one poll; acknowledging them is the caller's (the poll's). Each task's records keep their
+     * order. Records of one task that follow each other and that {@code together} accepts are applied in one go with
+     * {@code applyRun}; a run that fails for any reason but an unavailable dependency (which is waited for) is applied
+     * again one record at a time, like every other record, with {@code apply}: a record that cannot be applied is
+     * dead-lettered on its own.
+     */
+    public <T extends CohortEvent> Uni<Void> applyPoll(List<? extends Message<String>> messages, Class<T> type,
+                                                      Predicate<T> together, Function<List<T>, Uni<Void>> applyRun,
+                                                      Function<T, Uni<Void>> apply) {
+        Map<String, List<List<Decoded<T>>>> runsByTask = new LinkedHashMap<>();
+        for (Message<String> message : messages) {
+            T event = decodeOrNull(message, type);
+            boolean joins = event != null && together.test(event);
+            String task = event != null ? event.taskId() : "record " + where(message);
+            List<List<Decoded<T>>> runs = runsByTask.computeIfAbsent(task, k -> new ArrayList<>());
+            List<Decoded<T>> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (joins && last != null && last.get(0).joins()) {
+                last.add(new Decoded<>(message, event, true));
+            } else {
+                runs.add(new ArrayList<>(List.of(new Decoded<>(message, event, joins))));
+            }
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<List<Decoded<T>>> runs : runsByTask.values()) {
+            for (List<Decoded<T>> run : runs) {
+                chain = chain.chain(() -> run.size() == 1
+                        ? applyOne(run.get(0).message(), run.get(0).event(), type, apply).replaceWithVoid()
+                        : applyRun(run, type, applyRun, apply));
+            }
+        }
+        return chain;
+    }
+
+    private <T extends CohortEvent> Uni<Void> applyRun(List<Decoded<T>> run, Class<T> type,
+                                                       Function<List<T>, Uni<Void>> applyRun,
+                                                       Function<T, Uni<Void>> apply) {
+        List<T> events = run.stream().map(Decoded::event).toList();
+        Message<String> last = run.get(run.size() - 1).message();
+        String what = events.size() + " records of task " + events.get(0).taskId() + " (" + where(run.get(0).message())
+                + " to " + where(last) + ")";
+        long added = outbox.added();
+        long started = System.nanoTime();
+        io.opentelemetry.context.Context trace = traceOf(last, events.get(0).taskId());
+        // Only an unavailable dependency is waited for here; anything else is sorted out one record at a time.
+        return Retrying.untilApplied(() -> onVertxContext(trace, () -> applyRun.apply(events)), what, Duration.ZERO)
+                .invoke(() -> {
+                    io.micrometer.core.instrument.DistributionSummary.builder("cohort.orchestrator.records.together")
+                            .description("Runs of a task's records applied together in one transaction, by size")
+                            .register(metrics).record(events.size());
+                    long each = (System.nanoTime() - started) / events.size();
+                    for (int i = 0; i < events.size(); i++) {
+                        metrics.timer("cohort.orchestrator.records.applied", "topic", topic(run.get(i).message()),
+                                "type", events.get(i).type()).record(each, TimeUnit.NANOSECONDS);
+                    }
+                    if (outbox.added() != added) {
+                        relay.kick();
+                    }
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    Log.infof("Applying %s together failed (%s); applying them one at a time", what,
+                            Failures.describe(failure));
+                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
+                    for (Decoded<T> record : run) {
+                        oneByOne = oneByOne.chain(() -> applyOne(record.message(), record.event(), type, apply)
+                                .replaceWithVoid());
+                    }
+                    return oneByOne;
+                });
+    }
+
+    private record Decoded<T>(Message<String> message, T event, boolean joins) {
+    }
+
+    private static <T extends CohortEvent> T decodeOrNull(Message<String> message, Class<T> type) {
+        try {
+            return EventCodec.decode(message.getPayload(), type);
+        } catch (RuntimeException e) {
+            return null;   // applied on its own, which dead-letters it with the reason
+        }
+    }
+
+    /**
+     * Applies one record ({@code decoded}: its event if already read, else null): true when it took effect, false when
+     * it was dead-lettered instead.
+     */
+    private <T extends CohortEvent> Uni<Boolean> applyOne(Message<String> message, T decoded, Class<T> type,
+                                                          Function<T, Uni<Void>> apply) {
         String where = where(message);
         long added = outbox.added();
         return Uni.createFrom().deferred(() -> {
-                    T event = EventCodec.decode(message.getPayload(), type);
+                    T event = decoded != null ? decoded : EventCodec.decode(message.getPayload(), type);
                     long started = System.nanoTime();
                     io.opentelemetry.context.Context trace = traceOf(message, event.taskId());
                     return Retrying.untilApplied(() -> onVertxContext(trace, () -> apply.apply(event)),
@@ -73,8 +171,8 @@ public class RecordApplier {
                     }
                 })
                 .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
-                        ? Uni.createFrom().completionStage(message.ack())
-                        : deadLetter(message, where, failure));
+                        ? Uni.createFrom().item(true)
+                        : deadLetter(message, where, failure).replaceWith(false));
     }
 
     private Uni<Void> deadLetter(Message<String> message, String where, Throwable failure) {

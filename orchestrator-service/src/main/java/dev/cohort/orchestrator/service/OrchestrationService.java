@@ -31,6 +31,7 @@ import dev.cohort.contracts.model.Verification;
 import dev.cohort.orchestrator.config.AdmissionConfig;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.domain.Subtask;
+import dev.cohort.orchestrator.domain.SubtaskOutline;
 import dev.cohort.orchestrator.domain.Task;
 import dev.cohort.orchestrator.repository.AttemptRepository;
 import dev.cohort.orchestrator.repository.SubtaskRepository;
@@ -44,7 +45,11 @@ import jakarta.enterprise.event.Event;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -165,6 +170,79 @@ public class OrchestrationService {
     }
 
     /**
+     * Whether an agent event may be applied together with others of its task ({@link #onAgentEvents}): every report
+     * of an attempt, not a provider's overload, which changes no task.
+     */
+    public static boolean appliesTogether(AgentEvent event) {
+        return !(event instanceof AgentThrottled);
+    }
+
+    /**
+     * Applies agent events of one task, in order, in one transaction: the same changes as {@link #onAgentEvent} one
+     * by one, with the task locked once and the subtasks they change loaded once. Starts, heartbeats and completions
+     * that change only their surroundings load those; anything else the whole graph. A failure rolls back all of them.
+     */
+    public Uni<Void> onAgentEvents(List<AgentEvent> batch) {
+        if (batch.size() == 1) {
+            return onAgentEvent(batch.get(0));
+        }
+        UUID taskId = UUID.fromString(batch.get(0).taskId());
+        for (AgentEvent event : batch) {
+            if (!appliesTogether(event) || !event.taskId().equals(batch.get(0).taskId())) {
+                return Uni.createFrom().failure(new IllegalArgumentException("not one task's reports to apply "
+                        + "together: " + event.type() + " of task " + event.taskId()));
+            }
+        }
+        return Panache.withTransaction(() -> graphs.withRecordsPart(taskId, batch,
+                // Heartbeats, progress and tool calls are harmless to repeat, as on their own.
+                event -> event instanceof AgentHeartbeat || event instanceof AgentProgress
+                        || event instanceof AgentToolCalled ? null : event.eventId(),
+                OrchestrationService::partFor,
+                (graph, fresh) -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (AgentEvent event : fresh) {
+                        chain = chain.chain(() -> apply(graph, event));
+                    }
+                    return chain;
+                }));
+    }
+
+    /** The subtasks agent events of one task change, with what their completions make ready; null: the whole graph. */
+    private static Set<UUID> partFor(Task task, List<SubtaskOutline> outline, List<AgentEvent> events) {
+        Set<UUID> named = new LinkedHashSet<>();
+        Map<UUID, Integer> completing = new LinkedHashMap<>();
+        BigDecimal cost = BigDecimal.ZERO;
+        for (AgentEvent event : events) {
+            UUID subtaskId = UUID.fromString(event.subtaskId());
+            if (event instanceof AgentCompleted done) {
+                if (!changesOnlyAround(done) || completing.containsKey(subtaskId)) {
+                    return null;
+                }
+                completing.put(subtaskId, done.attempt());
+                cost = cost.add(done.usage() == null || done.usage().costUsd() == null ? BigDecimal.ZERO
+                        : done.usage().costUsd());
+            } else if (event instanceof AgentStarted || event instanceof AgentHeartbeat
+                    || event instanceof AgentProgress || event instanceof AgentToolCalled) {
+                named.add(subtaskId);
+            } else {
+                return null;
+            }
+        }
+        if (!completing.isEmpty()) {
+            if (task.statusValue() != TaskStatus.RUNNING
+                    || task.budgetUsd != null && task.costUsd.add(cost).compareTo(task.budgetUsd) >= 0) {
+                return null;
+            }
+            Set<UUID> around = TaskGraph.aroundCompletions(outline, completing);
+            if (around == null) {
+                return null;
+            }
+            named.addAll(around);
+        }
+        return named;
+    }
+
+    /**
      * Reclaims attempts whose lease expired, dispatches again what no worker started by its deadline, and
      * dispatches retries whose back-off has passed. {@code now} is the database's time; {@code reclaimBefore} the
      * time up to which every agent event has been applied (null: nothing may be reclaimed now). A lease or deadline
@@ -278,6 +356,9 @@ public class OrchestrationService {
         if (event instanceof AgentProgress progress) {
             subtask.progressTokens = progress.tokens();
             subtask.phase = progress.phase();
+        }
+        if (event instanceof AgentToolCalled tool) {
+            subtask.phase = "tool " + tool.tool();
         }
         return renewLease(subtask);
     }

@@ -55,18 +55,37 @@ public final class TaskGraph {
      * (a stale or late result), or it is the last unfinished work (the summary comes next).
      */
     static Set<UUID> aroundCompletion(List<SubtaskOutline> outline, UUID subtaskId, int attempt) {
+        return aroundCompletions(outline, Map.of(subtaskId, attempt));
+    }
+
+    /**
+     * Like {@link #aroundCompletion} for several pieces of work finishing in one change ({@code attempts}: the
+     * attempt of each, by subtask id): what they may make ready once all of them are done, and their dependencies.
+     * Null when the whole graph is needed: one of them is not current work, or together they are the last
+     * unfinished work.
+     */
+    static Set<UUID> aroundCompletions(List<SubtaskOutline> outline, Map<UUID, Integer> attempts) {
         Map<String, SubtaskOutline> all = new LinkedHashMap<>();
         outline.forEach(o -> all.put(o.planKey(), o));
-        SubtaskOutline done = outline.stream().filter(o -> o.id().equals(subtaskId)).findFirst().orElse(null);
-        if (done == null || done.kind() != SubtaskKind.WORK || done.attempt() != attempt
-                || done.status() != SubtaskStatus.DISPATCHED && done.status() != SubtaskStatus.RUNNING
-                || outline.stream().noneMatch(o -> o != done && o.work() && !o.finished())) {
+        Set<String> finishing = new java.util.HashSet<>();
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (Map.Entry<UUID, Integer> attempt : attempts.entrySet()) {
+            SubtaskOutline done = outline.stream().filter(o -> o.id().equals(attempt.getKey())).findFirst()
+                    .orElse(null);
+            if (done == null || done.kind() != SubtaskKind.WORK || done.attempt() != attempt.getValue()
+                    || done.status() != SubtaskStatus.DISPATCHED && done.status() != SubtaskStatus.RUNNING) {
+                return null;
+            }
+            finishing.add(done.planKey());
+            ids.add(done.id());
+        }
+        if (outline.stream().noneMatch(o -> !finishing.contains(o.planKey()) && o.work() && !o.finished())) {
             return null;
         }
-        Set<UUID> ids = new LinkedHashSet<>(List.of(done.id()));
         for (SubtaskOutline o : outline) {
-            if (o.status() == SubtaskStatus.PENDING && !o.waiting() && o.dependsOn().contains(done.planKey())
-                    && o.dependsOn().stream().allMatch(k -> k.equals(done.planKey())
+            if (o.status() == SubtaskStatus.PENDING && !o.waiting()
+                    && o.dependsOn().stream().anyMatch(finishing::contains)
+                    && o.dependsOn().stream().allMatch(k -> finishing.contains(k)
                     || all.containsKey(k) && all.get(k).status() == SubtaskStatus.DONE)) {
                 ids.add(o.id());
                 o.dependsOn().stream().map(all::get).forEach(dep -> ids.add(dep.id()));

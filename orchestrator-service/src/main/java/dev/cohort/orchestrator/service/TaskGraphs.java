@@ -10,6 +10,7 @@ import dev.cohort.orchestrator.repository.TaskRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -78,6 +79,44 @@ public class TaskGraphs {
                             : subtasks.ofTask(taskId, ids)
                                     .flatMap(list -> apply(change, TaskGraph.part(task, list, outline)));
                 }));
+    }
+
+    /**
+     * Like {@link #withRecordPart} for several records of one task changed together, in order: each record's event
+     * id ({@code eventIdOf}, null for a record harmless to repeat) is recorded as applied, and {@code part} and
+     * {@code change} get the records not applied before. Nothing is locked or loaded when every record was.
+     */
+    public <R> Uni<Void> withRecordsPart(UUID taskId, List<R> records, Function<R, String> eventIdOf,
+                                         PartOf<R> part, BiFunction<TaskGraph, List<R>, Uni<Void>> change) {
+        Uni<List<R>> fresh = Uni.createFrom().item(ArrayList::new);
+        for (R record : records) {
+            String eventId = eventIdOf.apply(record);
+            fresh = fresh.flatMap(list -> (eventId == null ? Uni.createFrom().item(true)
+                    : processed.markProcessed(eventId)).map(applies -> {
+                        if (applies) {
+                            list.add(record);
+                        } else {
+                            Log.debugf("Ignoring event %s of task %s: already applied", eventId, taskId);
+                        }
+                        return list;
+                    }));
+        }
+        return fresh.flatMap(list -> list.isEmpty() ? Uni.createFrom().voidItem()
+                : tasks.lock(taskId).flatMap(task -> existing(task, taskId, true)).flatMap(task ->
+                        subtasks.outline(taskId).flatMap(outline -> {
+                            Set<UUID> ids = part.of(task, outline, list);
+                            Function<TaskGraph, Uni<Void>> each = graph -> change.apply(graph, list);
+                            return ids == null
+                                    ? subtasks.byTask(taskId).flatMap(all -> apply(each, new TaskGraph(task, all)))
+                                    : subtasks.ofTask(taskId, ids)
+                                            .flatMap(loaded -> apply(each, TaskGraph.part(task, loaded, outline)));
+                        })));
+    }
+
+    /** Which subtasks a change of several records loads in full; null for the whole graph. */
+    @FunctionalInterface
+    public interface PartOf<R> {
+        Set<UUID> of(Task task, List<SubtaskOutline> outline, List<R> records);
     }
 
     /** Locks the task, loads the subtasks {@code load} names and applies the change to them. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.contracts.event.AgentCompleted;
+import dev.cohort.contracts.event.AgentEvent;
+import dev.cohort.contracts.event.AgentStarted;
 import dev.cohort.contracts.model.ApprovalMode;
 import dev.cohort.contracts.model.Role;
 import dev.cohort.contracts.model.StructuredSummary;
@@ -80,6 +82,81 @@ class CompletionLoadTest {
         assertEquals(SubtaskStatus.PENDING.id(), status.get("other-0"));
         // 'done' and 'next'; the whole graph would be 64. Other tests' sweeps may load a few of their own.
         assertTrue(loaded < OTHERS / 2, "subtasks loaded for one completion: " + loaded);
+    }
+
+    @Test
+    void completionsThatMeetAtAJoinAreAppliedTogetherOnceLoadingOnlyWhatTheyChange() throws Throwable {
+        Task task = runningTask("completions applied together");
+        List<Subtask> graph = new ArrayList<>();
+        Subtask left = work(task, "left", SubtaskStatus.RUNNING, List.of());
+        Subtask right = work(task, "right", SubtaskStatus.DISPATCHED, List.of());
+        right.attempt = 1;
+        right.leaseToken = UUID.randomUUID().toString();
+        graph.add(left);
+        graph.add(right);
+        graph.add(work(task, "busy", SubtaskStatus.RUNNING, List.of()));
+        graph.add(work(task, "join", SubtaskStatus.PENDING, List.of("left", "right")));
+        for (int i = 0; i < OTHERS; i++) {
+            graph.add(work(task, "other-" + i, SubtaskStatus.PENDING, List.of("busy")));
+        }
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> tasks.persist(task).chain(() -> subtasks.persist(graph))));
+        List<AgentEvent> together = List.of(
+                new AgentStarted(task.id.toString(), right.id.toString(), 1, right.leaseToken, "agent-2", Role.BACKEND,
+                        ScriptedWorker.MODEL),
+                completed(task, left), completed(task, right));
+
+        long loadedBefore = loads();
+        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvents(together));
+        long loaded = loads() - loadedBefore;
+
+        Map<String, Subtask> after = byKey(task);
+        assertEquals(SubtaskStatus.DONE.id(), after.get("left").status);
+        assertEquals(SubtaskStatus.DONE.id(), after.get("right").status, "started, then done, in one go");
+        assertEquals(SubtaskStatus.DISPATCHED.id(), after.get("join").status, "both its dependencies are done");
+        assertEquals(1, after.get("join").attempt);
+        assertEquals(SubtaskStatus.PENDING.id(), after.get("other-0").status);
+        assertTrue(loaded < OTHERS / 2, "subtasks loaded for the three reports: " + loaded);
+
+        // The same records again (a redelivery after a crash before the commit of the offsets) change nothing.
+        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvents(together));
+        assertEquals(1, byKey(task).get("join").attempt, "the join was dispatched once");
+    }
+
+    @Test
+    void reportsAppliedTogetherTakeEffectTogetherOrNotAtAll() throws Throwable {
+        Task task = runningTask("reports applied together, one of them wrong");
+        Subtask left = work(task, "left", SubtaskStatus.RUNNING, List.of());
+        Subtask busy = work(task, "busy", SubtaskStatus.RUNNING, List.of());
+        Subtask next = work(task, "next", SubtaskStatus.PENDING, List.of("left"));
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
+                () -> tasks.persist(task).chain(() -> subtasks.persist(List.of(left, busy, next)))));
+        AgentEvent unknown = new AgentStarted(task.id.toString(), UUID.randomUUID().toString(), 1,
+                UUID.randomUUID().toString(), "agent-3",
+                Role.BACKEND, ScriptedWorker.MODEL);
+
+        Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+                () -> VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvents(
+                        List.of(completed(task, left), unknown))));
+        assertTrue(failure.getMessage().contains("has no subtask"), failure.getMessage());
+
+        Map<String, Subtask> after = byKey(task);
+        assertEquals(SubtaskStatus.RUNNING.id(), after.get("left").status, "the completion was rolled back with it");
+        assertEquals(SubtaskStatus.PENDING.id(), after.get("next").status);
+        // Applied one at a time (what the consumer does next), the completion takes effect.
+        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvents(List.of(completed(task, left))));
+        assertEquals(SubtaskStatus.DISPATCHED.id(), byKey(task).get("next").status);
+    }
+
+    private static AgentCompleted completed(Task task, Subtask subtask) {
+        return new AgentCompleted(task.id.toString(), subtask.id.toString(), subtask.attempt, subtask.leaseToken,
+                "agent-1", Role.BACKEND, ScriptedWorker.MODEL, new StructuredSummary("done", List.of("built"), null),
+                List.of(), new Usage(10, 20, null, null), "built " + subtask.planKey, List.of());
+    }
+
+    private Map<String, Subtask> byKey(Task task) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> subtasks.byTask(task.id)))
+                .stream().collect(Collectors.toMap(s -> s.planKey, s -> s));
     }
 
     private Subtask work(Task task, String key, SubtaskStatus status, List<String> dependsOn) {

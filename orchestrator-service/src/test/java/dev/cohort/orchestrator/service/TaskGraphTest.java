@@ -43,6 +43,28 @@ class TaskGraphTest {
     }
 
     @Test
+    void completionsAppliedTogetherLoadWhatTheyMakeReadyTogether() {
+        add("plan", SubtaskKind.PLAN, SubtaskStatus.DONE);
+        add("a", SubtaskKind.WORK, SubtaskStatus.RUNNING);
+        add("e", SubtaskKind.WORK, SubtaskStatus.DISPATCHED);
+        add("d", SubtaskKind.WORK, SubtaskStatus.PENDING, "a", "e");   // a join: ready only with both done
+        add("f", SubtaskKind.WORK, SubtaskStatus.PENDING, "e");
+        add("h", SubtaskKind.WORK, SubtaskStatus.RUNNING);             // still running afterwards
+
+        assertEquals(Set.of("a"), keys(TaskGraph.aroundCompletions(outline(), Map.of(id("a"), 1))));
+        assertEquals(Set.of("a", "e", "d", "f"),
+                keys(TaskGraph.aroundCompletions(outline(), Map.of(id("a"), 1, id("e"), 1))));
+        assertNull(TaskGraph.aroundCompletions(outline(), Map.of(id("a"), 1, id("e"), 1, id("h"), 1, id("d"), 1)),
+                "one of them is not in flight");
+        assertNull(TaskGraph.aroundCompletions(outline(), Map.of(id("a"), 1, id("e"), 2)), "another attempt's result");
+
+        subtasks.remove("d");
+        subtasks.remove("f");
+        assertNull(TaskGraph.aroundCompletions(outline(), Map.of(id("a"), 1, id("e"), 1, id("h"), 1)),
+                "together the last work: the summary comes next");
+    }
+
+    @Test
     void theLastUnfinishedWorkOrAStaleOrUnknownResultNeedsTheWholeGraph() {
         add("plan", SubtaskKind.PLAN, SubtaskStatus.DONE);
         add("a", SubtaskKind.WORK, SubtaskStatus.RUNNING);
