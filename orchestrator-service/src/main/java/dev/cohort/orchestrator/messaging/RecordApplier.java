@@ -8,6 +8,7 @@ import dev.cohort.contracts.event.CohortEvent;
 import dev.cohort.orchestrator.config.OrchestratorConfig;
 import dev.cohort.orchestrator.repository.OutboxRepository;
 import dev.cohort.orchestrator.service.OrchestrationService;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +46,7 @@ public class RecordApplier {
     private final OrchestratorConfig config;
     private final MeterRegistry metrics;
     private final Vertx vertx;
+    private final DistributionSummary runSizes;
 
     public RecordApplier(OrchestrationService orchestration, OutboxRelay relay, OutboxRepository outbox,
                          OrchestratorConfig config, MeterRegistry metrics, Vertx vertx) {
@@ -54,6 +56,9 @@ public class RecordApplier {
         this.relay = relay;
         this.config = config;
         this.metrics = metrics;
+        this.runSizes = DistributionSummary.builder("cohort.orchestrator.records.together")
+                .description("Runs of a task's records applied together in one transaction, by size")
+                .register(metrics);
     }
 
     /** Decodes the record as {@code type} and applies it with {@code apply}; the result acknowledges or dead-letters it. */
@@ -110,9 +115,7 @@ public class RecordApplier {
         // Only an unavailable dependency is waited for here; anything else is sorted out one record at a time.
         return Retrying.untilApplied(() -> onVertxContext(trace, () -> applyRun.apply(events)), what, Duration.ZERO)
                 .invoke(() -> {
-                    io.micrometer.core.instrument.DistributionSummary.builder("cohort.orchestrator.records.together")
-                            .description("Runs of a task's records applied together in one transaction, by size")
-                            .register(metrics).record(events.size());
+                    runSizes.record(events.size());
                     long each = (System.nanoTime() - started) / events.size();
                     for (int i = 0; i < events.size(); i++) {
                         metrics.timer("cohort.orchestrator.records.applied", "topic", topic(run.get(i).message()),
