@@ -60,26 +60,17 @@ class CompletionLoadTest {
         graph.add(busy);
         graph.add(work(task, "next", SubtaskStatus.PENDING, List.of("done")));
         graph.add(work(task, "join", SubtaskStatus.PENDING, List.of("done", "busy")));
-        for (int i = 0; i < OTHERS; i++) {
-            graph.add(work(task, "other-" + i, SubtaskStatus.PENDING, List.of("busy")));
-        }
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                () -> tasks.persist(task).chain(() -> subtasks.persist(graph))));
+        store(task, graph);
 
         long loadedBefore = loads();
-        AgentCompleted completed = new AgentCompleted(task.id.toString(), done.id.toString(), done.attempt,
-                done.leaseToken, "agent-1", Role.BACKEND, ScriptedWorker.MODEL,
-                new StructuredSummary("done", List.of("built"), null), List.of(), new Usage(10, 20, null, null),
-                "built", List.of());
-        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvent(completed));
+        VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvent(completed(task, done)));
         long loaded = loads() - loadedBefore;
 
-        Map<String, String> status = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(
-                () -> subtasks.byTask(task.id))).stream().collect(Collectors.toMap(s -> s.planKey, s -> s.status));
-        assertEquals(SubtaskStatus.DONE.id(), status.get("done"));
-        assertEquals(SubtaskStatus.DISPATCHED.id(), status.get("next"), "its only dependency is done");
-        assertEquals(SubtaskStatus.PENDING.id(), status.get("join"), "it waits for 'busy' too");
-        assertEquals(SubtaskStatus.PENDING.id(), status.get("other-0"));
+        Map<String, Subtask> after = byKey(task);
+        assertEquals(SubtaskStatus.DONE.id(), after.get("done").status);
+        assertEquals(SubtaskStatus.DISPATCHED.id(), after.get("next").status, "its only dependency is done");
+        assertEquals(SubtaskStatus.PENDING.id(), after.get("join").status, "it waits for 'busy' too");
+        assertEquals(SubtaskStatus.PENDING.id(), after.get("other-0").status);
         // 'done' and 'next'; the whole graph would be 64. Other tests' sweeps may load a few of their own.
         assertTrue(loaded < OTHERS / 2, "subtasks loaded for one completion: " + loaded);
     }
@@ -96,11 +87,7 @@ class CompletionLoadTest {
         graph.add(right);
         graph.add(work(task, "busy", SubtaskStatus.RUNNING, List.of()));
         graph.add(work(task, "join", SubtaskStatus.PENDING, List.of("left", "right")));
-        for (int i = 0; i < OTHERS; i++) {
-            graph.add(work(task, "other-" + i, SubtaskStatus.PENDING, List.of("busy")));
-        }
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                () -> tasks.persist(task).chain(() -> subtasks.persist(graph))));
+        store(task, graph);
         List<AgentEvent> together = List.of(
                 new AgentStarted(task.id.toString(), right.id.toString(), 1, right.leaseToken, "agent-2", Role.BACKEND,
                         ScriptedWorker.MODEL),
@@ -129,8 +116,7 @@ class CompletionLoadTest {
         Subtask left = work(task, "left", SubtaskStatus.RUNNING, List.of());
         Subtask busy = work(task, "busy", SubtaskStatus.RUNNING, List.of());
         Subtask next = work(task, "next", SubtaskStatus.PENDING, List.of("left"));
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                () -> tasks.persist(task).chain(() -> subtasks.persist(List.of(left, busy, next)))));
+        VertxContextSupport.subscribeAndAwait(() -> persist(task, List.of(left, busy, next)));
         AgentEvent unknown = new AgentStarted(task.id.toString(), UUID.randomUUID().toString(), 1,
                 UUID.randomUUID().toString(), "agent-3",
                 Role.BACKEND, ScriptedWorker.MODEL);
@@ -146,6 +132,19 @@ class CompletionLoadTest {
         // Applied one at a time (what the consumer does next), the completion takes effect.
         VertxContextSupport.subscribeAndAwait(() -> orchestration.onAgentEvents(List.of(completed(task, left))));
         assertEquals(SubtaskStatus.DISPATCHED.id(), byKey(task).get("next").status);
+    }
+
+    /** Stores the task with {@code graph} and {@link #OTHERS} pending subtasks that wait for 'busy'. */
+    private void store(Task task, List<Subtask> graph) throws Throwable {
+        for (int i = 0; i < OTHERS; i++) {
+            graph.add(work(task, "other-" + i, SubtaskStatus.PENDING, List.of("busy")));
+        }
+        VertxContextSupport.subscribeAndAwait(() -> persist(task, graph));
+    }
+
+    private io.smallrye.mutiny.Uni<List<Subtask>> persist(Task task, List<Subtask> graph) {
+        return Panache.withTransaction(() -> tasks.persist(task).chain(() -> subtasks.persist(graph))
+                .replaceWith(graph));
     }
 
     private static AgentCompleted completed(Task task, Subtask subtask) {
