@@ -12,15 +12,20 @@ import dev.cohort.contracts.Retrying;
 import dev.cohort.contracts.event.SubtaskStateChanged;
 import dev.cohort.contracts.event.TaskEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -30,7 +35,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * Keeps subtask fences up to date from the orchestrator's {@code subtask.state-changed} events, the only source of a
  * fence: a dispatched attempt opens its subtask's fence with its lease token's hash and writable keys, fencing the
  * older ones before it writes anything, and an attempt that ended is closed at once. Other task events are not the
- * store's concern.
+ * store's concern. Records are read a poll at a time, and a poll's fence events (the dispatches of a fan-out, the
+ * starts and ends that arrive together under load) are applied in one transaction.
  *
  * <p>No record stops the stream. A transient failure (the database away, a timeout) is retried with back-off until it
  * succeeds, holding the partition so that one task's events are applied in order. A record that cannot be applied
@@ -51,6 +57,7 @@ public class TaskEventListener {
     private final ContextStoreConfig config;
     private final Vertx vertx;
     private final Counter deadLettered;
+    private final DistributionSummary together;
 
     public TaskEventListener(SubtaskFenceService fences, DispatchWaits waits, ArtifactRules rules, ContextStoreConfig config, Vertx vertx,
                              MeterRegistry metrics) {
@@ -59,30 +66,90 @@ public class TaskEventListener {
         this.rules = rules;
         this.config = config;
         this.vertx = vertx;
+        this.together = DistributionSummary.builder("cohort.context.task-events.together")
+                .description("Fence events of one poll applied together in one transaction, by number").register(metrics);
         this.deadLettered = Counter.builder("cohort.context.task-events.dead-lettered")
                 .description("Task events that could not be applied and went to the dead-letter topic").register(metrics);
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> onEvent(Message<String> message) {
-        // A throw here or a failed Uni would end the stream for good, so every failure becomes an ack or a nack.
-        return Uni.createFrom().deferred(() -> apply(message))
-                .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
-                        ? Uni.createFrom().completionStage(message::ack)
-                        : deadLetter(message, failure))
-                .onFailure().invoke(e -> Log.errorf("Task event %s was neither applied nor dead-lettered: %s",
-                        where(message), Failures.describe(e)))
+    public Uni<Void> onEvents(KafkaRecordBatch<String, String> poll) {
+        // A throw here or a failed Uni would end the stream for good: every record is applied or dead-lettered first.
+        return Uni.createFrom().deferred(() -> applyPoll(poll.getRecords()))
+                .onFailure().invoke(e -> Log.errorf("A poll of task events was not fully applied: %s",
+                        Failures.describe(e)))
+                .onFailure().recoverWithNull()
+                .chain(() -> Uni.createFrom().completionStage(poll.ack()))
+                .onFailure().invoke(e -> Log.errorf("A poll of task events was not acknowledged: %s",
+                        Failures.describe(e)))
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<Void> apply(Message<String> message) {
+    /**
+     * Applies the records of one poll; acknowledging them is the caller's. A record that cannot be applied is
+     * dead-lettered on its own. The fence events are applied in their order in one transaction; when that fails for
+     * any reason but an unavailable dependency (which is waited for), each is applied on its own, so that only a
+     * record that cannot be applied is dead-lettered.
+     */
+    Uni<Void> applyPoll(List<? extends Message<String>> records) {
+        List<Message<String>> fenced = new ArrayList<>();
+        List<SubtaskStateChanged> events = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Message<String> message : records) {
+            SubtaskStateChanged event;
+            try {
+                event = fenceEvent(message);
+            } catch (RuntimeException e) {
+                chain = chain.chain(() -> deadLetter(message, e));
+                continue;
+            }
+            if (event != null) {
+                fenced.add(message);
+                events.add(event);
+            }
+        }
+        if (events.size() == 1) {
+            return chain.chain(() -> applyOne(fenced.get(0), events.get(0)));
+        }
+        if (events.isEmpty()) {
+            return chain;
+        }
+        String what = events.size() + " subtask.state-changed events (" + where(fenced.get(0)) + " to "
+                + where(fenced.get(fenced.size() - 1)) + ")";
+        return chain.chain(() -> Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(events)), what,
+                        Duration.ZERO)
+                .invoke(changed -> {
+                    together.record(events.size());
+                    changed.forEach(fence -> waits.changed(fence.taskId, fence.subtaskId));
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    Log.infof("Applying %s together failed (%s); applying them one at a time", what,
+                            Failures.describe(failure));
+                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
+                    for (int i = 0; i < events.size(); i++) {
+                        Message<String> message = fenced.get(i);
+                        SubtaskStateChanged event = events.get(i);
+                        oneByOne = oneByOne.chain(() -> applyOne(message, event));
+                    }
+                    return oneByOne;
+                }));
+    }
+
+    /** The record's fence event, checked; null when it is another task event, which is not the store's concern. */
+    private SubtaskStateChanged fenceEvent(Message<String> message) {
         TaskEvent event = EventCodec.decode(message.getPayload(), TaskEvent.class);
         if (!(event instanceof SubtaskStateChanged changed) || changed.attempt() < 1) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         rules.taskId(changed.taskId());
         rules.required(changed.subtaskId(), "subtaskId", Limits.SUBTASK_ID);
         fence(changed);
+        return changed;
+    }
+
+    /** Applies one fence event on its own; what cannot be applied is dead-lettered. Never fails. */
+    private Uni<Void> applyOne(Message<String> message, SubtaskStateChanged changed) {
         String what = "subtask.state-changed " + changed.eventId() + " of task " + changed.taskId() + " ("
                 + where(message) + ")";
         return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed)), what,
@@ -92,7 +159,8 @@ public class TaskEventListener {
                         waits.changed(changed.taskId(), changed.subtaskId());
                     }
                 })
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> deadLetter(message, failure));
     }
 
     /**
@@ -132,7 +200,10 @@ public class TaskEventListener {
         deadLettered.increment();
         // the dead-letter send fails only while Kafka is away, which the stream waits out anyway
         return Retrying.untilApplied(() -> Uni.createFrom().completionStage(() -> message.nack(failure)),
-                "dead-lettering task event " + where, config.unknownFailureRetries());
+                        "dead-lettering task event " + where, config.unknownFailureRetries())
+                .onFailure().invoke(e -> Log.errorf("Task event %s was neither applied nor dead-lettered: %s", where,
+                        Failures.describe(e)))
+                .onFailure().recoverWithNull();
     }
 
     private static String where(Message<String> message) {

@@ -12,9 +12,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Fencing of agent writes: a subtask's writes are admitted only from the attempt the orchestrator dispatched last,
@@ -74,6 +76,29 @@ public class SubtaskFenceService {
      */
     @WithTransaction
     public Uni<Boolean> stateChanged(SubtaskStateChanged event) {
+        return apply(event);
+    }
+
+    /**
+     * Applies several {@code subtask.state-changed} events, in their order, in one transaction (as
+     * {@link #stateChanged(SubtaskStateChanged)} does each): the keys of the fences that changed. Nothing is applied
+     * unless all of them are.
+     */
+    @WithTransaction
+    public Uni<Set<SubtaskFenceEntity.Key>> stateChanged(List<SubtaskStateChanged> events) {
+        Set<SubtaskFenceEntity.Key> changed = new LinkedHashSet<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (SubtaskStateChanged event : events) {
+            chain = chain.chain(() -> apply(event).invoke(fenceChanged -> {
+                if (fenceChanged) {
+                    changed.add(new SubtaskFenceEntity.Key(event.taskId(), event.subtaskId()));
+                }
+            })).replaceWithVoid();
+        }
+        return chain.replaceWith(changed);
+    }
+
+    private Uni<Boolean> apply(SubtaskStateChanged event) {
         return fences.lockOrCreate(event.taskId(), event.subtaskId()).map(fence -> {
             int attempt = event.attempt();
             boolean changed = switch (event.status()) {

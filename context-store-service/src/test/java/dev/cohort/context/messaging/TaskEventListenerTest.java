@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cohort.context.config.ContextStoreConfig;
+import dev.cohort.context.model.SubtaskFenceEntity;
 import dev.cohort.context.service.ArtifactRules;
 import dev.cohort.context.service.DispatchWaits;
 import dev.cohort.context.service.SubtaskFenceService;
@@ -24,7 +25,9 @@ import io.vertx.core.Vertx;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,7 +67,6 @@ class TaskEventListenerTest {
         record.deliverTo(listener);
 
         assertSame(boom, record.nacked.get(), "a permanent failure is dead-lettered at once, with its cause");
-        assertFalse(record.acked.get());
     }
 
     @Test
@@ -82,8 +84,8 @@ class TaskEventListenerTest {
 
         record.deliverTo(listener);
 
-        assertTrue(record.acked.get());
         assertNull(record.nacked.get(), "a transient failure is never dead-lettered");
+        assertEquals(4, onContext.size(), "applied in the end");
         assertEquals(List.of(true, true, true, true), onContext, "every try, the retries too, runs on a Vert.x context");
     }
 
@@ -116,7 +118,7 @@ class TaskEventListenerTest {
 
         Record paused = new Record(EventCodec.encode(new TaskPaused("t-1", "budget reached")));
         paused.deliverTo(listener);
-        assertTrue(paused.acked.get());
+        assertNull(paused.nacked.get(), "another task event is passed over");
 
         Record badId = new Record(EventCodec.encode(new SubtaskStateChanged("t-1", "s".repeat(101), Role.BACKEND,
                 "API", SubtaskStatus.DISPATCHED, 1, null)));
@@ -136,6 +138,89 @@ class TaskEventListenerTest {
         assertEquals(0, calls.get());
     }
 
+    @Test
+    void aPollsFenceEventsAreAppliedTogetherInTheirOrderAndItsBadRecordsDeadLetteredAlone() {
+        List<List<String>> together = new ArrayList<>();
+        AtomicInteger alone = new AtomicInteger();
+        TaskEventListener listener = listener(Duration.ofMinutes(5), event -> {
+            alone.incrementAndGet();
+            return Uni.createFrom().item(true);
+        }, events -> {
+            together.add(events.stream().map(e -> e.subtaskId() + ":" + e.status().id()).toList());
+            return Uni.createFrom().item(Set.of());
+        });
+        Record first = new Record(changed("s-1", SubtaskStatus.DISPATCHED));
+        Record unreadable = new Record("{\"type\":\"subtask.state-changed\"");
+        Record paused = new Record(EventCodec.encode(new TaskPaused("t-1", "budget reached")));
+        Record second = new Record(changed("s-2", SubtaskStatus.DISPATCHED));
+        Record third = new Record(changed("s-1", SubtaskStatus.RUNNING));
+
+        poll(listener, first, unreadable, paused, second, third);
+
+        assertEquals(List.of(List.of("s-1:dispatched", "s-2:dispatched", "s-1:running")), together,
+                "one transaction for the poll's fence events, in the order they were read");
+        assertEquals(0, alone.get());
+        assertInstanceOf(InvalidEventException.class, unreadable.nacked.get());
+        for (Record applied : List.of(first, paused, second, third)) {
+            assertNull(applied.nacked.get());
+        }
+    }
+
+    @Test
+    void whenApplyingAPollTogetherFailsEachEventIsAppliedAloneAndOnlyTheOneThatCannotBeIsDeadLettered() {
+        IllegalArgumentException doesNotFit = new IllegalArgumentException("value does not fit");
+        List<String> alone = new ArrayList<>();
+        AtomicInteger together = new AtomicInteger();
+        TaskEventListener listener = listener(Duration.ofMillis(200), event -> {
+            alone.add(event.subtaskId());
+            if (event.subtaskId().equals("s-2")) {
+                throw doesNotFit;
+            }
+            return Uni.createFrom().item(true);
+        }, events -> {
+            together.incrementAndGet();
+            return Uni.createFrom().failure(new IllegalStateException("one of them does not fit"));
+        });
+        Record first = new Record(changed("s-1", SubtaskStatus.DISPATCHED));
+        Record second = new Record(changed("s-2", SubtaskStatus.DISPATCHED));
+        Record third = new Record(changed("s-3", SubtaskStatus.DISPATCHED));
+
+        poll(listener, first, second, third);
+
+        assertEquals(1, together.get(), "a failure of unknown kind is not retried together: it may be one record's");
+        assertEquals(List.of("s-1", "s-2", "s-3"), alone, "then each alone, in order");
+        assertNull(first.nacked.get());
+        assertSame(doesNotFit, second.nacked.get());
+        assertNull(third.nacked.get());
+    }
+
+    @Test
+    void aPollWhoseDatabaseIsAwayIsRetriedTogetherUntilItIsApplied() {
+        AtomicInteger together = new AtomicInteger();
+        TaskEventListener listener = listener(Duration.ZERO, event -> {
+            throw new AssertionError("not applied alone: " + event.subtaskId());
+        }, events -> {
+            boolean onContext = Vertx.currentContext() != null;
+            if (together.incrementAndGet() < 3 || !onContext) {
+                return Uni.createFrom().failure(new ConnectException("Connection refused"));
+            }
+            return Uni.createFrom().item(Set.of(new SubtaskFenceEntity.Key("t-1", "s-1")));
+        });
+        Record first = new Record(changed("s-1", SubtaskStatus.DISPATCHED));
+        Record second = new Record(changed("s-1", SubtaskStatus.RUNNING));
+
+        poll(listener, first, second);
+
+        assertEquals(3, together.get());
+        assertNull(first.nacked.get());
+        assertNull(second.nacked.get());
+    }
+
+    private static String changed(String subtaskId, SubtaskStatus status) {
+        return EventCodec.encode(new SubtaskStateChanged("t-1", subtaskId, Role.BACKEND, "API", status, 1, null,
+                Fence.hash("lease"), List.of("src/")));
+    }
+
     private static String dispatched() {
         return EventCodec.encode(new SubtaskStateChanged("t-1", "s-1", Role.BACKEND, "API", SubtaskStatus.DISPATCHED,
                 2, null, Fence.hash("lease"), List.of("src/", "plan")));
@@ -143,19 +228,41 @@ class TaskEventListenerTest {
 
     /** A listener whose fence service answers with {@code work}, given the number of the try (1, 2, ...). */
     private static TaskEventListener listener(Duration unknownFailureRetries, Function<Integer, Uni<Boolean>> work) {
-        ContextStoreConfig config = config(unknownFailureRetries);
         AtomicInteger tries = new AtomicInteger();
+        return listener(unknownFailureRetries, event -> work.apply(tries.incrementAndGet()), events -> {
+            throw new AssertionError("no fence events applied together: " + events);
+        });
+    }
+
+    /** A listener whose fence service applies one event with {@code one} and several in one go with {@code together}. */
+    private static TaskEventListener listener(Duration unknownFailureRetries,
+                                              Function<SubtaskStateChanged, Uni<Boolean>> one,
+                                              Function<List<SubtaskStateChanged>, Uni<Set<SubtaskFenceEntity.Key>>> together) {
+        ContextStoreConfig config = config(unknownFailureRetries);
         SubtaskFenceService fences = new SubtaskFenceService(null, new SimpleMeterRegistry()) {
             @Override
             public Uni<Boolean> stateChanged(SubtaskStateChanged event) {
-                return work.apply(tries.incrementAndGet());
+                return one.apply(event);
+            }
+
+            @Override
+            public Uni<Set<SubtaskFenceEntity.Key>> stateChanged(List<SubtaskStateChanged> events) {
+                return together.apply(events);
             }
         };
         return new TaskEventListener(fences, new DispatchWaits(vertx, config, new SimpleMeterRegistry()), new ArtifactRules(config), config, vertx,
                 new SimpleMeterRegistry());
     }
 
-    /** A record of the task-events channel that remembers how it was acknowledged. */
+    /** Applies a poll of {@code records}, which must end, whatever applying them does, without failing. */
+    private static void poll(TaskEventListener listener, Record... records) {
+        listener.applyPoll(Arrays.stream(records).map(r -> r.message).toList()).await().atMost(WAIT);
+        for (Record record : records) {
+            assertFalse(record.acked.get(), "a record of a poll is acknowledged with the poll, by the caller");
+        }
+    }
+
+    /** A record of the task-events channel that remembers whether it was dead-lettered. */
     private static final class Record {
         final AtomicBoolean acked = new AtomicBoolean();
         final AtomicReference<Throwable> nacked = new AtomicReference<>();
@@ -172,9 +279,7 @@ class TaskEventListenerTest {
         }
 
         void deliverTo(TaskEventListener listener) {
-            Uni<Void> outcome = listener.onEvent(message);
-            outcome.await().atMost(WAIT);
-            assertTrue(acked.get() || nacked.get() != null, "the record was acknowledged one way or the other");
+            poll(listener, this);
         }
     }
 
