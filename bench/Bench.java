@@ -96,6 +96,8 @@ public class Bench {
     static boolean serialGc;
     /** More JVM options for every service (--jvm). */
     static List<String> jvmOptions = List.of();
+    /** The dashboard's own JVM option: a pause goal that keeps its collections short while it feeds many browsers. */
+    static final String DASHBOARD_JVM = "-XX:MaxGCPauseMillis=20";
     static Profile profile;
     static LocalIssuer issuer;
     static String operatorToken;
@@ -221,7 +223,9 @@ public class Bench {
                 "COHORT_DASHBOARD_ORCHESTRATOR_URL", "http://localhost:" + ORCHESTRATOR_PORTS[0],
                 "COHORT_DASHBOARD_CONTEXT_STORE_URL", "http://localhost:" + CONTEXT_PORT,
                 "COHORT_DASHBOARD_MAX_STREAMS_PER_PRINCIPAL", "5000",
-                "COHORT_DASHBOARD_MAX_STREAMS", "5000"));
+                "COHORT_DASHBOARD_MAX_STREAMS", "5000",
+                // As every launcher of the dashboard runs it (deploy/local/run.sh, its Dockerfile).
+                "JDK_JAVA_OPTIONS", DASHBOARD_JVM));
         Service first = orchestrator(0);
         // Everything at once: the workers and the dashboard need only Kafka to start; the rest waits for readiness.
         List<Service> initial = new ArrayList<>(List.of(simulator, contextStore, first, dashboard));
@@ -2267,7 +2271,8 @@ public class Bench {
         s.put("slotsPerRolePerWorker", slots);
         s.put("workerRoles", "every role in every worker process (lead, architect, backend, frontend, reviewer, tester, "
                 + "researcher, optimizer)");
-        s.put("jvm", "java -Xmx512m (orchestrator, context store, dashboard), -Xmx256m (workers, simulator); GC: "
+        s.put("jvm", "java -Xmx512m (orchestrator, context store, dashboard), -Xmx256m (workers, simulator), "
+                + DASHBOARD_JVM + " (dashboard); GC: "
                 + (serialGc ? "-XX:+UseSerialGC" : "the JVM's default (G1 here)")
                 + (jvmOptions.isEmpty() ? "" : "; with " + String.join(" ", jvmOptions)));
         s.put("infrastructure", "Kafka 4.2.1 (KRaft, one broker, 3 partitions per topic) and PostgreSQL on this machine, "

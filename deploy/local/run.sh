@@ -99,7 +99,9 @@ say "Starting the services (logs in $COHORT_LOGS)..."
 start_service context-store context-store-service 8081 $(db_env cohort_context)
 start_service orchestrator orchestrator-service 8080 $(db_env cohort_orchestrator) \
   COHORT_ORCHESTRATOR_TOKEN="$ORCHESTRATOR_TOKEN"
-start_service dashboard dashboard-service 8082
+# A pause goal for the dashboard's collector: its young collections stay short while it writes to many browsers
+# (docs/operating.md#jvm). The same option is in its Dockerfile.
+start_service dashboard dashboard-service 8082 JDK_JAVA_OPTIONS=-XX:MaxGCPauseMillis=20
 for w in a b; do
   port=$((8082 + $(printf '%d' "'$w") - 96))
   worker_token=$(mint --role worker --subject "worker-$w") || fail "could not make worker-$w's token"

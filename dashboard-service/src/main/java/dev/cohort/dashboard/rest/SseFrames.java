@@ -7,6 +7,7 @@ import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
 import dev.cohort.dashboard.service.StreamLimiter;
 import dev.cohort.dashboard.service.StreamedEvent;
+import io.netty.buffer.Unpooled;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -15,6 +16,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -23,7 +27,8 @@ import java.util.function.Function;
  *
  * <p>The frames go straight to the connection as bytes: the event's JSON was serialised once for every browser when
  * it was read, and a live event's whole frame, id included, once when it was published (see {@link BrowserStream}),
- * without a per-browser pass through JAX-RS's SSE writer. JAX-RS keeps the rest of the request: authentication, the
+ * without a per-browser pass through JAX-RS's SSE writer, and without a per-browser copy: a write hands the
+ * connection the shared frames themselves. JAX-RS keeps the rest of the request: authentication, the
  * checks before the stream starts, the response headers, and closing the stream when the browser goes away. A
  * browser is read from only as fast as it reads: while its connection's write queue is full nothing more is taken
  * from its live buffer, which drops it (the stream ends and the browser resumes from its Last-Event-ID) once it
@@ -32,7 +37,7 @@ import java.util.function.Function;
 @ApplicationScoped
 public class SseFrames {
 
-    private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final Buffer opening;
     private final String retry;
@@ -76,17 +81,26 @@ public class SseFrames {
         context.runOnContext(ignored -> writer.start(open));
     }
 
-    /** Appends the SSE frame of one item. */
-    void appendFrame(Buffer to, StreamItem item) {
+    /** The SSE frame of one item; an event's is shared by every browser it goes to, and must not be changed. */
+    byte[] frame(StreamItem item) {
         if (item instanceof StreamItem.Event e) {
-            to.appendBytes(e.frame());
-        } else if (item instanceof StreamItem.End end) {
+            return e.frame();
+        }
+        if (item instanceof StreamItem.End end) {
             StringBuilder frame = new StringBuilder("event: stream-end\n").append(retry);
             StreamedEvent.dataLines(frame, "{\"reason\":\"" + end.reason().replace("\\", "\\\\").replace("\"", "'") + "\"}");
-            to.appendString(frame.append('\n').toString());
-        } else {
-            to.appendBuffer(KEEP_ALIVE);
+            return frame.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         }
+        return KEEP_ALIVE;
+    }
+
+    /**
+     * One write of {@code frames}, without copying them: the connection reads them where they are (an event's frame
+     * is shared by every browser), so what a write costs the heap does not grow with the events it carries.
+     */
+    static Buffer write(List<byte[]> frames) {
+        return Buffer.buffer(frames.size() == 1 ? Unpooled.wrappedBuffer(frames.get(0))
+                : Unpooled.wrappedBuffer(frames.size(), frames.toArray(new byte[0][])));
     }
 
     /**
@@ -100,6 +114,9 @@ public class SseFrames {
 
         /** Bytes gathered into one write. */
         private static final int MAX_PENDING = 64 * 1024;
+
+        /** The frames of the write being gathered (the connection's event loop's alone). */
+        private final List<byte[]> frames = new ArrayList<>();
 
         private final SseEventSink sink;
         private final HttpServerResponse response;
@@ -170,27 +187,28 @@ public class SseFrames {
                     end();
                     return;
                 }
-                Buffer pending = null;
+                int size = 0;
                 StreamItem item;
                 try {
                     while ((item = stream.poll()) != null) {
-                        if (pending == null) {
-                            // Often a single live event: no more room than it takes.
-                            pending = Buffer.buffer(item instanceof StreamItem.Event e ? e.frame().length : 256);
-                        }
-                        appendFrame(pending, item);
-                        if (item instanceof StreamItem.End || pending.length() >= MAX_PENDING) {
+                        byte[] frame = frame(item);
+                        frames.add(frame);
+                        size += frame.length;
+                        if (item instanceof StreamItem.End || size >= MAX_PENDING) {
                             break;
                         }
                     }
                 } catch (RuntimeException e) {
+                    frames.clear();
                     Log.debugf("A browser stream failed: %s", e.toString());
                     end();
                     return;
                 }
-                if (pending == null) {
+                if (frames.isEmpty()) {
                     return;
                 }
+                Buffer pending = write(frames);
+                frames.clear();
                 try {
                     response.write(pending);
                 } catch (IllegalStateException closed) {

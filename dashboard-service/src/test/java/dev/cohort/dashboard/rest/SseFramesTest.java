@@ -181,6 +181,22 @@ class SseFramesTest {
         return connection;
     }
 
+    @Test
+    void aWriteCarriesTheSharedFramesThemselvesNotACopyOfThem() {
+        byte[] first = "event: a\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "event: b\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
+
+        Buffer one = SseFrames.write(List.of(first));
+        Buffer two = SseFrames.write(List.of(first, second));
+        assertEquals("event: a\ndata: {}\n\nevent: b\ndata: {}\n\n", two.toString(StandardCharsets.UTF_8));
+
+        // What a write holds is the frames' own memory: a change to a frame (which the code never makes) shows in it.
+        first[0] = 'E';
+        second[0] = 'E';
+        assertEquals('E', one.getByte(0));
+        assertEquals("Event: a\ndata: {}\n\nEvent: b\ndata: {}\n\n", two.toString(StandardCharsets.UTF_8));
+    }
+
     private List<StreamedEvent> publish(int from, int count) {
         List<StreamedEvent> list = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
