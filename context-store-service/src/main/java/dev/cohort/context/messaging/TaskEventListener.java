@@ -92,8 +92,7 @@ public class TaskEventListener {
      * record that cannot be applied is dead-lettered.
      */
     Uni<Void> applyPoll(List<? extends Message<String>> records) {
-        List<Message<String>> fenced = new ArrayList<>();
-        List<SubtaskStateChanged> events = new ArrayList<>();
+        List<Fenced> fenced = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Message<String> message : records) {
             SubtaskStateChanged event;
@@ -104,18 +103,15 @@ public class TaskEventListener {
                 continue;
             }
             if (event != null) {
-                fenced.add(message);
-                events.add(event);
+                fenced.add(new Fenced(message, event));
             }
         }
-        if (events.size() == 1) {
-            return chain.chain(() -> applyOne(fenced.get(0), events.get(0)));
+        if (fenced.size() <= 1) {
+            return fenced.isEmpty() ? chain : chain.chain(() -> applyOne(fenced.get(0)));
         }
-        if (events.isEmpty()) {
-            return chain;
-        }
-        String what = events.size() + " subtask.state-changed events (" + where(fenced.get(0)) + " to "
-                + where(fenced.get(fenced.size() - 1)) + ")";
+        List<SubtaskStateChanged> events = fenced.stream().map(Fenced::event).toList();
+        String what = events.size() + " subtask.state-changed events (" + where(fenced.get(0).message()) + " to "
+                + where(fenced.get(fenced.size() - 1).message()) + ")";
         return chain.chain(() -> Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(events)), what,
                         Duration.ZERO)
                 .invoke(changed -> {
@@ -127,13 +123,15 @@ public class TaskEventListener {
                     Log.infof("Applying %s together failed (%s); applying them one at a time", what,
                             Failures.describe(failure));
                     Uni<Void> oneByOne = Uni.createFrom().voidItem();
-                    for (int i = 0; i < events.size(); i++) {
-                        Message<String> message = fenced.get(i);
-                        SubtaskStateChanged event = events.get(i);
-                        oneByOne = oneByOne.chain(() -> applyOne(message, event));
+                    for (Fenced record : fenced) {
+                        oneByOne = oneByOne.chain(() -> applyOne(record));
                     }
                     return oneByOne;
                 }));
+    }
+
+    /** A record of a poll and the fence event it carries. */
+    private record Fenced(Message<String> message, SubtaskStateChanged event) {
     }
 
     /** The record's fence event, checked; null when it is another task event, which is not the store's concern. */
@@ -149,7 +147,9 @@ public class TaskEventListener {
     }
 
     /** Applies one fence event on its own; what cannot be applied is dead-lettered. Never fails. */
-    private Uni<Void> applyOne(Message<String> message, SubtaskStateChanged changed) {
+    private Uni<Void> applyOne(Fenced record) {
+        Message<String> message = record.message();
+        SubtaskStateChanged changed = record.event();
         String what = "subtask.state-changed " + changed.eventId() + " of task " + changed.taskId() + " ("
                 + where(message) + ")";
         return Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(changed)), what,
