@@ -97,7 +97,7 @@ public class Bench {
     /** More JVM options for every service (--jvm). */
     static List<String> jvmOptions = List.of();
     /** The dashboard's own JVM option: a pause goal that keeps its collections short while it feeds many browsers. */
-    static final String DASHBOARD_JVM = "-XX:MaxGCPauseMillis=20";
+    static final String DASHBOARD_JVM = System.getenv().getOrDefault("BENCH_DASHBOARD_JVM", "-XX:MaxGCPauseMillis=20");
     static Profile profile;
     static LocalIssuer issuer;
     static String operatorToken;
@@ -505,27 +505,59 @@ public class Bench {
     static void sse() throws Exception {
         log("d. SSE: " + profile.sseClients() + " clients, " + profile.sseTasks() + " diamond task(s) each, latency 100 ms");
         latency(100);
-        // The warm-up ran tasks without browsers: the dashboard's write path to many connections is compiled by a
-        // round at the largest client count first, which is not measured, as every other section measures warm.
+        // The warm-up ran tasks without browsers: the dashboard's path to many connections is compiled by a round
+        // at the largest client count first, which is not measured, as every other section measures warm. It runs
+        // three times the tasks of a measured round: the fan-out's methods run once per poll of events and loop over
+        // every browser, and after one round's worth the JIT was still compiling them during the measured round.
         int most = profile.sseClients().stream().max(Integer::compare).orElse(0);
         if (most > 1) {
-            ObjectNode warm = sseRun(most);
+            ObjectNode warm = sseRun(most, 3 * profile.sseTasks());
             log(String.format(Locale.ROOT, "   %4d clients, not measured (warm-up): latency p50 %s ms, p99 %s ms", most,
                     warm.path("latencyKafkaMs").path("p50"), warm.path("latencyKafkaMs").path("p99")));
         }
         ArrayNode rows = RESULTS.putArray("sse");
         for (int clients : profile.sseClients()) {
-            rows.add(sseRun(clients));
+            rows.add(sseRun(clients, profile.sseTasks()));
             ObjectNode r = (ObjectNode) rows.get(rows.size() - 1);
-            log(String.format(Locale.ROOT, "   %4d clients: latency p50 %s ms, p99 %s ms, lost %s", clients,
-                    r.path("latencyKafkaMs").path("p50"), r.path("latencyKafkaMs").path("p99"), r.path("lostEvents")));
+            log(String.format(Locale.ROOT, "   %4d clients: latency p50 %s ms, p99 %s ms, lost %s; per event, first client"
+                            + " p50/p99 %s/%s ms, last client %s/%s ms", clients,
+                    r.path("latencyKafkaMs").path("p50"), r.path("latencyKafkaMs").path("p99"), r.path("lostEvents"),
+                    r.at("/perEvent/firstClientMs/p50"), r.at("/perEvent/firstClientMs/p99"),
+                    r.at("/perEvent/lastClientMs/p50"), r.at("/perEvent/lastClientMs/p99")));
         }
+    }
+
+    /**
+     * Waits until the dashboard is quiet after its clients connected, at most 30 s; how long that took. The clients
+     * connect within a second or two, and the dashboard's request path (authentication, tracing, the JIT compiling what
+     * the requests made hot: 1.2 s of compilation in one recording of the round) goes on working for them for a while.
+     * Section d measures what a browser waits for an event with the others connected, not that aftermath.
+     */
+    static double settle() throws InterruptedException {
+        long start = System.nanoTime();
+        long quietSince = -1;
+        long before = cpu().getOrDefault("dashboard", 0L);
+        while (System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(500);
+            long now = cpu().getOrDefault("dashboard", 0L);
+            // Under a twentieth of a core over the half second, for a whole second.
+            boolean quiet = (now - before) / (double) CLK_TCK / 0.5 < 0.05;
+            before = now;
+            if (!quiet) {
+                quietSince = -1;
+            } else if (quietSince < 0) {
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= Duration.ofSeconds(1).toNanos()) {
+                break;
+            }
+        }
+        return round((System.nanoTime() - start) / 1e9);
     }
 
     /** How long after the tasks' end the clients may take to receive every event before the rest counts as lost. */
     static final Duration SSE_DRAIN = Duration.ofSeconds(60);
 
-    static ObjectNode sseRun(int count) throws Exception {
+    static ObjectNode sseRun(int count, int tasks) throws Exception {
         // Two selector threads: one alone fell behind a burst to 1000 connections.
         List<SseWire> wires = List.of(new SseWire(), new SseWire());
         List<SseClient> clients = new ArrayList<>();
@@ -548,10 +580,11 @@ public class Bench {
             row.put("notConnected", clients.stream().filter(c -> !c.connected.isDone()).count());
         }
         row.put("connectSeconds", round((System.nanoTime() - connectStart) / 1e9));
+        row.put("settleSeconds", settle());
         List<String> ids = new ArrayList<>();
         Map<String, Long> cpuBefore = cpu();
         long cpuFrom = System.nanoTime();
-        for (int i = 0; i < profile.sseTasks(); i++) {
+        for (int i = 0; i < tasks; i++) {
             ids.add(submit("sse-" + count, ""));
         }
         int completed = 0;
@@ -564,9 +597,11 @@ public class Bench {
         Thread.sleep(1000);
         watcher.sync();
         Map<String, long[]> expected = new HashMap<>(); // _id -> {kafka ts ms, occurredAt micros}
+        Map<String, Ev> events = new HashMap<>();
         for (String id : ids) {
             for (Ev e : watcher.trace(id).events) {
                 expected.put(e.id, new long[]{e.ts, e.occurredMicros});
+                events.put(e.id, e);
             }
         }
         // Every client gets until a deadline to receive every event of the tasks; what it has not by then is lost.
@@ -625,8 +660,82 @@ public class Bench {
         row.put("duplicates", duplicates).put("resumes", resumes).put("errors", errors);
         summary(row.putObject("latencyKafkaMs"), kafkaLatency);
         summary(row.putObject("latencyOccurredMs"), occurredLatency);
+        perEvent(row, events, clients);
         Thread.sleep(2000); // the dashboard releases the streams
         return row;
+    }
+
+    /**
+     * Where a late event was late: per event, the first and the last client to receive it, and when this benchmark's
+     * own Kafka reader saw it (all against the record's Kafka timestamp). A first client that is late too means the
+     * event reached the dashboard's browsers late as a whole (reading Kafka, a pause); a last client far behind the
+     * first, the fan-out to the connections. The latest events are listed with their type and when they were sent.
+     */
+    static void perEvent(ObjectNode row, Map<String, Ev> events, List<SseClient> clients) {
+        if (clients.isEmpty() || events.isEmpty()) {
+            return;
+        }
+        List<Double> first = new ArrayList<>();
+        List<Double> last = new ArrayList<>();
+        List<Double> reader = new ArrayList<>();
+        record Late(Ev event, double first, double last) {
+        }
+        List<Late> worst = new ArrayList<>();
+        List<Ev> order = new ArrayList<>(events.values());
+        long start = order.stream().mapToLong(Ev::ts).min().orElse(0);
+        for (Ev e : order) {
+            double lo = Double.MAX_VALUE;
+            double hi = -1;
+            for (SseClient c : clients) {
+                long[] got;
+                synchronized (c) {
+                    got = c.received.get(e.id());
+                }
+                if (got != null) {
+                    double l = (got[0] - e.ts() * 1000) / 1000.0;
+                    lo = Math.min(lo, l);
+                    hi = Math.max(hi, l);
+                }
+            }
+            if (hi < 0) {
+                continue;
+            }
+            first.add(lo);
+            last.add(hi);
+            reader.add((e.seenMicros() - e.ts() * 1000) / 1000.0);
+            worst.add(new Late(e, lo, hi));
+        }
+        // Every receipt, for a closer look: client (in connection order), event, its type, sent (Kafka timestamp, ms),
+        // received (µs since the epoch).
+        StringBuilder csv = new StringBuilder("client,event,type,sentMs,receivedMicros\n");
+        for (int i = 0; i < clients.size(); i++) {
+            SseClient c = clients.get(i);
+            synchronized (c) {
+                for (Ev e : order) {
+                    long[] got = c.received.get(e.id());
+                    if (got != null) {
+                        csv.append(i).append(',').append(e.id()).append(',').append(e.type()).append(',').append(e.ts())
+                                .append(',').append(got[0]).append('\n');
+                    }
+                }
+            }
+        }
+        try {
+            Files.writeString(LOGS.resolve("sse-" + clients.size() + "-clients.csv"), csv);
+        } catch (IOException e) {
+            log("   (the receipts could not be written: " + e + ")");
+        }
+        ObjectNode node = row.putObject("perEvent");
+        summary(node.putObject("firstClientMs"), first);
+        summary(node.putObject("lastClientMs"), last);
+        summary(node.putObject("benchKafkaReaderMs"), reader);
+        worst.sort((a, b) -> Double.compare(b.last(), a.last()));
+        ArrayNode latest = node.putArray("latest");
+        for (Late w : worst.subList(0, Math.min(5, worst.size()))) {
+            latest.addObject().put("type", w.event().type()).put("sentMsAfterFirst", w.event().ts() - start)
+                    .put("firstClientMs", round(w.first())).put("lastClientMs", round(w.last()))
+                    .put("benchKafkaReaderMs", round((w.event().seenMicros() - w.event().ts() * 1000) / 1000.0));
+        }
     }
 
     /** 3. The orchestrator's cost per applied record, for tasks of 10, 30 and 100 parallel subtasks. */
@@ -1605,7 +1714,7 @@ public class Bench {
     // ================================================================================================
 
     /** An event on one of the dashboard's topics: where it was read, when it was sent and when it happened. */
-    record Ev(String id, long ts, long occurredMicros) {
+    record Ev(String id, long ts, long occurredMicros, String type, long seenMicros) {
     }
 
     /** One subtask's records: per attempt, when its dispatch was decided and sent, when it started; when it ended. */
@@ -1759,7 +1868,7 @@ public class Bench {
             long ts = r.timestamp();
             if (!r.topic().startsWith("cohort.dispatch.")) {
                 t.events.add(new Ev(r.topic() + ":" + r.partition() + ":" + r.offset(), ts,
-                        micros(Instant.parse(e.path("occurredAt").asText()))));
+                        micros(Instant.parse(e.path("occurredAt").asText())), type, micros(Instant.now())));
             }
             String subtask = e.path("subtaskId").asText();
             int attempt = e.path("attempt").asInt();

@@ -2,8 +2,10 @@ package dev.cohort.contracts;
 
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,6 +57,31 @@ public final class Retrying {
                     if (tries.get() > 1) {
                         LOG.log(Level.INFO, "{0} succeeded after {1} tries", new Object[] {what, tries.get()});
                     }
+                });
+    }
+
+    /**
+     * Applies several records in one go ({@code together}, e.g. one transaction), waiting out only an unavailable
+     * dependency; when it fails in any other way, each record is applied on its own instead ({@code each}, in order),
+     * so that one record that cannot be applied is dealt with alone (dead-lettered) and does not take the others
+     * with it. {@code applied} runs with what {@code together} returned when it succeeded.
+     *
+     * @param each one per record, in order; each is expected to settle its record (apply or dead-letter it) and not
+     *             to fail
+     */
+    public static <T> Uni<Void> togetherElseEach(Supplier<Uni<T>> together, String what, Consumer<T> applied,
+                                                 List<Supplier<Uni<Void>>> each) {
+        return untilApplied(together, what, Duration.ZERO)
+                .invoke(applied)
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.log(Level.INFO, "Applying {0} together failed ({1}); applying them one at a time",
+                            new Object[] {what, Failures.describe(failure)});
+                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
+                    for (Supplier<Uni<Void>> one : each) {
+                        oneByOne = oneByOne.chain(() -> one.get());
+                    }
+                    return oneByOne;
                 });
     }
 }

@@ -112,22 +112,12 @@ public class TaskEventListener {
         List<SubtaskStateChanged> events = fenced.stream().map(Fenced::event).toList();
         String what = events.size() + " subtask.state-changed events (" + where(fenced.get(0).message()) + " to "
                 + where(fenced.get(fenced.size() - 1).message()) + ")";
-        return chain.chain(() -> Retrying.untilApplied(() -> onVertxContext(() -> fences.stateChanged(events)), what,
-                        Duration.ZERO)
-                .invoke(changed -> {
+        return chain.chain(() -> Retrying.togetherElseEach(() -> onVertxContext(() -> fences.stateChanged(events)), what,
+                changed -> {
                     together.record(events.size());
                     changed.forEach(fence -> waits.changed(fence.taskId, fence.subtaskId));
-                })
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    Log.infof("Applying %s together failed (%s); applying them one at a time", what,
-                            Failures.describe(failure));
-                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
-                    for (Fenced record : fenced) {
-                        oneByOne = oneByOne.chain(() -> applyOne(record));
-                    }
-                    return oneByOne;
-                }));
+                },
+                fenced.stream().<Supplier<Uni<Void>>>map(record -> () -> applyOne(record)).toList()));
     }
 
     /** A record of a poll and the fence event it carries. */

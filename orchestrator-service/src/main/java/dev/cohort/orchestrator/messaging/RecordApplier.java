@@ -113,28 +113,18 @@ public class RecordApplier {
         long started = System.nanoTime();
         io.opentelemetry.context.Context trace = traceOf(last, events.get(0).taskId());
         // Only an unavailable dependency is waited for here; anything else is sorted out one record at a time.
-        return Retrying.untilApplied(() -> onVertxContext(trace, () -> applyRun.apply(events)), what, Duration.ZERO)
-                .invoke(() -> {
-                    runSizes.record(events.size());
-                    long each = (System.nanoTime() - started) / events.size();
-                    for (int i = 0; i < events.size(); i++) {
-                        metrics.timer("cohort.orchestrator.records.applied", "topic", topic(run.get(i).message()),
-                                "type", events.get(i).type()).record(each, TimeUnit.NANOSECONDS);
-                    }
-                    if (outbox.added() != added) {
-                        relay.kick();
-                    }
-                })
-                .onFailure().recoverWithUni(failure -> {
-                    Log.infof("Applying %s together failed (%s); applying them one at a time", what,
-                            Failures.describe(failure));
-                    Uni<Void> oneByOne = Uni.createFrom().voidItem();
-                    for (Decoded<T> record : run) {
-                        oneByOne = oneByOne.chain(() -> applyOne(record.message(), record.event(), type, apply)
-                                .replaceWithVoid());
-                    }
-                    return oneByOne;
-                });
+        return Retrying.togetherElseEach(() -> onVertxContext(trace, () -> applyRun.apply(events)), what, ignored -> {
+            runSizes.record(events.size());
+            long each = (System.nanoTime() - started) / events.size();
+            for (int i = 0; i < events.size(); i++) {
+                metrics.timer("cohort.orchestrator.records.applied", "topic", topic(run.get(i).message()),
+                        "type", events.get(i).type()).record(each, TimeUnit.NANOSECONDS);
+            }
+            if (outbox.added() != added) {
+                relay.kick();
+            }
+        }, run.stream().<Supplier<Uni<Void>>>map(record -> () -> applyOne(record.message(), record.event(), type, apply)
+                .replaceWithVoid()).toList());
     }
 
     private record Decoded<T>(Message<String> message, T event, boolean joins) {
