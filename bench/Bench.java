@@ -507,8 +507,8 @@ public class Bench {
         latency(100);
         // The warm-up ran tasks without browsers: the dashboard's path to many connections is compiled by a round
         // at the largest client count first, which is not measured, as every other section measures warm. It runs
-        // three times the tasks of a measured round: the fan-out's methods run once per poll of events and loop over
-        // every browser, and after one round's worth the JIT was still compiling them during the measured round.
+        // three times the tasks of a measured round: the fan-out's methods run once per event and loop over every
+        // browser, and after one round's worth the JIT was still compiling them during the measured round.
         int most = profile.sseClients().stream().max(Integer::compare).orElse(0);
         if (most > 1) {
             ObjectNode warm = sseRun(most, 3 * profile.sseTasks());

@@ -1,6 +1,5 @@
 package dev.cohort.dashboard.service;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the browser is too slow; it is dropped (what was buffered still goes out, then the stream ends) instead of making
  * the hub or other browsers wait.
  *
- * <p>The hub's part per poll of events is to queue them and, when the consumer is not already due to come back,
- * call {@code ready} once: a few nanoseconds per browser and event on the hub's thread. The consumer (the browser
- * connection, on its event loop) then {@link #poll()}s everything queued meanwhile, on one thread, in order.
+ * <p>The hub's part per event is to queue it and, when the consumer is not already due to come back, call
+ * {@code ready} once: a few nanoseconds per browser on the hub's thread. The consumer (the browser connection, on
+ * its event loop) then {@link #poll()}s everything queued meanwhile, on one thread, in order.
  *
  * <p>A live event carries the hub's position right after it as its id, encoded once for every browser. That is an
  * exact resume point for every stream whose own position was not ahead of the hub's when it started: the events
@@ -87,39 +86,27 @@ public final class BrowserStream {
         ready.run();
     }
 
-    /** Called by the hub with the live events read together, in reading order; never blocks. */
-    void offer(List<StreamItem.Event> events) {
-        if (taskId == null) {
-            queue(events);
-            return;
+    /** Called by the hub for every live event, in reading order; never blocks. */
+    void offer(StreamItem.Event event) {
+        if (taskId == null || taskId.equals(event.event().taskId())) {
+            queue(event);
         }
-        List<StreamItem> mine = new ArrayList<>(events.size());
-        for (StreamItem.Event event : events) {
-            if (taskId.equals(event.event().taskId())) {
-                mine.add(event);
-            }
-        }
-        queue(mine);
     }
 
     void keepAlive() {
-        queue(List.of(StreamItem.KEEP_ALIVE));
+        queue(StreamItem.KEEP_ALIVE);
     }
 
-    /** Queues the items and calls the consumer once for all of them. */
-    private void queue(List<? extends StreamItem> items) {
-        if (items.isEmpty() || overflowed || closed) {
+    private void queue(StreamItem item) {
+        if (overflowed || closed) {
             return;
         }
-        boolean full = false;
-        for (StreamItem item : items) {
-            if (liveSize.incrementAndGet() > capacity) {
-                // What is queued still goes out, then the stream ends with its resume point.
-                full = true;
-                overflowed = true;
-                live.add(TOO_SLOW);
-                break;
-            }
+        boolean full = liveSize.incrementAndGet() > capacity;
+        if (full) {
+            // What is queued still goes out, then the stream ends with its resume point.
+            overflowed = true;
+            live.add(TOO_SLOW);
+        } else {
             live.add(item);
         }
         // A full buffer calls the consumer even when it is due anyway: it may be waiting for a connection that takes

@@ -5,7 +5,6 @@ import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,41 +67,25 @@ public class EventHub {
         }
     }
 
-    /** An event read from Kafka. Called in reading order, one call at a time. */
+    /** An event read from Kafka. Called in reading order, one at a time. */
     public void publish(StreamedEvent event) {
-        publish(List.of(event));
-    }
-
-    /**
-     * Events read from Kafka together (one poll), in reading order; called in reading order, one call at a time. Each
-     * browser gets all of them in one go, so they leave in one write: a poll's events do not each wait for the
-     * writes of the one before.
-     */
-    public void publish(List<StreamedEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        List<StreamItem.Event> live = new ArrayList<>(events.size());
+        String id;
         Iterator<BrowserStream> targets;
         synchronized (this) {
-            boolean watched = !subscribers.isEmpty();
-            for (StreamedEvent event : events) {
-                if (event.taskId() != null && !taskStarts.containsKey(event.taskId())) {
-                    taskStarts.put(event.taskId(), position.copy());
-                }
-                position.advance(event.topic(), event.partition(), event.offset());
-                log.add(event);
-                if (watched) {
-                    live.add(new StreamItem.Event(position.encode(), event));
-                }
+            if (event.taskId() != null && !taskStarts.containsKey(event.taskId())) {
+                taskStarts.put(event.taskId(), position.copy());
             }
-            if (!watched) {
+            position.advance(event.topic(), event.partition(), event.offset());
+            log.add(event);
+            if (subscribers.isEmpty()) {
                 return;
             }
+            id = position.encode();
             // The streams registered up to now, and no other: a snapshot that later changes leave alone.
             targets = subscribers.iterator();
         }
         // Outside the lock: a browser's buffer never holds up registration of another.
+        StreamItem.Event live = new StreamItem.Event(id, event);
         while (targets.hasNext()) {
             BrowserStream s = targets.next();
             s.offer(live);

@@ -263,52 +263,6 @@ class EventHubTest {
     }
 
     @Test
-    void aPollOfEventsReachesEachBrowserInOneHandOverWithAResumePointAfterEachEvent() {
-        EventHub hub = hub(1000);
-        EventStreams streams = new EventStreams(hub, noKafka());
-        List<Integer> handOvers = new ArrayList<>();
-        Browser counted = Browser.counting(streams, handOvers);
-        Browser task = Browser.open(streams, TASK, null);
-        List<StreamedEvent> poll = new ArrayList<>(events(Topics.AGENT_EVENTS, 0, 5));
-        poll.add(2, new StreamedEvent(Topics.TASK_EVENTS + ":0:0", Topics.TASK_EVENTS, "task.paused", "other",
-                Instant.now(), JsonNodeFactory.instance.objectNode()));
-        poll.addAll(events(Topics.TASK_EVENTS, 1, 2));
-
-        hub.publish(poll);
-
-        assertEquals(1, handOvers.size(), "one hand-over for the whole poll");
-        assertEquals(ids(poll), ids(counted.events()));
-        assertEquals(ids(poll.stream().filter(e -> TASK.equals(e.taskId())).toList()), ids(task.events()));
-        for (int k = 0; k < poll.size(); k++) {
-            Browser again = Browser.open(streams, null, StreamCursor.parse(counted.events().get(k).cursor()));
-            assertEquals(ids(poll.subList(k + 1, poll.size())), ids(again.events()), "resumed after event " + k);
-            again.close();
-        }
-    }
-
-    @Test
-    void aBrowserThatTakesNothingIsDroppedOnceThePollsWaitingForItOverfillItsBuffer() {
-        EventHub hub = hub(10);
-        EventStreams streams = new EventStreams(hub, noKafka());
-        Browser stalled = Browser.onLoop(streams, null, null);
-        Browser fast = Browser.open(streams, null, null);
-        List<StreamedEvent> first = events(Topics.AGENT_EVENTS, 0, 8);
-        List<StreamedEvent> second = events(Topics.TASK_EVENTS, 0, 8);
-
-        hub.publish(first);
-        assertEquals(2, hub.subscriberCount(), "a poll that fits waits for the browser");
-        hub.publish(second);
-
-        assertEquals(16, fast.events().size());
-        assertEquals(1, hub.subscriberCount(), "the stalled browser no longer holds a buffer");
-        stalled.runLoop();
-        assertTrue(stalled.ended());
-        List<StreamedEvent> fitted = new ArrayList<>(first);
-        fitted.addAll(second.subList(0, 2));
-        assertEquals(ids(fitted), ids(stalled.events()));
-    }
-
-    @Test
     void keepAlivesGoToEveryBrowserBetweenItsEvents() {
         EventHub hub = hub(10);
         EventStreams streams = new EventStreams(hub, noKafka());
@@ -434,18 +388,6 @@ class EventHubTest {
         static Browser open(EventStreams streams, String taskId, StreamCursor from, long budget) {
             Browser b = new Browser(budget);
             b.stream = streams.open(taskId, from, b::read);
-            b.read();
-            return b;
-        }
-
-        /** Polls on the thread that publishes, and notes the size of what each hand-over found. */
-        static Browser counting(EventStreams streams, List<Integer> handOvers) {
-            Browser b = new Browser(Long.MAX_VALUE);
-            b.stream = streams.open(null, null, () -> {
-                int before = b.items.size();
-                b.read();
-                handOvers.add(b.items.size() - before);
-            });
             b.read();
             return b;
         }
