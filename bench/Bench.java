@@ -675,48 +675,23 @@ public class Bench {
         if (clients.isEmpty() || events.isEmpty()) {
             return;
         }
-        List<Double> first = new ArrayList<>();
-        List<Double> last = new ArrayList<>();
-        List<Double> reader = new ArrayList<>();
-        record Late(Ev event, double first, double last) {
-        }
-        List<Late> worst = new ArrayList<>();
-        List<Ev> order = new ArrayList<>(events.values());
-        long start = order.stream().mapToLong(Ev::ts).min().orElse(0);
-        for (Ev e : order) {
-            double lo = Double.MAX_VALUE;
-            double hi = -1;
-            for (SseClient c : clients) {
-                long[] got;
-                synchronized (c) {
-                    got = c.received.get(e.id());
-                }
-                if (got != null) {
-                    double l = (got[0] - e.ts() * 1000) / 1000.0;
-                    lo = Math.min(lo, l);
-                    hi = Math.max(hi, l);
-                }
-            }
-            if (hi < 0) {
-                continue;
-            }
-            first.add(lo);
-            last.add(hi);
-            reader.add((e.seenMicros() - e.ts() * 1000) / 1000.0);
-            worst.add(new Late(e, lo, hi));
-        }
-        // Every receipt, for a closer look: client (in connection order), event, its type, sent (Kafka timestamp, ms),
-        // received (µs since the epoch).
+        // One pass over every receipt: the earliest and latest per event, and the receipts file, a line per receipt:
+        // client (in connection order), event, its type, sent (Kafka timestamp, ms), received (µs since the epoch).
+        Map<String, double[]> span = new HashMap<>(); // _id -> {first, last} ms after the Kafka timestamp
         StringBuilder csv = new StringBuilder("client,event,type,sentMs,receivedMicros\n");
         for (int i = 0; i < clients.size(); i++) {
             SseClient c = clients.get(i);
             synchronized (c) {
-                for (Ev e : order) {
+                for (Ev e : events.values()) {
                     long[] got = c.received.get(e.id());
-                    if (got != null) {
-                        csv.append(i).append(',').append(e.id()).append(',').append(e.type()).append(',').append(e.ts())
-                                .append(',').append(got[0]).append('\n');
+                    if (got == null) {
+                        continue;
                     }
+                    double latency = (got[0] - e.ts() * 1000) / 1000.0;
+                    span.merge(e.id(), new double[]{latency, latency},
+                            (x, y) -> new double[]{Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+                    csv.append(i).append(',').append(e.id()).append(',').append(e.type()).append(',').append(e.ts())
+                            .append(',').append(got[0]).append('\n');
                 }
             }
         }
@@ -725,16 +700,18 @@ public class Bench {
         } catch (IOException e) {
             log("   (the receipts could not be written: " + e + ")");
         }
+        List<Ev> received = events.values().stream().filter(e -> span.containsKey(e.id()))
+                .sorted((x, y) -> Double.compare(span.get(y.id())[1], span.get(x.id())[1])).toList();
         ObjectNode node = row.putObject("perEvent");
-        summary(node.putObject("firstClientMs"), first);
-        summary(node.putObject("lastClientMs"), last);
-        summary(node.putObject("benchKafkaReaderMs"), reader);
-        worst.sort((a, b) -> Double.compare(b.last(), a.last()));
+        summary(node.putObject("firstClientMs"), received.stream().map(e -> span.get(e.id())[0]).toList());
+        summary(node.putObject("lastClientMs"), received.stream().map(e -> span.get(e.id())[1]).toList());
+        summary(node.putObject("benchKafkaReaderMs"), received.stream().map(Ev::seenAfterMs).toList());
+        long start = events.values().stream().mapToLong(Ev::ts).min().orElse(0);
         ArrayNode latest = node.putArray("latest");
-        for (Late w : worst.subList(0, Math.min(5, worst.size()))) {
-            latest.addObject().put("type", w.event().type()).put("sentMsAfterFirst", w.event().ts() - start)
-                    .put("firstClientMs", round(w.first())).put("lastClientMs", round(w.last()))
-                    .put("benchKafkaReaderMs", round((w.event().seenMicros() - w.event().ts() * 1000) / 1000.0));
+        for (Ev e : received.subList(0, Math.min(5, received.size()))) {
+            latest.addObject().put("type", e.type()).put("sentMsAfterFirst", e.ts() - start)
+                    .put("firstClientMs", round(span.get(e.id())[0])).put("lastClientMs", round(span.get(e.id())[1]))
+                    .put("benchKafkaReaderMs", round(e.seenAfterMs()));
         }
     }
 
@@ -1713,8 +1690,12 @@ public class Bench {
     // Kafka: every record of the run, with its producer timestamp
     // ================================================================================================
 
-    /** An event on one of the dashboard's topics: where it was read, when it was sent and when it happened. */
+    /** An event on one of the dashboard's topics: where it was read, when it was sent and happened, its type, when seen. */
     record Ev(String id, long ts, long occurredMicros, String type, long seenMicros) {
+        /** When this benchmark's Kafka reader saw it, in ms after its Kafka timestamp. */
+        double seenAfterMs() {
+            return (seenMicros - ts * 1000) / 1000.0;
+        }
     }
 
     /** One subtask's records: per attempt, when its dispatch was decided and sent, when it started; when it ended. */

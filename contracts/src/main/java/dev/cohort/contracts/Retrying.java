@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,11 +67,11 @@ public final class Retrying {
      * so that one record that cannot be applied is dealt with alone (dead-lettered) and does not take the others
      * with it. {@code applied} runs with what {@code together} returned when it succeeded.
      *
-     * @param each one per record, in order; each is expected to settle its record (apply or dead-letter it) and not
-     *             to fail
+     * @param each applies one of {@code records} on its own; it is expected to settle the record (apply or
+     *             dead-letter it) and not to fail
      */
-    public static <T> Uni<Void> togetherElseEach(Supplier<Uni<T>> together, String what, Consumer<T> applied,
-                                                 List<Supplier<Uni<Void>>> each) {
+    public static <T, R> Uni<Void> togetherElseEach(Supplier<Uni<T>> together, String what, Consumer<T> applied,
+                                                    List<R> records, Function<R, Uni<Void>> each) {
         return untilApplied(together, what, Duration.ZERO)
                 .invoke(applied)
                 .replaceWithVoid()
@@ -78,8 +79,8 @@ public final class Retrying {
                     LOG.log(Level.INFO, "Applying {0} together failed ({1}); applying them one at a time",
                             new Object[] {what, Failures.describe(failure)});
                     Uni<Void> oneByOne = Uni.createFrom().voidItem();
-                    for (Supplier<Uni<Void>> one : each) {
-                        oneByOne = oneByOne.chain(() -> one.get());
+                    for (R record : records) {
+                        oneByOne = oneByOne.chain(() -> each.apply(record));
                     }
                     return oneByOne;
                 });

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RetryingTest {
@@ -47,7 +47,7 @@ class RetryingTest {
         Retrying.togetherElseEach(() -> {
                     applied.add("a+b+c");
                     return Uni.createFrom().item(3);
-                }, "three records", count -> seen.add("together " + count), each(applied, "a", "b", "c"))
+                }, "three records", count -> seen.add("together " + count), List.of("a", "b", "c"), each(applied))
                 .await().atMost(Duration.ofSeconds(5));
 
         assertEquals(List.of("a+b+c"), applied);
@@ -60,7 +60,7 @@ class RetryingTest {
         List<String> seen = new ArrayList<>();
 
         Retrying.togetherElseEach(() -> Uni.createFrom().<Integer>failure(new IllegalArgumentException("b is bad")),
-                        "three records", count -> seen.add("together " + count), each(applied, "a", "b", "c"))
+                        "three records", count -> seen.add("together " + count), List.of("a", "b", "c"), each(applied))
                 .await().atMost(Duration.ofSeconds(5));
 
         assertEquals(List.of("a", "b", "c"), applied);
@@ -78,21 +78,18 @@ class RetryingTest {
                     }
                     applied.add("a+b");
                     return Uni.createFrom().item(2);
-                }, "two records", count -> { }, each(applied, "a", "b"))
+                }, "two records", count -> { }, List.of("a", "b"), each(applied))
                 .await().atMost(Duration.ofSeconds(10));
 
         assertEquals(List.of("a+b"), applied);
         assertEquals(3, tries.get());
     }
 
-    private static List<Supplier<Uni<Void>>> each(List<String> applied, String... records) {
-        List<Supplier<Uni<Void>>> each = new ArrayList<>();
-        for (String record : records) {
-            each.add(() -> {
-                applied.add(record);
-                return Uni.createFrom().voidItem();
-            });
-        }
-        return each;
+    /** Applies a record on its own by noting it. */
+    private static Function<String, Uni<Void>> each(List<String> applied) {
+        return record -> {
+            applied.add(record);
+            return Uni.createFrom().voidItem();
+        };
     }
 }

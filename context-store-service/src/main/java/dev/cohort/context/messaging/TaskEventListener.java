@@ -23,7 +23,6 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -117,7 +116,7 @@ public class TaskEventListener {
                     together.record(events.size());
                     changed.forEach(fence -> waits.changed(fence.taskId, fence.subtaskId));
                 },
-                fenced.stream().<Supplier<Uni<Void>>>map(record -> () -> applyOne(record)).toList()));
+                fenced, this::applyOne));
     }
 
     /** A record of a poll and the fence event it carries. */

@@ -19,7 +19,6 @@ import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +111,6 @@ public class RecordApplier {
         long added = outbox.added();
         long started = System.nanoTime();
         io.opentelemetry.context.Context trace = traceOf(last, events.get(0).taskId());
-        // Only an unavailable dependency is waited for here; anything else is sorted out one record at a time.
         return Retrying.togetherElseEach(() -> onVertxContext(trace, () -> applyRun.apply(events)), what, ignored -> {
             runSizes.record(events.size());
             long each = (System.nanoTime() - started) / events.size();
@@ -123,8 +121,7 @@ public class RecordApplier {
             if (outbox.added() != added) {
                 relay.kick();
             }
-        }, run.stream().<Supplier<Uni<Void>>>map(record -> () -> applyOne(record.message(), record.event(), type, apply)
-                .replaceWithVoid()).toList());
+        }, run, record -> applyOne(record.message(), record.event(), type, apply).replaceWithVoid());
     }
 
     private record Decoded<T>(Message<String> message, T event, boolean joins) {
