@@ -489,7 +489,7 @@ class ChaosIT {
             unhealthy = new ArrayList<>();
             for (ServiceProcess service : stack.services()) {
                 if (!service.alive()) {
-                    unhealthy.add(new Health(service, "is not running"));
+                    unhealthy.add(new Health(service, "is not running: " + service.exitReport()));
                     continue;
                 }
                 for (String check : List.of("/q/health/live", "/q/health/ready")) {

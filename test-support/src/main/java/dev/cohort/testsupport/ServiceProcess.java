@@ -76,7 +76,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // A JVM that crashes leaves its report beside its log, where a failed test points.
+                "-XX:ErrorFile=" + logDir.toAbsolutePath().resolve(name + "-hs_err_pid%p.log"),
+                "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -128,6 +131,47 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * How the process ended, for a failure message: its exit code (the signal, where one ended it), whether the JVM
+     * left a crash report, and the last lines of its log; {@code "running"} while it runs.
+     */
+    public String exitReport() {
+        if (process.isAlive()) {
+            return "running";
+        }
+        int code = process.exitValue();
+        StringBuilder report = new StringBuilder("exited with ").append(code);
+        if (code > 128) {
+            report.append(" (signal ").append(code - 128).append(switch (code - 128) {
+                case 9 -> ", SIGKILL: killed, by a test or the kernel";
+                case 15 -> ", SIGTERM: asked to stop";
+                case 6 -> ", SIGABRT: the JVM aborted";
+                case 7, 11 -> ", the JVM crashed";
+                default -> "";
+            }).append(')');
+        }
+        try (var crashes = Files.list(log.getParent())) {
+            crashes.filter(f -> f.getFileName().toString().startsWith(name + "-hs_err_pid"))
+                    .forEach(f -> report.append("; crash report ").append(f.toAbsolutePath()));
+        } catch (IOException e) {
+            // no crash report to name
+        }
+        report.append("; the end of ").append(log.toAbsolutePath()).append(":\n");
+        logTail(20).forEach(line -> report.append("  ").append(line).append('\n'));
+        return report.toString();
+    }
+
+    /** The last {@code lines} lines of this service's log, each cut to 300 characters. */
+    private List<String> logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+                    .map(line -> line.length() > 300 ? line.substring(0, 300) + "…" : line).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(the log cannot be read: " + e + ")");
+        }
+    }
+
+    /**
      * Starts this service again after {@link #kill()} or {@link #close()}: the same module, environment and port (so
      * clients that know its address find it again), logging to the same file; waits until it is ready.
      */
@@ -169,7 +213,7 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log.toAbsolutePath());
+                throw new IllegalStateException(name + " did not start: " + exitReport());
             }
             try {
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
