@@ -596,17 +596,15 @@ public class Bench {
         long tasksEnded = System.nanoTime();
         Thread.sleep(1000);
         watcher.sync();
-        Map<String, long[]> expected = new HashMap<>(); // _id -> {kafka ts ms, occurredAt micros}
-        Map<String, Ev> events = new HashMap<>();
+        Map<String, Ev> events = new HashMap<>(); // by _id
         for (String id : ids) {
             for (Ev e : watcher.trace(id).events) {
-                expected.put(e.id, new long[]{e.ts, e.occurredMicros});
                 events.put(e.id, e);
             }
         }
         // Every client gets until a deadline to receive every event of the tasks; what it has not by then is lost.
         long deadline = tasksEnded + SSE_DRAIN.toNanos();
-        while (System.nanoTime() < deadline && !clients.stream().allMatch(c -> c.hasAll(expected.keySet()))) {
+        while (System.nanoTime() < deadline && !clients.stream().allMatch(c -> c.hasAll(events.keySet()))) {
             Thread.sleep(250);
         }
         row.put("drainSeconds", round((System.nanoTime() - tasksEnded) / 1e9));
@@ -619,10 +617,10 @@ public class Bench {
         if (reference != null) {
             Map<String, Long> got = reference.stop();
             List<Double> latency = new ArrayList<>();
-            for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                Long at = got.get(e.getKey());
+            for (Ev e : events.values()) {
+                Long at = got.get(e.id());
                 if (at != null) {
-                    latency.add((at - e.getValue()[0] * 1000) / 1000.0);
+                    latency.add((at - e.ts() * 1000) / 1000.0);
                 }
             }
             ObjectNode ref = row.putObject("referenceClient");
@@ -639,14 +637,14 @@ public class Bench {
         for (SseClient c : clients) {
             long missing = 0;
             synchronized (c) {
-                for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                    long[] got = c.received.get(e.getKey());
+                for (Ev e : events.values()) {
+                    long[] got = c.received.get(e.id());
                     if (got == null) {
                         missing++;
                         continue;
                     }
-                    kafkaLatency.add((got[0] - e.getValue()[0] * 1000) / 1000.0);
-                    occurredLatency.add((got[0] - e.getValue()[1]) / 1000.0);
+                    kafkaLatency.add((got[0] - e.ts() * 1000) / 1000.0);
+                    occurredLatency.add((got[0] - e.occurredMicros()) / 1000.0);
                 }
                 duplicates += c.duplicates;
                 resumes += c.resumes;
@@ -655,7 +653,7 @@ public class Bench {
             lost += missing;
             clientsWithLoss += missing > 0 ? 1 : 0;
         }
-        row.put("tasks", ids.size()).put("completed", completed).put("eventsPerClient", expected.size());
+        row.put("tasks", ids.size()).put("completed", completed).put("eventsPerClient", events.size());
         row.put("delivered", kafkaLatency.size()).put("lostEvents", lost).put("clientsWithLoss", clientsWithLoss);
         row.put("duplicates", duplicates).put("resumes", resumes).put("errors", errors);
         summary(row.putObject("latencyKafkaMs"), kafkaLatency);

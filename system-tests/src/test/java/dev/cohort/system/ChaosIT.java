@@ -481,7 +481,10 @@ class ChaosIT {
         }
     }
 
-    /** Waits until every service answers UP on /q/health/live and /q/health/ready; returns what still does not. */
+    /**
+     * Waits until every service answers UP on /q/health/live and /q/health/ready, or until only services that are not
+     * running are left; returns what still does not answer UP.
+     */
     private static List<Health> unhealthy(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Health> unhealthy;
@@ -503,7 +506,8 @@ class ChaosIT {
                     }
                 }
             }
-            if (unhealthy.isEmpty()) {
+            // A process that has ended does not come back by waiting; the others may still get ready.
+            if (unhealthy.stream().noneMatch(h -> h.service().alive())) {
                 return unhealthy;
             }
             pause(Duration.ofMillis(500));

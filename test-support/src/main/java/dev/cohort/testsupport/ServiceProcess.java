@@ -78,7 +78,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 // A JVM that crashes leaves its report beside its log, where a failed test points.
-                "-XX:ErrorFile=" + logDir.toAbsolutePath().resolve(name + "-hs_err_pid%p.log"),
+                "-XX:ErrorFile=" + crashReport(logDir.toAbsolutePath(), name, "%p"),
                 "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -149,15 +149,18 @@ public final class ServiceProcess implements AutoCloseable {
                 default -> "";
             }).append(')');
         }
-        try (var crashes = Files.list(log.getParent())) {
-            crashes.filter(f -> f.getFileName().toString().startsWith(name + "-hs_err_pid"))
-                    .forEach(f -> report.append("; crash report ").append(f.toAbsolutePath()));
-        } catch (IOException e) {
-            // no crash report to name
+        Path crash = crashReport(log.getParent(), name, Long.toString(process.pid()));
+        if (Files.exists(crash)) {
+            report.append("; crash report ").append(crash.toAbsolutePath());
         }
         report.append("; the end of ").append(log.toAbsolutePath()).append(":\n");
         logTail(20).forEach(line -> report.append("  ").append(line).append('\n'));
         return report.toString();
+    }
+
+    /** Where the JVM of the instance {@code name} with process id {@code pid} writes its crash report. */
+    private static Path crashReport(Path logDir, String name, String pid) {
+        return logDir.resolve(name + "-hs_err_pid" + pid + ".log");
     }
 
     /** The last {@code lines} lines of this service's log, each cut to 300 characters. */
