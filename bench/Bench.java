@@ -524,6 +524,10 @@ public class Bench {
                     r.path("latencyKafkaMs").path("p50"), r.path("latencyKafkaMs").path("p99"), r.path("lostEvents"),
                     r.at("/perEvent/firstClientMs/p50"), r.at("/perEvent/firstClientMs/p99"),
                     r.at("/perEvent/lastClientMs/p50"), r.at("/perEvent/lastClientMs/p99")));
+            log(String.format(Locale.ROOT, "         in the dashboard: Kafka to the hand-over mean %s ms, p99 at most %s;"
+                            + " hand-over to the write mean %s ms, p99 at most %s",
+                    r.at("/dashboard/handedOverMs/mean"), r.at("/dashboard/handedOverMs/p99AtMost").asText("–"),
+                    r.at("/dashboard/writtenMs/mean"), r.at("/dashboard/writtenMs/p99AtMost").asText("–")));
         }
     }
 
@@ -582,6 +586,7 @@ public class Bench {
         row.put("connectSeconds", round((System.nanoTime() - connectStart) / 1e9));
         row.put("settleSeconds", settle());
         List<String> ids = new ArrayList<>();
+        Map<String, Map<Double, Double>> delaysBefore = dashboardDelays();
         Map<String, Long> cpuBefore = cpu();
         long cpuFrom = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
@@ -610,6 +615,7 @@ public class Bench {
         row.put("drainSeconds", round((System.nanoTime() - tasksEnded) / 1e9));
         // Who used the cores while the events went out: the dashboard, or the clients' own JVM ("bench").
         row.set("coresBusy", cores(cpuBefore, cpu(), (System.nanoTime() - cpuFrom) / 1e9));
+        Map<String, Map<Double, Double>> delaysAfter = dashboardDelays();
         clients.forEach(SseClient::close);
         for (SseWire wire : wires) {
             wire.close();
@@ -659,6 +665,9 @@ public class Bench {
         summary(row.putObject("latencyKafkaMs"), kafkaLatency);
         summary(row.putObject("latencyOccurredMs"), occurredLatency);
         perEvent(row, events, clients);
+        ObjectNode inside = row.putObject("dashboard");
+        delays(inside.putObject("handedOverMs"), delaysBefore, delaysAfter, "cohort_dashboard_events_delay_seconds");
+        delays(inside.putObject("writtenMs"), delaysBefore, delaysAfter, "cohort_dashboard_streams_write_delay_seconds");
         Thread.sleep(2000); // the dashboard releases the streams
         return row;
     }
@@ -1257,6 +1266,51 @@ public class Bench {
 
     static String orchestratorUrl(int i) {
         return "http://localhost:" + orchestrators.get(i).port;
+    }
+
+    /**
+     * The dashboard's two delay histograms: "name" -> upper bound in seconds (+Inf as infinity, the sum as NaN) ->
+     * cumulative count. {@code cohort.dashboard.events.delay}: Kafka timestamp to the hand-over to the browser
+     * streams; {@code cohort.dashboard.streams.write.delay}: hand-over to the write to one connection.
+     */
+    static Map<String, Map<Double, Double>> dashboardDelays() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + DASHBOARD_PORT
+                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        Pattern line = Pattern.compile("^(cohort_dashboard_\\w+_delay_seconds)_(bucket|sum)\\{?(?:le=\"([^\"]*)\")?[^}\\s]*}?\\s+(\\S+)",
+                Pattern.MULTILINE);
+        Map<String, Map<Double, Double>> out = new HashMap<>();
+        Matcher m = line.matcher(r.body());
+        while (m.find()) {
+            double bound = m.group(2).equals("sum") ? Double.NaN
+                    : m.group(3).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3));
+            out.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(bound, Double.parseDouble(m.group(4)));
+        }
+        return out;
+    }
+
+    /**
+     * One dashboard delay over a round, from its histogram before and after: how many, the mean, and the bucket
+     * bounds that hold half and 99 % of them ({@code p50AtMost}, {@code p99AtMost}; the buckets are the dashboard's).
+     */
+    static void delays(ObjectNode node, Map<String, Map<Double, Double>> before, Map<String, Map<Double, Double>> after,
+                       String name) {
+        Map<Double, Double> b = before.getOrDefault(name, Map.of());
+        Map<Double, Double> a = after.getOrDefault(name, Map.of());
+        double n = a.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - b.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        node.put("n", (long) n);
+        if (n <= 0) {
+            return;
+        }
+        node.put("mean", round((a.getOrDefault(Double.NaN, 0.0) - b.getOrDefault(Double.NaN, 0.0)) / n * 1000));
+        for (double q : new double[]{0.5, 0.99}) {
+            for (Map.Entry<Double, Double> e : a.entrySet()) {
+                if (!Double.isNaN(e.getKey()) && e.getValue() - b.getOrDefault(e.getKey(), 0.0) >= q * n) {
+                    node.put(q == 0.5 ? "p50AtMost" : "p99AtMost", Double.isInfinite(e.getKey()) ? "more"
+                            : String.valueOf(round(e.getKey() * 1000)));
+                    break;
+                }
+            }
+        }
     }
 
     /** The orchestrator's {@code cohort.orchestrator.records.applied} timer: "topic type" -> {count, sum seconds}. */
@@ -2526,8 +2580,9 @@ public class Bench {
                     .append(" s after the tasks ended is lost)\n\n");
             md.append("| clients | events per client | latency p50 ms | p99 ms | from occurredAt p50 / p99 ms "
                     + "| one more client in curl: p50 / p99 ms | all delivered after (s) | lost | clients with loss "
-                    + "| resumes | duplicates | cores busy: dashboard / clients' JVM / all |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    + "| resumes | duplicates | cores busy: dashboard / clients' JVM / all "
+                    + "| in the dashboard, p99 at most: Kafka → hand-over / hand-over → write ms |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (JsonNode r : sse) {
                 md.append("| ").append(r.path("clients").asInt()).append(" | ").append(r.path("eventsPerClient").asInt())
                         .append(" | ").append(fmt(r.path("latencyKafkaMs").path("p50"), 1)).append(" | ")
@@ -2541,7 +2596,9 @@ public class Bench {
                         .append(" | ").append(r.path("resumes").asLong()).append(" | ").append(r.path("duplicates").asLong())
                         .append(" | ").append(fmt(r.path("coresBusy").path("dashboard"), 2)).append(" / ")
                         .append(fmt(r.path("coresBusy").path("bench"), 2)).append(" / ")
-                        .append(fmt(r.path("coresBusy").path("machine"), 2)).append(" |\n");
+                        .append(fmt(r.path("coresBusy").path("machine"), 2)).append(" | ")
+                        .append(r.at("/dashboard/handedOverMs/p99AtMost").asText("–")).append(" / ")
+                        .append(r.at("/dashboard/writtenMs/p99AtMost").asText("–")).append(" |\n");
             }
             md.append('\n');
         }

@@ -3,10 +3,14 @@ package dev.cohort.dashboard.rest;
 import dev.cohort.dashboard.config.DashboardConfig;
 import dev.cohort.dashboard.service.BrowserStream;
 import dev.cohort.dashboard.service.DashboardException;
+import dev.cohort.dashboard.service.EventHub;
 import dev.cohort.dashboard.service.StreamCursor;
 import dev.cohort.dashboard.service.StreamItem;
 import dev.cohort.dashboard.service.StreamLimiter;
 import dev.cohort.dashboard.service.StreamedEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.quarkus.logging.Log;
 import io.vertx.core.Context;
@@ -15,10 +19,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -43,12 +49,24 @@ public class SseFrames {
     private final String retry;
     /** The least time between two writes to one connection, in nanoseconds (see {@link DashboardConfig#writeInterval}). */
     private final long writeInterval;
+    /** From a live event's hand-over to the browsers to its write to one browser's connection. */
+    private final Timer writeDelay;
 
-    public SseFrames(DashboardConfig config) {
+    @Inject
+    public SseFrames(DashboardConfig config, MeterRegistry metrics) {
+        this.writeDelay = Timer.builder("cohort.dashboard.streams.write.delay")
+                .description("From a live event handed to the browsers to its write to one browser's connection "
+                        + "(one sample per write, for the oldest event in it)")
+                .serviceLevelObjectives(EventHub.DELAY_BUCKETS)
+                .register(metrics);
         this.retry = "retry: " + config.reconnectDelay().toMillis() + "\n";
         this.writeInterval = config.writeInterval().toNanos();
         // The first frame says how soon to reconnect and, with it, sends the headers: the browser knows it is connected.
         this.opening = Buffer.buffer(": keep-alive\n" + retry + "\n");
+    }
+
+    SseFrames(DashboardConfig config) {
+        this(config, new SimpleMeterRegistry());
     }
 
     /** The stream position from Last-Event-ID (or its query-parameter twin), else {@code otherwise}. */
@@ -188,9 +206,13 @@ public class SseFrames {
                     return;
                 }
                 int size = 0;
+                long oldest = 0;
                 StreamItem item;
                 try {
                     while ((item = stream.poll()) != null) {
+                        if (oldest == 0 && item instanceof StreamItem.Event e) {
+                            oldest = e.live();
+                        }
                         byte[] frame = frame(item);
                         frames.add(frame);
                         size += frame.length;
@@ -217,6 +239,9 @@ public class SseFrames {
                 }
                 written = true;
                 lastWrite = System.nanoTime();
+                if (oldest != 0) {
+                    writeDelay.record(lastWrite - oldest, TimeUnit.NANOSECONDS);
+                }
                 if (item == null) {
                     // All of it is written; the stream says when there is more.
                     return;

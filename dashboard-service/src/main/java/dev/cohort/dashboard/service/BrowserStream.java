@@ -154,7 +154,7 @@ public final class BrowserStream {
                 return item;
             }
             if (cursor.advance(e.event().topic(), e.event().partition(), e.event().offset())) {
-                return new StreamItem.Event(cursor.encode(), e.event());
+                return new StreamItem.Event(cursor.encode(), e.event(), e.live());
             }
         }
     }

@@ -5,6 +5,7 @@ import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 public class EventHub {
 
     static final int MAX_TASK_STARTS = 100_000;
+
+    /** The histogram buckets of the dashboard's delays on an event's way to the browsers: milliseconds to seconds. */
+    public static final Duration[] DELAY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(75), Duration.ofMillis(100), Duration.ofMillis(150),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500)};
 
     private final EventLog log;
     private final int clientBuffer;
@@ -85,7 +91,7 @@ public class EventHub {
             targets = subscribers.iterator();
         }
         // Outside the lock: a browser's buffer never holds up registration of another.
-        StreamItem.Event live = new StreamItem.Event(id, event);
+        StreamItem.Event live = new StreamItem.Event(id, event, System.nanoTime());
         while (targets.hasNext()) {
             BrowserStream s = targets.next();
             s.offer(live);

@@ -9,11 +9,19 @@ public sealed interface StreamItem {
      * An event, with the stream position just after it: the SSE id a browser resumes from.
      *
      * @param frame the whole SSE frame: the {@code id:} line, then the event's own {@link StreamedEvent#frame()}
+     * @param live   when the event was handed to the browsers as it was read ({@link System#nanoTime()}), or 0 for
+     *               an event a stream catches up on
      */
-    record Event(String cursor, StreamedEvent event, byte[] frame) implements StreamItem {
+    record Event(String cursor, StreamedEvent event, byte[] frame, long live) implements StreamItem {
 
+        /** An event a stream catches up on. */
         public Event(String cursor, StreamedEvent event) {
-            this(cursor, event, frame(cursor, event));
+            this(cursor, event, frame(cursor, event), 0);
+        }
+
+        /** A live event, handed to the browsers at {@code live} ({@link System#nanoTime()}). */
+        public Event(String cursor, StreamedEvent event, long live) {
+            this(cursor, event, frame(cursor, event), live);
         }
 
         private static byte[] frame(String cursor, StreamedEvent event) {

@@ -1,6 +1,9 @@
 package dev.cohort.dashboard.service;
 
 import dev.cohort.dashboard.config.DashboardConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
@@ -21,15 +24,24 @@ public class StreamLimiter {
     private final int total;
     private final Map<String, Integer> open = new HashMap<>();
     private int count;
+    private final Counter refused;
 
     @Inject
-    public StreamLimiter(DashboardConfig config) {
-        this(config.maxStreamsPerPrincipal(), config.maxStreams());
+    public StreamLimiter(DashboardConfig config, MeterRegistry metrics) {
+        this(config.maxStreamsPerPrincipal(), config.maxStreams(), metrics);
     }
 
     public StreamLimiter(int perPrincipal, int total) {
+        this(perPrincipal, total, new SimpleMeterRegistry());
+    }
+
+    StreamLimiter(int perPrincipal, int total, MeterRegistry metrics) {
         this.perPrincipal = perPrincipal;
         this.total = total;
+        this.refused = Counter.builder("cohort.dashboard.streams.refused")
+                .description("Browser streams refused because a person or the instance had too many open")
+                .register(metrics);
+        metrics.gauge("cohort.dashboard.streams.open", this, StreamLimiter::open);
     }
 
     /**
@@ -40,11 +52,13 @@ public class StreamLimiter {
     public synchronized Permit acquire(String principal) {
         int mine = open.getOrDefault(principal, 0);
         if (mine >= perPrincipal) {
+            refused.increment();
             throw new StreamLimitException("You have " + mine + " streams open, the most one person may hold",
                     "close other tabs of the dashboard (cohort.dashboard.max-streams-per-principal is " + perPrincipal
                             + ")", RETRY_AFTER_SECONDS);
         }
         if (count >= total) {
+            refused.increment();
             throw new StreamLimitException("This dashboard instance holds as many streams as it may (" + total + ")",
                     "try again shortly (cohort.dashboard.max-streams)", RETRY_AFTER_SECONDS);
         }

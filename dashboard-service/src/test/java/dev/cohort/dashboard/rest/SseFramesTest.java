@@ -12,6 +12,8 @@ import dev.cohort.dashboard.service.EventLog;
 import dev.cohort.dashboard.service.EventStreams;
 import dev.cohort.dashboard.service.StreamLimiter;
 import dev.cohort.dashboard.service.StreamedEvent;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,7 +138,8 @@ class SseFramesTest {
 
     @Test
     void eventsThatComeSoonerThanTheWriteIntervalAfterAWriteLeaveTogetherInOneWrite() {
-        frames = new SseFrames(config(Duration.ofSeconds(2)));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        frames = new SseFrames(config(Duration.ofSeconds(2)), metrics);
         Connection browser = registered("a");
         List<StreamedEvent> published = publish(0, 1);
         // The first event after the opening goes out at once: no write came before it.
@@ -147,6 +151,11 @@ class SseFramesTest {
         for (int i = 0; i < 6; i++) {
             assertEquals(frame(i, published), browser.frames().get(1 + i));
         }
+        // The time from hand-over to write, once per write that carried events: the second one waited for the
+        // interval's end.
+        Timer delay = metrics.get("cohort.dashboard.streams.write.delay").timer();
+        assertEquals(2, delay.count());
+        assertTrue(delay.max(TimeUnit.MILLISECONDS) >= 1500, delay.max(TimeUnit.MILLISECONDS) + " ms");
     }
 
     @Test

@@ -3,13 +3,15 @@ package dev.cohort.dashboard.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class StreamLimiterTest {
 
     @Test
     void eachPersonAndTheInstanceHoldAtMostTheirShare() {
-        StreamLimiter limiter = new StreamLimiter(2, 3);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        StreamLimiter limiter = new StreamLimiter(2, 3, metrics);
         StreamLimiter.Permit a1 = limiter.acquire("alice");
         limiter.acquire("alice");
         StreamLimitException perPerson = assertThrows(StreamLimitException.class, () -> limiter.acquire("alice"));
@@ -26,5 +28,8 @@ class StreamLimiterTest {
         assertEquals(2, limiter.open());
         limiter.acquire("carol");
         assertThrows(StreamLimitException.class, () -> limiter.acquire("alice"));
+
+        assertEquals(3, metrics.get("cohort.dashboard.streams.open").gauge().value());
+        assertEquals(3, metrics.get("cohort.dashboard.streams.refused").counter().count(), "alice twice, carol once");
     }
 }
