@@ -45,6 +45,8 @@ final class KafkaAccess {
     private static final Pattern PRODUCER_RECORD = Pattern.compile("new ProducerRecord<[^>]*>\\(\\s*Topics\\.([A-Z_]+)\\b");
     private static final Pattern SUBSCRIBE = Pattern.compile("subscribe\\(List\\.of\\(Topics\\.([A-Za-z_]+)\\b(\\()?");
     private static final Pattern TOPIC_REFERENCE = Pattern.compile("Topics\\.([A-Z_]+)\\b");
+    private static final Pattern CONSUMER_SUBSCRIBE = Pattern.compile("\\.subscribe\\(Topics\\.([A-Z_]+)\\b");
+    private static final Pattern GROUP_PER_START = Pattern.compile("\"(cohort-[a-z-]+-)\"\\s*\\+\\s*UUID\\.randomUUID\\(\\)");
     private static final Path OUTBOX_SENDER = Repo.ROOT.resolve("outbox/src/main/java/dev/cohort/outbox/OutboxSender.java");
 
     /** One ACL: principal, operation, resource type, pattern type, resource name (the columns of kafka-setup.sh). */
@@ -146,7 +148,7 @@ final class KafkaAccess {
 
     /**
      * The ACLs of what the Java sources do beyond the channels: records whose topic is chosen per record (the outbox
-     * relays), the worker's own share consumers, producer and admin client.
+     * relays), the worker's own share consumers, producer and admin client, the dashboard's own event-feed consumer.
      */
     private static void sources(Repo.QuarkusApp app, String user, Set<Acl> acls) {
         for (Map.Entry<Path, String> source : app.sources().entrySet()) {
@@ -178,6 +180,16 @@ final class KafkaAccess {
                 assertTrue(java.contains("config.shareGroupPrefix() + "),
                         source.getKey() + ": share groups not named by cohort.worker.share-group-prefix");
                 acls.add(new Acl(user, READ, GROUP, PREFIXED, CodeFacts.shareGroupPrefix()));
+            }
+            if (java.contains("new KafkaConsumer<") && java.contains("ConsumerConfig.GROUP_ID_CONFIG")) {
+                // A consumer of its own in a group of its own per start (the dashboard's event feed).
+                Matcher m = CONSUMER_SUBSCRIBE.matcher(java);
+                assertTrue(m.find(), source.getKey() + ": a consumer whose topics these checks cannot read");
+                List<String> topics = m.group(1).equals("EVENT_TOPICS") ? Topics.EVENT_TOPICS : List.of(topic(m.group(1)));
+                topics.forEach(t -> acls.add(new Acl(user, READ, TOPIC, LITERAL, t)));
+                Matcher g = GROUP_PER_START.matcher(java);
+                assertTrue(g.find(), source.getKey() + ": a consumer group these checks cannot read");
+                acls.add(new Acl(user, READ, GROUP, PREFIXED, g.group(1)));
             }
             if (java.contains("incrementalAlterConfigs") && java.contains("ConfigResource.Type.GROUP")) {
                 assertTrue(java.contains("new ConfigResource(ConfigResource.Type.GROUP, config.shareGroupPrefix() + "),
