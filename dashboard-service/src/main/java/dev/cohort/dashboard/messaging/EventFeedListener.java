@@ -147,17 +147,18 @@ public class EventFeedListener {
 
     /** One record: to the hub, or skipped with a log line; it never stops the feed. */
     void handle(ConsumerRecord<String, String> record) {
-        String id = record.topic() + ":" + record.partition() + ":" + record.offset();
         Span span = span(record);
         try {
             hub.publish(EventRecords.decode(record.topic(), record.partition(), record.offset(), record.value()));
             handedOver(record.timestamp());
         } catch (InvalidEventException e) {
-            Log.warnf("Skipping record %s: it is not a Cohort event (%s)", id, e.getMessage());
+            Log.warnf("Skipping record %s:%d:%d: it is not a Cohort event (%s)", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
             hub.skip(record.topic(), record.partition(), record.offset());
         } catch (RuntimeException e) {
             // Nothing here waits on another service; whatever else goes wrong with one record must not stop the feed.
-            Log.errorf(e, "Skipping record %s: it could not be shown", id);
+            Log.errorf(e, "Skipping record %s:%d:%d: it could not be shown", record.topic(), record.partition(),
+                    record.offset());
             hub.skip(record.topic(), record.partition(), record.offset());
         } finally {
             span.end();
